@@ -1,0 +1,97 @@
+"""Facilities: gas stations, oil depots and industrial sites."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_login import current_user
+from marshmallow import EXCLUDE
+
+from inspection_api.common import commit
+from inspection_api.common import fail
+from inspection_api.common import make_blueprint
+from registry.auth import policy
+from registry.core.errors import DomainError
+from registry.core.errors import Forbidden
+from registry.core.errors import Invalid
+from registry.core.pagination import paginate
+from registry.core.schemas import patch
+from registry.sites import services
+from registry.sites.models import Facility
+from registry.sites.schemas import FacilityFilterSchema
+from registry.sites.schemas import FacilityPatchSchema
+from registry.sites.schemas import FacilitySchema
+
+PREFIX = "/facilities"
+blp = make_blueprint("api_facilities", __name__, "Facilities")
+
+
+class FacilityQuery(FacilityFilterSchema):
+    class Meta:
+        unknown = EXCLUDE
+        exclude = ("page", "page_size")
+
+
+@blp.route("")
+class Facilities(MethodView):
+    @blp.arguments(FacilityQuery, location="query")
+    @blp.response(200, FacilitySchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[Facility]:
+        """List the facilities the caller may see, searched and filtered."""
+        stmt = services.facilities_query(current_user, args)
+        page = paginate(
+            stmt, page=pagination_parameters.page, page_size=pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = page.total
+        return page.items
+
+    @blp.arguments(FacilitySchema(partial=("organization_id",)))
+    @blp.response(201, FacilitySchema)
+    def post(self, data: dict[str, Any]) -> Facility:
+        """Register a facility; an operator's goes to their own organization."""
+        try:
+            if current_user.role == "operator":
+                data["organization_id"] = current_user.organization_id
+            elif "organization_id" not in data:
+                raise Invalid(
+                    "organization", errors={"organization_id": ["Missing data for required field."]}
+                )
+            policy.require(current_user, "create_facility", data["organization_id"])
+            facility = services.create_facility(data)
+        except DomainError as exc:
+            fail(exc)
+        commit()
+        return facility
+
+
+@blp.route("/<int:facility_id>")
+class FacilityItem(MethodView):
+    @blp.response(200, FacilitySchema)
+    def get(self, facility_id: int) -> Facility:
+        """Show one facility."""
+        try:
+            return services.get_facility(current_user, facility_id)
+        except DomainError as exc:
+            fail(exc)
+        raise AssertionError
+
+    @blp.arguments(patch(FacilityPatchSchema))
+    @blp.response(200, FacilitySchema)
+    def patch(self, data: dict[str, Any], facility_id: int) -> Facility:
+        """Change a facility; `version` must be the one last read (else 409)."""
+        try:
+            facility = services.get_facility(current_user, facility_id)
+            policy.require(current_user, "edit", facility.organization_id)
+            if current_user.role == "operator" and data.get("organization_id") not in (
+                None,
+                current_user.organization_id,
+            ):
+                # Operators cannot hand a facility to another organization.
+                raise Forbidden("Operators cannot move a facility to another organization.")
+            services.update_facility(facility, data, version=data.pop("version", None))
+        except DomainError as exc:
+            fail(exc)
+        commit()
+        return facility

@@ -1,0 +1,1 @@
+"""Tanks and pipelines, their tags, QR codes and label sheets."""

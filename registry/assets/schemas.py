@@ -1,0 +1,133 @@
+"""Validation of tanks and pipelines, for forms and the API alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from marshmallow import fields
+from marshmallow import validate
+from marshmallow import validates_schema
+
+from registry.assets.tags import display
+from registry.core.schemas import BaseSchema
+from registry.core.schemas import choice
+from registry.core.schemas import not_in_future
+from registry.core.schemas import one_of
+from registry.core.schemas import positive
+
+
+class TagField(fields.String):
+    """A tag, shown grouped for people."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return display(value) if value else None
+
+
+class AssetSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    facility_id = fields.Integer(required=True)
+    organization_id = fields.Integer(dump_only=True)
+    kind = choice("asset_kind", required=True)
+    tag = TagField(dump_only=True)
+    operator_ref = fields.String(allow_none=True, validate=validate.Length(max=60))
+    substance = choice("substance", required=True)
+    substance_detail = fields.String(allow_none=True, validate=validate.Length(max=200))
+    status = choice("asset_status", load_default="in_service")
+    installed_on = fields.Date(allow_none=True, validate=not_in_future)
+    closed_on = fields.Date(allow_none=True, validate=not_in_future)
+    wall = choice("wall", allow_none=True)
+    material = choice("material", allow_none=True)
+    corrosion_protection = choice("corrosion_protection", allow_none=True)
+    anti_seepage = choice("anti_seepage", allow_none=True)
+    leak_detection = fields.List(
+        fields.String(validate=one_of("leak_detection")), load_default=list
+    )
+    red_tagged = fields.Boolean(dump_only=True)
+    version = fields.Integer(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+    @validates_schema
+    def _dates_in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
+        installed, closed = data.get("installed_on"), data.get("closed_on")
+        if installed and closed and closed < installed:
+            raise ValidationError(
+                _("The closing date is before the installation date."), "closed_on"
+            )
+
+    @validates_schema
+    def _no_duplicate_methods(self, data: dict[str, Any], **kwargs: Any) -> None:
+        methods = data.get("leak_detection") or []
+        if len(set(methods)) != len(methods):
+            raise ValidationError(_("A method is listed twice."), "leak_detection")
+
+
+TANK_ONLY = ("capacity_litres", "compartments", "spill_containment", "overfill_prevention")
+PIPELINE_ONLY = (
+    "piping_type",
+    "length_m",
+    "diameter_mm",
+    "line_leak_detector",
+    "from_point",
+    "to_point",
+)
+
+
+class AssetInSchema(AssetSchema):
+    """A tank or a pipeline: the fields of the other kind are refused."""
+
+    # Tank
+    capacity_litres = fields.Float(allow_none=True, validate=positive)
+    compartments = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=10))
+    spill_containment = fields.Boolean()
+    overfill_prevention = fields.Boolean()
+    # Pipeline
+    piping_type = choice("piping_type", allow_none=True)
+    length_m = fields.Float(allow_none=True, validate=positive)
+    diameter_mm = fields.Float(allow_none=True, validate=positive)
+    line_leak_detector = fields.Boolean()
+    from_point = fields.String(allow_none=True, validate=validate.Length(max=100))
+    to_point = fields.String(allow_none=True, validate=validate.Length(max=100))
+
+    @validates_schema
+    def _fields_of_kind(self, data: dict[str, Any], **kwargs: Any) -> None:
+        kind = data.get("kind")
+        other = PIPELINE_ONLY if kind == "tank" else TANK_ONLY if kind == "pipeline" else ()
+        wrong = [k for k in other if data.get(k) not in (None, False)]
+        if wrong:
+            raise ValidationError(
+                {k: [_("This field does not apply to this kind of asset.")] for k in wrong}
+            )
+
+
+class AssetPatchSchema(AssetInSchema):
+    """Any subset of the fields, with the version the client read."""
+
+    version = fields.Integer(required=True)
+    kind = choice("asset_kind")
+    facility_id = fields.Integer()
+    status = choice("asset_status")
+    leak_detection = fields.List(fields.String(validate=one_of("leak_detection")))
+
+
+class AssetOutSchema(AssetInSchema):
+    """An asset as the API answers it."""
+
+
+class AssetFilterSchema(BaseSchema):
+    """Search and filters of asset lists (the web list and the API alike)."""
+
+    q = fields.String(allow_none=True)
+    organization_id = fields.Integer(allow_none=True)
+    facility_id = fields.Integer(allow_none=True)
+    subdistrict = fields.String(allow_none=True)
+    facility_kind = choice("facility_kind", allow_none=True)
+    kind = choice("asset_kind", allow_none=True)
+    status = choice("asset_status", allow_none=True)
+    substance = choice("substance", allow_none=True)
+    wall = choice("wall", allow_none=True)
+    red_tagged = fields.Boolean(allow_none=True)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))

@@ -1,0 +1,130 @@
+"""Register, change, close and find tanks and pipelines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
+
+from registry.assets import tags
+from registry.assets.models import ASSET_CLASSES
+from registry.assets.models import Asset
+from registry.assets.schemas import PIPELINE_ONLY
+from registry.assets.schemas import TANK_ONLY
+from registry.auth import policy
+from registry.core.errors import Invalid
+from registry.core.errors import NotFound
+from registry.extensions import db
+from registry.sites.models import Facility
+from registry.sites.models import Organization
+from registry.sites.services import apply_changes
+from registry.sites.services import check_version
+
+
+def _new_tag() -> str:
+    """Return a tag not used by any asset (a collision at 55 bits is rare, but checked)."""
+    for _ in range(10):
+        tag = tags.generate()
+        if db.session.scalar(select(Asset.id).where(Asset.tag == tag)) is None:
+            return tag
+    raise RuntimeError("could not find a free tag")
+
+
+def create_asset(data: dict[str, Any]) -> Asset:
+    """Register a tank or pipeline at a facility, with a new tag."""
+    kind = data["kind"]
+    cls = ASSET_CLASSES[kind]
+    if db.session.get(Facility, data["facility_id"]) is None:
+        raise Invalid("unknown facility", errors={"facility_id": ["No such facility."]})
+    fields_ = {k: v for k, v in data.items() if k != "kind"}
+    asset = cls(**fields_, tag=_new_tag())
+    db.session.add(asset)
+    db.session.flush()
+    return asset
+
+
+def update_asset(asset: Asset, data: dict[str, Any], *, version: int | None) -> Asset:
+    """Change an asset's fields; its kind and tag never change."""
+    check_version(asset, version)
+    if "kind" in data and data["kind"] != asset.kind:
+        raise Invalid("kind", errors={"kind": ["The kind of an asset cannot change."]})
+    other = PIPELINE_ONLY if asset.kind == "tank" else TANK_ONLY
+    wrong = [k for k in data if k in other]
+    if wrong:
+        raise Invalid("fields", errors={k: ["Unknown field."] for k in wrong})
+    installed = data.get("installed_on", asset.installed_on)
+    closed = data.get("closed_on", asset.closed_on)
+    if installed and closed and closed < installed:
+        raise Invalid(
+            "dates", errors={"closed_on": ["The closing date is before the installation date."]}
+        )
+    if "facility_id" in data and db.session.get(Facility, data["facility_id"]) is None:
+        raise Invalid("unknown facility", errors={"facility_id": ["No such facility."]})
+    apply_changes(asset, {k: v for k, v in data.items() if k != "kind"})
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # pragma: no cover - constraint races
+        raise Invalid("constraint", errors={"_schema": [str(exc.orig)]}) from exc
+    return asset
+
+
+def get_asset(user: Any, asset_id: int) -> Asset:
+    """Return an asset the user may see, or raise NotFound."""
+    stmt = (
+        select(Asset).join(Facility, Facility.id == Asset.facility_id).where(Asset.id == asset_id)
+    )
+    stmt = stmt.options(contains_eager(Asset.facility))
+    asset = db.session.scalar(policy.scope(stmt, user, Facility.organization_id))
+    if asset is None:
+        raise NotFound("asset not found")
+    return asset
+
+
+def find_by_tag(text: str) -> Asset | None:
+    """Return the asset of a typed or scanned tag; raise InvalidTag when malformed."""
+    canon = tags.normalize(text)
+    return db.session.scalar(select(Asset).where(Asset.tag == canon))
+
+
+def assets_query(user: Any, filters: dict[str, Any]) -> Select[Any]:
+    """Select the assets the user may see, filtered and searched (name, tag, code, address)."""
+    stmt = select(Asset).join(Facility, Facility.id == Asset.facility_id)
+    stmt = policy.scope(stmt, user, Facility.organization_id)
+    q = (filters.get("q") or "").strip()
+    if q:
+        like = f"%{q}%"
+        conditions: list[Any] = [
+            Asset.operator_ref.ilike(like),
+            Facility.name.ilike(like),
+            Facility.address.ilike(like),
+            Organization.name.ilike(like),
+            Organization.credit_code.ilike(like),
+        ]
+        if tags.is_valid(q):
+            conditions.append(Asset.tag == tags.normalize(q))
+        else:
+            compact = q.replace("-", "").replace(" ", "").upper()
+            if compact:
+                conditions.append(Asset.tag.like(f"%{compact}%"))
+        stmt = stmt.join(Organization, Organization.id == Facility.organization_id).where(
+            or_(*conditions)
+        )
+    simple = {
+        "organization_id": Facility.organization_id,
+        "facility_id": Asset.facility_id,
+        "subdistrict": Facility.subdistrict,
+        "facility_kind": Facility.kind,
+        "kind": Asset.kind,
+        "status": Asset.status,
+        "substance": Asset.substance,
+        "wall": Asset.wall,
+        "red_tagged": Asset.red_tagged,
+    }
+    for key, column in simple.items():
+        if filters.get(key) not in (None, ""):
+            stmt = stmt.where(column == filters[key])
+    return stmt.options(contains_eager(Asset.facility)).order_by(Asset.id)

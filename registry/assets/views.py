@@ -1,0 +1,160 @@
+"""Pages for tanks and pipelines: list, register, edit, close, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_required
+
+from registry.assets import services
+from registry.assets.models import Asset
+from registry.assets.schemas import AssetInSchema
+from registry.assets.schemas import AssetOutSchema
+from registry.assets.schemas import AssetPatchSchema
+from registry.audit.services import history
+from registry.auth import policy
+from registry.core.dates import today
+from registry.core.errors import DomainError
+from registry.core.forms import load_form
+from registry.core.pagination import page_args
+from registry.core.pagination import paginate
+from registry.core.schemas import patch
+from registry.extensions import db
+from registry.sites.services import get_facility
+from registry.sites.services import subdistricts
+from registry.sites.views import _errors_of
+
+bp = Blueprint("assets", __name__)
+
+FILTER_KEYS = (
+    "q",
+    "subdistrict",
+    "facility_kind",
+    "kind",
+    "status",
+    "substance",
+    "organization_id",
+    "facility_id",
+)
+
+
+@bp.get("/assets")
+@login_required
+def asset_list() -> Any:
+    """List tanks and pipelines with search, filters and pagination."""
+    filters = {k: request.args.get(k) or None for k in FILTER_KEYS}
+    page, size = page_args(request.args)
+    result = paginate(services.assets_query(current_user, filters), page=page, page_size=size)
+    return render_template(
+        "assets/list.html", page=result, filters=filters, subdistricts=subdistricts()
+    )
+
+
+@bp.route("/assets/new", methods=["GET", "POST"])
+@login_required
+def asset_new() -> Any:
+    """Register a tank or pipeline at a facility."""
+    facility = get_facility(current_user, request.args.get("facility_id", type=int) or 0)
+    policy.require(current_user, "create_asset", facility.organization_id)
+    kind = (
+        request.values.get("kind") if request.values.get("kind") in ("tank", "pipeline") else "tank"
+    )
+    values: dict[str, Any] = {"status": "in_service", "leak_detection": []}
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        values = request.form.to_dict() | {"leak_detection": request.form.getlist("leak_detection")}
+        form = request.form.copy()
+        form["facility_id"] = str(facility.id)
+        form["kind"] = kind
+        data, errors = load_form(AssetInSchema(), form)
+        if data is not None:
+            try:
+                asset = services.create_asset(data)
+                db.session.commit()
+                flash(_("Registered. Its tag is %(tag)s.", tag=asset.tag), "success")
+                return redirect(url_for("assets.asset_detail", asset_id=asset.id))
+            except DomainError as exc:
+                db.session.rollback()
+                errors = _errors_of(exc)
+    return render_template(
+        "assets/form.html", asset=None, kind=kind, facility=facility, values=values, errors=errors
+    ), (422 if errors else 200)
+
+
+@bp.get("/assets/<int:asset_id>")
+@login_required
+def asset_detail(asset_id: int) -> Any:
+    """Show a tank or pipeline with its data and change history."""
+    asset = services.get_asset(current_user, asset_id)
+    return render_template("assets/detail.html", asset=asset, events=history("asset", asset.id))
+
+
+def _edit(asset: Asset, template: str, extra: dict[str, Any] | None = None) -> Any:
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        values: dict[str, Any] = request.form.to_dict()
+        if "leak_detection__present" in request.form:
+            values["leak_detection"] = request.form.getlist("leak_detection")
+        data, errors = load_form(patch(AssetPatchSchema), request.form)
+        if data is not None:
+            try:
+                services.update_asset(asset, data, version=data.pop("version", None))
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(url_for("assets.asset_detail", asset_id=asset.id))
+            except DomainError as exc:
+                db.session.rollback()
+                errors = _errors_of(exc)
+                fresh = db.session.get(Asset, asset.id)
+                values["version"] = fresh.version if fresh else values.get("version")
+    else:
+        values = AssetOutSchema().dump(asset) | {"version": asset.version} | (extra or {})
+    status = (409 if "_conflict" in errors else 422) if errors else 200
+    return render_template(
+        template,
+        asset=asset,
+        kind=asset.kind,
+        facility=asset.facility,
+        values=values,
+        errors=errors,
+    ), status
+
+
+@bp.route("/assets/<int:asset_id>/edit", methods=["GET", "POST"])
+@login_required
+def asset_edit(asset_id: int) -> Any:
+    """Change a tank's or pipeline's data."""
+    asset = services.get_asset(current_user, asset_id)
+    policy.require(current_user, "edit", asset.facility.organization_id)
+    return _edit(asset, "assets/form.html")
+
+
+@bp.route("/assets/<int:asset_id>/close", methods=["GET", "POST"])
+@login_required
+def asset_close(asset_id: int) -> Any:
+    """Close an asset temporarily or retire it for good; it stays in the registry."""
+    asset = services.get_asset(current_user, asset_id)
+    policy.require(current_user, "edit", asset.facility.organization_id)
+    if request.method == "POST" and request.form.get("status") not in (
+        "temporarily_closed",
+        "permanently_closed",
+        "in_service",
+    ):
+        abort(400)
+    return _edit(
+        asset,
+        "assets/close.html",
+        {
+            "closed_on": (asset.closed_on or today()).isoformat(),
+            "status": "permanently_closed" if asset.status == "in_service" else asset.status,
+        },
+    )

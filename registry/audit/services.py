@@ -1,0 +1,170 @@
+"""Record every change of audited rows, whatever path (web, API, CLI) made it."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import decimal
+from collections.abc import Iterator
+from datetime import date
+from datetime import datetime
+from typing import Any
+
+from flask import has_request_context
+from sqlalchemy import event
+from sqlalchemy import insert
+from sqlalchemy import inspect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import get_history
+
+from registry.audit.models import AuditEvent
+from registry.core.types import utcnow
+from registry.extensions import db
+
+_AUDITED: dict[type, str] = {}
+_IGNORED_FIELDS = {"version", "created_at", "updated_at"}
+_cli_actor: contextvars.ContextVar[tuple[int | None, str] | None] = contextvars.ContextVar(
+    "cli_actor", default=None
+)
+
+
+class AppendOnlyError(RuntimeError):
+    """The audit log is never updated or deleted."""
+
+
+def audited(entity: str):  # type: ignore[no-untyped-def]
+    """Class decorator: log every insert, update and delete of this model as `entity`."""
+
+    def wrap(cls: type) -> type:
+        _AUDITED[cls] = entity
+        return cls
+
+    return wrap
+
+
+def register(cls: type, entity: str) -> None:
+    """Log every change of rows of `cls` under the name `entity`."""
+    _AUDITED[cls] = entity
+
+
+@contextlib.contextmanager
+def acting_as(label: str, user_id: int | None = None) -> Iterator[None]:
+    """Attribute changes made outside a request (CLI, jobs) to `label`."""
+    token = _cli_actor.set((user_id, label))
+    try:
+        yield
+    finally:
+        _cli_actor.reset(token)
+
+
+def _actor() -> tuple[int | None, str]:
+    forced = _cli_actor.get()
+    if forced is not None:
+        return forced
+    if has_request_context():
+        from flask_login import current_user
+
+        if current_user and current_user.is_authenticated:
+            return current_user.id, current_user.email
+        return None, "anonymous"
+    return None, "system"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _entity_of(obj: object) -> str | None:
+    for cls in type(obj).__mro__:
+        if cls in _AUDITED:
+            return _AUDITED[cls]
+    return None
+
+
+def _columns(obj: object) -> list[str]:
+    return [a.key for a in inspect(obj).mapper.column_attrs if a.key not in _IGNORED_FIELDS]
+
+
+def _diff(obj: object, action: str) -> dict[str, list[Any]]:
+    changes: dict[str, list[Any]] = {}
+    for key in _columns(obj):
+        if action == "create":
+            new = getattr(obj, key)
+            if new is not None and new != []:
+                changes[key] = [None, _plain(new)]
+        elif action == "delete":
+            old = getattr(obj, key)
+            changes[key] = [_plain(old), None]
+        else:
+            hist = get_history(obj, key)
+            if hist.has_changes():
+                old = hist.deleted[0] if hist.deleted else None
+                new = hist.added[0] if hist.added else None
+                if _plain(old) != _plain(new):
+                    changes[key] = [_plain(old), _plain(new)]
+    return changes
+
+
+def _collect(session: Session) -> list[dict[str, Any]]:
+    user_id, label = _actor()
+    rows: list[dict[str, Any]] = []
+    now = utcnow()
+    for action, objs in (
+        ("create", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
+        for obj in objs:
+            entity = _entity_of(obj)
+            if entity is None:
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            changes = _diff(obj, action)
+            if action == "update" and not changes:
+                continue
+            rows.append(
+                {
+                    "at": now,
+                    "user_id": user_id,
+                    "actor": label,
+                    "action": action,
+                    "entity": entity,
+                    "row_id": inspect(obj).identity[0] if action != "create" else obj.id,  # type: ignore[attr-defined]
+                    "changes": changes,
+                }
+            )
+    return rows
+
+
+@event.listens_for(Session, "before_flush")
+def _guard_append_only(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise AppendOnlyError("audit events are never changed or deleted")
+
+
+@event.listens_for(Session, "after_flush")
+def _write_events(session: Session, flush_context: Any) -> None:
+    rows = _collect(session)
+    if rows:
+        # Core insert on the flush's own connection: same transaction, no nested flush.
+        session.connection().execute(insert(AuditEvent), rows)
+
+
+def history(entity: str, row_id: int, *, limit: int = 200) -> list[AuditEvent]:
+    """Return the change history of one row, newest first."""
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.entity == entity, AuditEvent.row_id == row_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))

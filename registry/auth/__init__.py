@@ -1,0 +1,1 @@
+"""Users, roles, log-in, API tokens and the access policy."""

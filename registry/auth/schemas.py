@@ -1,0 +1,40 @@
+"""Validation of user accounts."""
+
+from __future__ import annotations
+
+from marshmallow import fields
+from marshmallow import validate
+
+from registry.core.schemas import BaseSchema
+from registry.core.schemas import choice
+
+
+class UserCreateSchema(BaseSchema):
+    email = fields.Email(required=True)
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=8, max=200)
+    )
+    role = choice("role", required=True)
+    organization_id = fields.Integer(allow_none=True)
+    name = fields.String(allow_none=True, validate=validate.Length(max=100))
+    locale = fields.String(allow_none=True, validate=validate.OneOf(["zh", "en"]))
+
+
+class UserEditSchema(BaseSchema):
+    password = fields.String(
+        allow_none=True, load_only=True, validate=validate.Length(min=8, max=200)
+    )
+    role = choice("role", required=True)
+    organization_id = fields.Integer(allow_none=True)
+    name = fields.String(allow_none=True, validate=validate.Length(max=100))
+    locale = fields.String(allow_none=True, validate=validate.OneOf(["zh", "en"]))
+    active = fields.Boolean(load_default=False)
+
+
+class UserOutSchema(BaseSchema):
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String(allow_none=True)
+    role = fields.String()
+    organization_id = fields.Integer(allow_none=True)
+    active = fields.Boolean()

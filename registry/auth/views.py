@@ -1,0 +1,172 @@
+"""Log in and out; regulators manage user accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_required
+from flask_login import login_user
+from flask_login import logout_user
+from sqlalchemy import select
+
+from registry.auth import policy
+from registry.auth.models import User
+from registry.auth.schemas import UserCreateSchema
+from registry.auth.schemas import UserEditSchema
+from registry.auth.services import authenticate
+from registry.auth.services import create_user
+from registry.auth.services import update_user
+from registry.core.errors import DomainError
+from registry.core.forms import load_form
+from registry.core.http import safe_next
+from registry.core.pagination import page_args
+from registry.core.pagination import paginate
+from registry.core.schemas import translate_errors
+from registry.extensions import db
+from registry.extensions import limiter
+from registry.sites.models import Organization
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> Any:
+    """Show the log-in form and log the user in."""
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(next_url or url_for("core.home"))
+        return render_template("auth/login.html", next=next_url, email="", error=None)
+    email = request.form.get("email", "")
+    user = authenticate(email, request.form.get("password", ""))
+    if user is None:
+        db.session.rollback()
+        error = _("Wrong e-mail address or password.")
+        return render_template("auth/login.html", next=next_url, email=email, error=error), 401
+    db.session.commit()
+    session.clear()  # a fresh session on log-in: no fixation
+    login_user(user)
+    if user.locale:
+        session["locale"] = user.locale
+    return redirect(next_url or url_for("core.home"))
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout() -> Any:
+    """Log the user out."""
+    locale = session.get("locale")
+    logout_user()
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+def _organizations() -> list[Organization]:
+    return list(db.session.scalars(select(Organization).order_by(Organization.name)))
+
+
+@bp.get("/users")
+@login_required
+def user_list() -> Any:
+    """List user accounts (regulators)."""
+    policy.require(current_user, "manage_users")
+    page, size = page_args(request.args)
+    q = (request.args.get("q") or "").strip()
+    stmt = select(User).order_by(User.email)
+    if q:
+        stmt = stmt.where(User.email.ilike(f"%{q}%") | User.name.ilike(f"%{q}%"))
+    return render_template("auth/users.html", page=paginate(stmt, page=page, page_size=size), q=q)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@login_required
+def user_new() -> Any:
+    """Create a user account (regulators)."""
+    policy.require(current_user, "manage_users")
+    values: dict[str, Any] = dict(request.form) if request.method == "POST" else {}
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        data, errors = load_form(UserCreateSchema(), request.form)
+        if data is not None:
+            org = (
+                db.session.get(Organization, data["organization_id"])
+                if data.get("organization_id")
+                else None
+            )
+            try:
+                user = create_user(
+                    email=data["email"],
+                    password=data["password"],
+                    role=data["role"],
+                    organization=org,
+                    name=data.get("name"),
+                    locale=data.get("locale"),
+                )
+                db.session.commit()
+                flash(_("User %(email)s created.", email=user.email), "success")
+                return redirect(url_for("auth.user_list"))
+            except DomainError as exc:
+                db.session.rollback()
+                errors = translate_errors(exc.errors)
+    values.pop("password", None)
+    return render_template(
+        "auth/user_form.html",
+        values=values,
+        errors=errors,
+        organizations=_organizations(),
+        user=None,
+    ), (422 if errors else 200)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@login_required
+def user_edit(user_id: int) -> Any:
+    """Change a user's role, organization, name or active flag, or reset the password."""
+    policy.require(current_user, "manage_users")
+    user = db.get_or_404(User, user_id)
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        values: dict[str, Any] = dict(request.form)
+        data, errors = load_form(UserEditSchema(), request.form)
+        if data is not None:
+            try:
+                update_user(user, data, by=current_user)
+                db.session.commit()
+                flash(_("User %(email)s saved.", email=user.email), "success")
+                return redirect(url_for("auth.user_list"))
+            except DomainError as exc:
+                db.session.rollback()
+                errors = translate_errors(exc.errors)
+        values.pop("password", None)
+    else:
+        values = {
+            "name": user.name or "",
+            "role": user.role,
+            "organization_id": user.organization_id or "",
+            "active": user.active,
+            "locale": user.locale or "",
+        }
+    return render_template(
+        "auth/user_form.html",
+        values=values,
+        errors=errors,
+        organizations=_organizations(),
+        user=user,
+    ), (422 if errors else 200)

@@ -1,0 +1,104 @@
+"""The `ust-registry` command group, bound to the app."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+from flask.cli import with_appcontext
+
+from registry.audit.services import acting_as
+from registry.core.errors import DomainError
+from registry.extensions import db
+
+
+@click.group("users", help="Manage user accounts.")
+def users_group() -> None:
+    """Manage user accounts."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option(
+    "--role", required=True, type=click.Choice(["operator", "inspector", "regulator", "viewer"])
+)
+@click.option("--org", "org_code", default=None, help="credit code of the operator's organization")
+@click.option("--name", default=None)
+@with_appcontext
+def create_user_command(
+    email: str, password: str, role: str, org_code: str | None, name: str | None
+) -> None:
+    """Create a user account."""
+    from registry.auth.services import create_user
+    from registry.sites.services import find_organization_by_code
+
+    org = None
+    if org_code:
+        org = find_organization_by_code(org_code)
+        if org is None:
+            raise click.ClickException(f"no organization with credit code {org_code}")
+    try:
+        with acting_as("cli"):
+            user = create_user(
+                email=email, password=password, role=role, organization=org, name=name
+            )
+            db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        details = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in exc.errors.items())
+        raise click.ClickException(details or exc.message) from exc
+    click.echo(f"created {user.role} {user.email} (id {user.id})")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo data (idempotent) and print the logins."""
+    from registry.demo import DEMO_PASSWORDS
+    from registry.demo import load_demo
+
+    with acting_as("demo"):
+        created = load_demo()
+        db.session.commit()
+    click.echo("Demo data loaded." if created else "Demo data already present.")
+    click.echo("Demo logins (e-mail / password):")
+    for email, (role, password) in DEMO_PASSWORDS.items():
+        click.echo(f"  {role:<10} {email:<32} {password}")
+
+
+@click.command("demo-if-empty")
+@with_appcontext
+def demo_if_empty_command() -> None:
+    """Load the demo data only when the database holds no organization yet."""
+    from sqlalchemy import func
+    from sqlalchemy import select
+
+    from registry.sites.models import Organization
+
+    if (db.session.scalar(select(func.count()).select_from(Organization)) or 0) == 0:
+        demo_command.callback()  # type: ignore[misc]
+    else:
+        from registry.demo import DEMO_PASSWORDS
+
+        click.echo("Database not empty; demo data not loaded. Demo logins, if it was loaded:")
+        for email, (role, password) in DEMO_PASSWORDS.items():
+            click.echo(f"  {role:<10} {email:<32} {password}")
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the commands to the app's command group."""
+    app.cli.add_command(users_group)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(demo_if_empty_command)
+    from registry import cli_extra
+
+    cli_extra.register(app)
+
+
+def main() -> None:
+    """Entry point of the `ust-registry` console script."""
+    from registry.app import create_app
+
+    group = FlaskGroup(create_app=create_app, add_version_option=False, help="UST registry")
+    group.main(prog_name="ust-registry")

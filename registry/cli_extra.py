@@ -1,0 +1,9 @@
+"""Commands that other domain packages add (reminders, backup, ...)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Attach the commands of the domain packages."""

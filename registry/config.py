@@ -1,0 +1,121 @@
+"""Settings from the environment, validated when the app starts."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Bounds:
+    min_lat: float
+    min_lon: float
+    max_lat: float
+    max_lon: float
+
+    def contains(self, lat: float, lon: float) -> bool:
+        return self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon
+
+
+def parse_bounds(text: str) -> Bounds:
+    """Parse `min_lat,min_lon,max_lat,max_lon`."""
+    try:
+        parts = [float(p) for p in text.split(",")]
+    except ValueError as exc:
+        raise ConfigError(f"DISTRICT_BOUNDS: not four numbers: {text!r}") from exc
+    if len(parts) != 4:
+        raise ConfigError(f"DISTRICT_BOUNDS: expected 4 numbers, got {len(parts)}")
+    b = Bounds(*parts)
+    if not (-90 <= b.min_lat < b.max_lat <= 90 and -180 <= b.min_lon < b.max_lon <= 180):
+        raise ConfigError(f"DISTRICT_BOUNDS: not a valid box: {text!r}")
+    return b
+
+
+def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: not a whole number: {raw!r}") from exc
+    if value < minimum:
+        raise ConfigError(f"{name}: must be at least {minimum}")
+    return value
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Return the secret kept in the instance folder, creating it on first start."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Read every setting of the public contract from the environment."""
+    env = dict(os.environ if env is None else env)
+    db_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'registry.db'}"
+    if db_url.startswith("postgres://"):
+        db_url = "postgresql+psycopg://" + db_url[len("postgres://") :]
+    elif db_url.startswith("postgresql://"):
+        db_url = "postgresql+psycopg://" + db_url[len("postgresql://") :]
+    locale = env.get("DEFAULT_LOCALE", "zh")
+    if locale not in ("zh", "en"):
+        raise ConfigError(f"DEFAULT_LOCALE: must be 'zh' or 'en', got {locale!r}")
+    bounds_text = env.get("DISTRICT_BOUNDS", "39.85,116.37,39.98,116.45")
+    upload_dir = env.get("UPLOAD_DIR") or str(instance_path / "uploads")
+    return {
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SECRET_KEY": env.get("SECRET_KEY") or _secret_key(instance_path),
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "RULE_PACK": env.get("RULE_PACK", "cn-beijing"),
+        "DEFAULT_LOCALE": locale,
+        "BABEL_DEFAULT_LOCALE": locale,
+        "BABEL_DEFAULT_TIMEZONE": env.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),
+        "REMINDER_WINDOW_DAYS": _int(env, "REMINDER_WINDOW_DAYS", 14),
+        "ESCALATION_DAYS": _int(env, "ESCALATION_DAYS", 30),
+        "CERT_PREFIX": env.get("CERT_PREFIX", "DC"),
+        "DISTRICT_BOUNDS": parse_bounds(bounds_text),
+        "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": _int(env, "SMTP_PORT", 25, minimum=1),
+        "MAIL_FROM": env.get("MAIL_FROM", "ust-registry@localhost"),
+        "UPLOAD_DIR": upload_dir,
+        "BUREAU_NAME": env.get(
+            "BUREAU_NAME",
+            "北京市东城区生态环境局 / Dongcheng District Ecology and Environment Bureau",
+        ),
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "TAG_MISS_RATE_LIMIT": env.get("TAG_MISS_RATE_LIMIT", "30 per minute"),
+        "API_TOKEN_DAYS": _int(env, "API_TOKEN_DAYS", 30, minimum=1),
+        "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "http"),
+        "PROXY_FIX": env.get("PROXY_FIX", "") not in ("", "0", "false"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("PREFERRED_URL_SCHEME", "http") == "https",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WTF_CSRF_TIME_LIMIT": None,
+        # flask-smorest
+        "API_TITLE": "UST Registry API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "PAGE_SIZE": 25,
+    }

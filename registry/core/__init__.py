@@ -1,0 +1,1 @@
+"""Shared pieces: column types, choices with translated labels, errors, pagination."""

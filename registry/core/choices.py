@@ -1,0 +1,93 @@
+"""Enumerations of the data model, each code with its translated label."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+FACILITY_KINDS = {
+    "gas_station": _l("Gas station"),
+    "oil_depot": _l("Oil depot"),
+    "key_supervised_unit": _l("Key supervised unit"),
+    "other": _l("Other"),
+}
+FACILITY_STATUSES = {"active": _l("Active"), "closed": _l("Closed")}
+ASSET_KINDS = {"tank": _l("Tank"), "pipeline": _l("Pipeline")}
+SUBSTANCES = {
+    "gasoline": _l("Gasoline"),
+    "diesel": _l("Diesel"),
+    "kerosene": _l("Kerosene"),
+    "ethanol_blend": _l("Ethanol blend"),
+    "biodiesel": _l("Biodiesel"),
+    "waste_oil": _l("Waste oil"),
+    "lubricant": _l("Lubricant"),
+    "hazardous_chemical": _l("Hazardous chemical"),
+    "other": _l("Other"),
+}
+ASSET_STATUSES = {
+    "in_service": _l("In service"),
+    "temporarily_closed": _l("Temporarily closed"),
+    "permanently_closed": _l("Permanently closed"),
+}
+WALLS = {"single": _l("Single-walled"), "double": _l("Double-walled")}
+MATERIALS = {
+    "steel": _l("Steel"),
+    "frp": _l("Fibreglass-reinforced plastic"),
+    "composite": _l("Composite"),
+    "other": _l("Other"),
+}
+CORROSION_PROTECTIONS = {
+    "none": _l("None"),
+    "sacrificial_anode": _l("Sacrificial anode"),
+    "impressed_current": _l("Impressed current"),
+    "coated": _l("Coated"),
+}
+ANTI_SEEPAGE = {
+    "double_wall": _l("Double wall"),
+    "seepage_pit": _l("Seepage pit"),
+    "liner": _l("Liner"),
+    "none": _l("None"),
+}
+LEAK_DETECTION = {
+    "interstitial": _l("Interstitial monitoring"),
+    "atg": _l("Automatic tank gauge"),
+    "sir": _l("Statistical inventory reconciliation"),
+    "groundwater_wells": _l("Groundwater wells"),
+    "vapour": _l("Vapour monitoring"),
+    "tightness_test": _l("Tightness test"),
+    "manual_gauging": _l("Manual tank gauging"),
+    "observation_pipe": _l("Observation pipe"),
+}
+PIPING_TYPES = {
+    "pressurized": _l("Pressurized"),
+    "suction": _l("Suction"),
+    "gravity": _l("Gravity"),
+}
+ROLES = {
+    "operator": _l("Operator"),
+    "inspector": _l("Inspector"),
+    "regulator": _l("Regulator"),
+    "viewer": _l("Viewer"),
+}
+
+ALL = {
+    "facility_kind": FACILITY_KINDS,
+    "facility_status": FACILITY_STATUSES,
+    "asset_kind": ASSET_KINDS,
+    "substance": SUBSTANCES,
+    "asset_status": ASSET_STATUSES,
+    "wall": WALLS,
+    "material": MATERIALS,
+    "corrosion_protection": CORROSION_PROTECTIONS,
+    "anti_seepage": ANTI_SEEPAGE,
+    "leak_detection": LEAK_DETECTION,
+    "piping_type": PIPING_TYPES,
+    "role": ROLES,
+}
+
+
+def label(group: str, code: str | None) -> str:
+    """Return the translated label of a code, or the code itself when unknown."""
+    if code is None:
+        return ""
+    found = ALL[group].get(code)
+    return str(found) if found is not None else code

@@ -1,0 +1,164 @@
+"""Schema pieces shared by every domain: blank-to-None, exact choices, dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import RAISE
+from marshmallow import Schema
+from marshmallow import ValidationError
+from marshmallow import fields
+from marshmallow import pre_load
+from marshmallow import validate
+
+from registry.core import choices
+from registry.core.dates import today
+
+
+class BaseSchema(Schema):
+    """Strips strings and turns empty form strings into None before validation."""
+
+    class Meta:
+        unknown = RAISE
+
+    @pre_load
+    def _blank_to_none(self, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        cleaned: dict[str, Any] = {}
+        for key, value in data.items():
+            if isinstance(value, str):
+                value = value.strip()
+                if value == "":
+                    value = None
+            cleaned[key] = value
+        return cleaned
+
+
+def one_of(group: str) -> validate.OneOf:
+    """Validate that a value is one of the codes of a choice group."""
+    codes = list(choices.ALL[group])
+    return validate.OneOf(codes, error=_l("Must be one of: {choices}."))
+
+
+def choice(group: str, **kwargs: Any) -> fields.String:
+    """A string field restricted to the codes of a choice group."""
+    return fields.String(
+        validate=one_of(group), metadata={"enum": list(choices.ALL[group])}, **kwargs
+    )
+
+
+def not_in_future(value: date) -> None:
+    """Refuse a date after today (in the district's zone)."""
+    if value > today():
+        raise ValidationError(str(_l("Must not be in the future.")))
+
+
+def positive(value: float) -> None:
+    """Refuse zero and negative numbers."""
+    if value is None:
+        return
+    if value <= 0:
+        raise ValidationError(str(_l("Must be greater than zero.")))
+
+
+def patch(schema_cls: type[Schema]) -> Schema:
+    """Instantiate a schema for PATCH: every field optional except `version`."""
+    names = tuple(
+        n for n, f in schema_cls._declared_fields.items() if n != "version" and not f.dump_only
+    )
+    return schema_cls(partial=names)
+
+
+class PageArgs(Schema):
+    """Query arguments of a paginated list."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
+
+
+# Marshmallow's own messages, marked here so that they land in the catalogs; the form helper
+# and the API error handler translate them when they are shown.
+MARSHMALLOW_MESSAGES = (
+    _l("Missing data for required field."),
+    _l("Field may not be null."),
+    _l("Not a valid string."),
+    _l("Not a valid integer."),
+    _l("Not a valid number."),
+    _l("Not a valid boolean."),
+    _l("Not a valid date."),
+    _l("Not a valid datetime."),
+    _l("Not a valid list."),
+    _l("Not a valid email address."),
+    _l("Not a valid URL."),
+    _l("Not a valid UUID."),
+    _l("Unknown field."),
+    _l("Invalid input type."),
+    _l("Invalid value."),
+    _l("Length must be between {min} and {max}."),
+    _l("Longer than maximum length {max}."),
+    _l("Shorter than minimum length {min}."),
+    _l("Must be greater than or equal to {min} and less than or equal to {max}."),
+    _l("Must be greater than or equal to {min}."),
+    _l("Must be less than or equal to {max}."),
+    _l("Must be one of: {choices}."),
+)
+
+
+def translate_errors(errors: Any) -> Any:
+    """Translate every message of a marshmallow error dict into the request's language."""
+    from flask_babel import gettext
+
+    if isinstance(errors, dict):
+        return {key: translate_errors(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [translate_errors(value) for value in errors]
+    if isinstance(errors, str):
+        return _translate_one(errors, gettext)
+    return str(errors)
+
+
+_PATTERNS = [
+    (
+        re.compile(r"^Longer than maximum length (\d+)\.$"),
+        "Longer than maximum length {max}.",
+        ("max",),
+    ),
+    (
+        re.compile(r"^Shorter than minimum length (\d+)\.$"),
+        "Shorter than minimum length {min}.",
+        ("min",),
+    ),
+    (
+        re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+        "Must be greater than or equal to {min} and less than or equal to {max}.",
+        ("min", "max"),
+    ),
+    (
+        re.compile(r"^Must be greater than or equal to (\S+)\.$"),
+        "Must be greater than or equal to {min}.",
+        ("min",),
+    ),
+    (
+        re.compile(r"^Must be less than or equal to (\S+)\.$"),
+        "Must be less than or equal to {max}.",
+        ("max",),
+    ),
+    (re.compile(r"^Must be one of: (.*)\.$"), "Must be one of: {choices}.", ("choices",)),
+    (
+        re.compile(r"^Length must be between (\d+) and (\d+)\.$"),
+        "Length must be between {min} and {max}.",
+        ("min", "max"),
+    ),
+]
+
+
+def _translate_one(message: str, gettext: Any) -> str:
+    for pattern, msgid, names in _PATTERNS:
+        m = pattern.match(message)
+        if m:
+            return str(gettext(msgid)).format(**dict(zip(names, m.groups(), strict=True)))
+    return str(gettext(message))

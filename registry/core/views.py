@@ -1,0 +1,48 @@
+"""Home, language switch and health check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask_login import current_user
+
+from registry.app import LOCALES
+from registry.core.http import safe_next
+from registry.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def home() -> Any:
+    """Send each user to the page they start from."""
+    if not current_user.is_authenticated:
+        return render_template("core/welcome.html")
+    if current_user.role == "operator":
+        return redirect(url_for("sites.facility_list"))
+    return redirect(url_for("assets.asset_list"))
+
+
+@bp.post("/language")
+def set_language() -> Any:
+    """Remember the chosen language (for the user's account when logged in)."""
+    locale = request.form.get("locale")
+    if locale in LOCALES:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("core.home"))
+
+
+@bp.get("/healthz")
+def health() -> Any:
+    """Say that the app and its database answer."""
+    db.session.execute(db.text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,15 @@
+"""Every model of the app, imported in one place for metadata and migrations."""
+
+from registry.assets.models import Asset  # noqa: F401
+from registry.assets.models import Pipeline  # noqa: F401
+from registry.assets.models import Tank  # noqa: F401
+from registry.audit import services as _audit_services  # noqa: F401
+from registry.audit.models import AuditEvent  # noqa: F401
+from registry.auth.models import ApiToken  # noqa: F401
+from registry.auth.models import User  # noqa: F401
+from registry.sites.models import Facility  # noqa: F401
+from registry.sites.models import Organization  # noqa: F401
+
+_audit_services.register(Organization, "organization")
+_audit_services.register(Facility, "facility")
+_audit_services.register(Asset, "asset")

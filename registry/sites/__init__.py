@@ -1,0 +1,1 @@
+"""Organizations (owners and operators) and their facilities."""

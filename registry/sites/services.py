@@ -1,0 +1,179 @@
+"""Create, change and find organizations and facilities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+
+from registry.auth import policy
+from registry.core import creditcode
+from registry.core.errors import Conflict
+from registry.core.errors import Invalid
+from registry.core.errors import NotFound
+from registry.extensions import db
+from registry.sites.models import Facility
+from registry.sites.models import Organization
+
+
+def check_version(row: Any, version: int | None) -> None:
+    """Refuse a change made against an old version of the row."""
+    if version is None:
+        raise Invalid("version required", errors={"version": ["Missing data for required field."]})
+    if int(version) != row.version:
+        raise Conflict(
+            "This record was changed by someone else since you opened it.",
+            current_version=row.version,
+        )
+
+
+def apply_changes(row: Any, data: dict[str, Any]) -> None:
+    """Set the given fields of a row (the audit hook records what changed)."""
+    for key, value in data.items():
+        if key in ("version", "id"):
+            continue
+        setattr(row, key, value)
+
+
+def create_organization(data: dict[str, Any]) -> Organization:
+    """Register an organization; its credit code must be new."""
+    code = creditcode.normalize(data["credit_code"])
+    if db.session.scalar(select(Organization.id).where(Organization.credit_code == code)):
+        raise Invalid(
+            "duplicate", errors={"credit_code": ["This credit code is already registered."]}
+        )
+    org = Organization(**{**data, "credit_code": code})
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def update_organization(
+    org: Organization, data: dict[str, Any], *, version: int | None
+) -> Organization:
+    """Change an organization's details."""
+    check_version(org, version)
+    if "credit_code" in data:
+        code = creditcode.normalize(data["credit_code"])
+        other = db.session.scalar(
+            select(Organization.id).where(
+                Organization.credit_code == code, Organization.id != org.id
+            )
+        )
+        if other:
+            raise Invalid(
+                "duplicate", errors={"credit_code": ["This credit code is already registered."]}
+            )
+        data = {**data, "credit_code": code}
+    apply_changes(org, data)
+    db.session.flush()
+    return org
+
+
+def get_organization(user: Any, org_id: int) -> Organization:
+    """Return an organization the user may see, or raise NotFound."""
+    stmt = policy.scope(
+        select(Organization).where(Organization.id == org_id), user, Organization.id
+    )
+    org = db.session.scalar(stmt)
+    if org is None:
+        raise NotFound("organization not found")
+    return org
+
+
+def find_organization_by_code(code: str) -> Organization | None:
+    """Return the organization with this credit code."""
+    return db.session.scalar(
+        select(Organization).where(Organization.credit_code == creditcode.normalize(code))
+    )
+
+
+def organizations_query(user: Any, q: str | None = None) -> Select[Any]:
+    """Select the organizations the user may see, searched by name, code or address."""
+    stmt = policy.scope(select(Organization), user, Organization.id)
+    if q:
+        like = f"%{q.strip()}%"
+        stmt = stmt.where(
+            or_(
+                Organization.name.ilike(like),
+                Organization.credit_code.ilike(like),
+                Organization.address.ilike(like),
+            )
+        )
+    return stmt.order_by(Organization.name, Organization.id)
+
+
+def create_facility(data: dict[str, Any]) -> Facility:
+    """Register a facility of an existing organization."""
+    if db.session.get(Organization, data["organization_id"]) is None:
+        raise Invalid("unknown organization", errors={"organization_id": ["No such organization."]})
+    facility = Facility(**data)
+    db.session.add(facility)
+    db.session.flush()
+    return facility
+
+
+def update_facility(facility: Facility, data: dict[str, Any], *, version: int | None) -> Facility:
+    """Change a facility's details."""
+    check_version(facility, version)
+    if "organization_id" in data and db.session.get(Organization, data["organization_id"]) is None:
+        raise Invalid("unknown organization", errors={"organization_id": ["No such organization."]})
+    apply_changes(facility, data)
+    db.session.flush()
+    return facility
+
+
+def get_facility(user: Any, facility_id: int) -> Facility:
+    """Return a facility the user may see, or raise NotFound."""
+    stmt = policy.scope(
+        select(Facility).where(Facility.id == facility_id), user, Facility.organization_id
+    )
+    facility = db.session.scalar(stmt)
+    if facility is None:
+        raise NotFound("facility not found")
+    return facility
+
+
+def facilities_query(user: Any, filters: dict[str, Any]) -> Select[Any]:
+    """Select the facilities the user may see, filtered and searched."""
+    stmt = policy.scope(select(Facility), user, Facility.organization_id)
+    q = (filters.get("q") or "").strip()
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.join(Organization, Organization.id == Facility.organization_id).where(
+            or_(
+                Facility.name.ilike(like),
+                Facility.address.ilike(like),
+                Organization.name.ilike(like),
+                Organization.credit_code.ilike(like),
+            )
+        )
+    for key in ("organization_id", "subdistrict", "kind", "status"):
+        if filters.get(key) not in (None, ""):
+            stmt = stmt.where(getattr(Facility, key) == filters[key])
+    return stmt.order_by(Facility.name, Facility.id)
+
+
+def subdistricts() -> list[str]:
+    """Return the subdistricts that facilities name, for filter menus."""
+    rows = db.session.scalars(
+        select(Facility.subdistrict).where(Facility.subdistrict.is_not(None)).distinct()
+    )
+    return sorted(r for r in rows if r)
+
+
+def count_assets(facility_ids: list[int]) -> dict[int, int]:
+    """Count the assets of each facility, in one query."""
+    from registry.assets.models import Asset
+
+    if not facility_ids:
+        return {}
+    rows = db.session.execute(
+        select(Asset.facility_id, func.count())
+        .where(Asset.facility_id.in_(facility_ids))
+        .group_by(Asset.facility_id)
+    )
+    return {fid: n for fid, n in rows}

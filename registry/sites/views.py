@@ -1,0 +1,245 @@
+"""Pages for organizations and facilities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_required
+from sqlalchemy import select
+
+from registry.assets.models import Asset
+from registry.audit.services import history
+from registry.auth import policy
+from registry.core.errors import Conflict
+from registry.core.errors import DomainError
+from registry.core.forms import load_form
+from registry.core.pagination import page_args
+from registry.core.pagination import paginate
+from registry.core.schemas import patch
+from registry.core.schemas import translate_errors
+from registry.extensions import db
+from registry.sites import services
+from registry.sites.models import Facility
+from registry.sites.models import Organization
+from registry.sites.schemas import FacilityPatchSchema
+from registry.sites.schemas import FacilitySchema
+from registry.sites.schemas import OrganizationPatchSchema
+from registry.sites.schemas import OrganizationSchema
+
+bp = Blueprint("sites", __name__)
+
+
+def _errors_of(exc: DomainError) -> dict[str, Any]:
+    if isinstance(exc, Conflict):
+        return {
+            "_conflict": _(
+                "This record was changed by someone else since you opened it. "
+                "Your input is kept below; the page now holds the current version."
+            )
+        }
+    return translate_errors(exc.errors) or {"_schema": [exc.message]}
+
+
+@bp.get("/organizations")
+@login_required
+def organization_list() -> Any:
+    """List organizations, searched by name, credit code or address."""
+    q = request.args.get("q", "")
+    page, size = page_args(request.args)
+    result = paginate(services.organizations_query(current_user, q), page=page, page_size=size)
+    return render_template("sites/organizations.html", page=result, q=q)
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+@login_required
+def organization_new() -> Any:
+    """Register an organization (regulators)."""
+    policy.require(current_user, "manage_organizations")
+    values: dict[str, Any] = request.form.to_dict() if request.method == "POST" else {}
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        data, errors = load_form(OrganizationSchema(), request.form)
+        if data is not None:
+            try:
+                org = services.create_organization(data)
+                db.session.commit()
+                flash(_("Organization registered."), "success")
+                return redirect(url_for("sites.organization_detail", org_id=org.id))
+            except DomainError as exc:
+                db.session.rollback()
+                errors = _errors_of(exc)
+    return render_template(
+        "sites/organization_form.html", org=None, values=values, errors=errors
+    ), (422 if errors else 200)
+
+
+@bp.get("/organizations/<int:org_id>")
+@login_required
+def organization_detail(org_id: int) -> Any:
+    """Show an organization, its facilities and its change history."""
+    org = services.get_organization(current_user, org_id)
+    facilities = list(
+        db.session.scalars(
+            select(Facility).where(Facility.organization_id == org.id).order_by(Facility.name)
+        )
+    )
+    return render_template(
+        "sites/organization_detail.html",
+        org=org,
+        facilities=facilities,
+        events=history("organization", org.id),
+    )
+
+
+@bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
+@login_required
+def organization_edit(org_id: int) -> Any:
+    """Change an organization's details (regulators)."""
+    org = services.get_organization(current_user, org_id)
+    policy.require(current_user, "manage_organizations")
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        values: dict[str, Any] = request.form.to_dict()
+        data, errors = load_form(patch(OrganizationPatchSchema), request.form)
+        if data is not None:
+            try:
+                services.update_organization(org, data, version=data.pop("version", None))
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(url_for("sites.organization_detail", org_id=org.id))
+            except DomainError as exc:
+                db.session.rollback()
+                errors = _errors_of(exc)
+                values["version"] = db.session.get(Organization, org_id).version  # type: ignore[union-attr]
+    else:
+        values = OrganizationSchema().dump(org) | {"version": org.version}
+    return render_template("sites/organization_form.html", org=org, values=values, errors=errors), (
+        (409 if "_conflict" in errors else 422) if errors else 200
+    )
+
+
+@bp.get("/facilities")
+@login_required
+def facility_list() -> Any:
+    """List facilities with search, filters and pagination."""
+    filters = {
+        k: request.args.get(k) or None
+        for k in ("q", "subdistrict", "kind", "status", "organization_id")
+    }
+    page, size = page_args(request.args)
+    result = paginate(services.facilities_query(current_user, filters), page=page, page_size=size)
+    counts = services.count_assets([f.id for f in result.items])
+    return render_template(
+        "sites/facilities.html",
+        page=result,
+        filters=filters,
+        counts=counts,
+        subdistricts=services.subdistricts(),
+    )
+
+
+def _organization_choices() -> list[Organization]:
+    stmt = policy.scope(select(Organization), current_user, Organization.id).order_by(
+        Organization.name
+    )
+    return list(db.session.scalars(stmt))
+
+
+@bp.route("/facilities/new", methods=["GET", "POST"])
+@login_required
+def facility_new() -> Any:
+    """Register a facility."""
+    policy.require(current_user, "create_facility")
+    values: dict[str, Any] = (
+        request.form.to_dict()
+        if request.method == "POST"
+        else {
+            "organization_id": request.args.get("organization_id") or current_user.organization_id,
+            "status": "active",
+        }
+    )
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        form = request.form.copy()
+        if current_user.role == "operator":
+            form["organization_id"] = str(current_user.organization_id)
+        data, errors = load_form(FacilitySchema(), form)
+        if data is not None:
+            try:
+                policy.require(current_user, "create_facility", data["organization_id"])
+                facility = services.create_facility(data)
+                db.session.commit()
+                flash(_("Facility registered."), "success")
+                return redirect(url_for("sites.facility_detail", facility_id=facility.id))
+            except DomainError as exc:
+                db.session.rollback()
+                errors = _errors_of(exc)
+    return render_template(
+        "sites/facility_form.html",
+        facility=None,
+        values=values,
+        errors=errors,
+        organizations=_organization_choices(),
+    ), (422 if errors else 200)
+
+
+@bp.get("/facilities/<int:facility_id>")
+@login_required
+def facility_detail(facility_id: int) -> Any:
+    """Show a facility, its tanks and pipelines and its change history."""
+    facility = services.get_facility(current_user, facility_id)
+    assets = list(
+        db.session.scalars(
+            select(Asset)
+            .where(Asset.facility_id == facility.id)
+            .order_by(Asset.kind.desc(), Asset.operator_ref, Asset.id)
+        )
+    )
+    return render_template(
+        "sites/facility_detail.html",
+        facility=facility,
+        assets=assets,
+        events=history("facility", facility.id),
+    )
+
+
+@bp.route("/facilities/<int:facility_id>/edit", methods=["GET", "POST"])
+@login_required
+def facility_edit(facility_id: int) -> Any:
+    """Change a facility's details."""
+    facility = services.get_facility(current_user, facility_id)
+    policy.require(current_user, "edit", facility.organization_id)
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        values: dict[str, Any] = request.form.to_dict()
+        form = request.form.copy()
+        if current_user.role == "operator":
+            form["organization_id"] = str(current_user.organization_id)
+        data, errors = load_form(patch(FacilityPatchSchema), form)
+        if data is not None:
+            try:
+                services.update_facility(facility, data, version=data.pop("version", None))
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(url_for("sites.facility_detail", facility_id=facility.id))
+            except DomainError as exc:
+                db.session.rollback()
+                errors = _errors_of(exc)
+                values["version"] = db.session.get(Facility, facility_id).version  # type: ignore[union-attr]
+    else:
+        values = FacilitySchema().dump(facility) | {"version": facility.version}
+    return render_template(
+        "sites/facility_form.html",
+        facility=facility,
+        values=values,
+        errors=errors,
+        organizations=_organization_choices(),
+    ), ((409 if "_conflict" in errors else 422) if errors else 200)
