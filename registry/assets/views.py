@@ -65,9 +65,7 @@ def asset_new() -> Any:
     """Register a tank or pipeline at a facility."""
     facility = get_facility(current_user, request.args.get("facility_id", type=int) or 0)
     policy.require(current_user, "create_asset", facility.organization_id)
-    kind = (
-        request.values.get("kind") if request.values.get("kind") in ("tank", "pipeline") else "tank"
-    )
+    kind = "pipeline" if request.values.get("kind") == "pipeline" else "tank"
     values: dict[str, Any] = {"status": "in_service", "leak_detection": []}
     errors: dict[str, Any] = {}
     if request.method == "POST":
