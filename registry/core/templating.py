@@ -18,6 +18,7 @@ from flask_login import current_user
 from registry.assets.tags import display as tag_display
 from registry.auth import policy
 from registry.core import choices
+from registry.core.panels import panels
 
 
 def _fmt_date(value: date | None, fmt: str = "medium") -> str:
@@ -89,4 +90,5 @@ def register_template_helpers(app: Flask) -> None:
         url_with=_url_with,
         current_locale=lambda: str(get_locale()),
         extra_nav_items=_extra_nav_items,
+        panels=panels,
     )
