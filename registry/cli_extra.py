@@ -7,3 +7,8 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Attach the commands of the domain packages."""
+    from registry.ops.cli import backup_command
+    from registry.ops.cli import restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

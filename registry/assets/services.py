@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy import or_
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from registry.assets import tags
@@ -23,6 +22,7 @@ from registry.sites.models import Facility
 from registry.sites.models import Organization
 from registry.sites.services import apply_changes
 from registry.sites.services import check_version
+from registry.sites.services import flush_versioned
 
 
 def _new_tag() -> str:
@@ -65,10 +65,7 @@ def update_asset(asset: Asset, data: dict[str, Any], *, version: int | None) -> 
     if "facility_id" in data and db.session.get(Facility, data["facility_id"]) is None:
         raise Invalid("unknown facility", errors={"facility_id": ["No such facility."]})
     apply_changes(asset, {k: v for k, v in data.items() if k != "kind"})
-    try:
-        db.session.flush()
-    except IntegrityError as exc:  # pragma: no cover - constraint races
-        raise Invalid("constraint", errors={"_schema": [str(exc.orig)]}) from exc
+    flush_versioned(asset)
     return asset
 
 

@@ -112,51 +112,56 @@ def _diff(obj: object, action: str) -> dict[str, list[Any]]:
     return changes
 
 
-def _collect(session: Session) -> list[dict[str, Any]]:
+def _event(obj: Any, action: str, changes: dict[str, list[Any]], row_id: int) -> dict[str, Any]:
     user_id, label = _actor()
+    return {
+        "at": utcnow(),
+        "user_id": user_id,
+        "actor": label,
+        "action": action,
+        "entity": _entity_of(obj),
+        "row_id": row_id,
+        "changes": changes,
+    }
+
+
+def _collect_before(session: Session) -> list[dict[str, Any]]:
+    """Updates and deletes, read while the rows are still in the database."""
     rows: list[dict[str, Any]] = []
-    now = utcnow()
-    for action, objs in (
-        ("create", session.new),
-        ("update", session.dirty),
-        ("delete", session.deleted),
-    ):
-        for obj in objs:
-            entity = _entity_of(obj)
-            if entity is None:
-                continue
-            if action == "update" and not session.is_modified(obj, include_collections=False):
-                continue
-            changes = _diff(obj, action)
-            if action == "update" and not changes:
-                continue
-            rows.append(
-                {
-                    "at": now,
-                    "user_id": user_id,
-                    "actor": label,
-                    "action": action,
-                    "entity": entity,
-                    "row_id": inspect(obj).identity[0] if action != "create" else obj.id,  # type: ignore[attr-defined]
-                    "changes": changes,
-                }
-            )
+    for obj in session.dirty:
+        if _entity_of(obj) is None or not session.is_modified(obj, include_collections=False):
+            continue
+        changes = _diff(obj, "update")
+        if changes:
+            rows.append(_event(obj, "update", changes, inspect(obj).identity[0]))
+    for obj in session.deleted:
+        if _entity_of(obj) is not None:
+            rows.append(_event(obj, "delete", _diff(obj, "delete"), inspect(obj).identity[0]))
     return rows
 
 
 @event.listens_for(Session, "before_flush")
-def _guard_append_only(session: Session, flush_context: Any, instances: Any) -> None:
+def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEvent):
             raise AppendOnlyError("audit events are never changed or deleted")
+    session.info.setdefault("audit_pending", []).extend(_collect_before(session))
 
 
 @event.listens_for(Session, "after_flush")
 def _write_events(session: Session, flush_context: Any) -> None:
-    rows = _collect(session)
+    rows = session.info.pop("audit_pending", [])
+    for obj in session.new:
+        if _entity_of(obj) is not None:
+            rows.append(_event(obj, "create", _diff(obj, "create"), obj.id))  # type: ignore[attr-defined]
     if rows:
         # Core insert on the flush's own connection: same transaction, no nested flush.
         session.connection().execute(insert(AuditEvent), rows)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_pending(session: Session) -> None:
+    session.info.pop("audit_pending", None)
 
 
 def history(entity: str, row_id: int, *, limit: int = 200) -> list[AuditEvent]:

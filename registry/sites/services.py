@@ -6,8 +6,10 @@ from typing import Any
 
 from sqlalchemy import Select
 from sqlalchemy import func
+from sqlalchemy import inspect
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from registry.auth import policy
 from registry.core import creditcode
@@ -28,6 +30,21 @@ def check_version(row: Any, version: int | None) -> None:
             "This record was changed by someone else since you opened it.",
             current_version=row.version,
         )
+
+
+def flush_versioned(row: Any) -> None:
+    """Flush a change of a versioned row; a concurrent writer that won first means 409."""
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        db.session.rollback()
+        current = db.session.scalar(
+            select(type(row).version).where(type(row).id == inspect(row).identity[0])
+        )
+        raise Conflict(
+            "This record was changed by someone else since you opened it.",
+            current_version=current,
+        ) from exc
 
 
 def apply_changes(row: Any, data: dict[str, Any]) -> None:
@@ -69,7 +86,7 @@ def update_organization(
             )
         data = {**data, "credit_code": code}
     apply_changes(org, data)
-    db.session.flush()
+    flush_versioned(org)
     return org
 
 
@@ -122,7 +139,7 @@ def update_facility(facility: Facility, data: dict[str, Any], *, version: int | 
     if "organization_id" in data and db.session.get(Organization, data["organization_id"]) is None:
         raise Invalid("unknown organization", errors={"organization_id": ["No such organization."]})
     apply_changes(facility, data)
-    db.session.flush()
+    flush_versioned(facility)
     return facility
 
 
