@@ -7,6 +7,9 @@ from typing import Any
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from flask_smorest import Api
+from marshmallow import INCLUDE
+from marshmallow import Schema
+from marshmallow import fields
 
 from registry.extensions import csrf
 
@@ -25,6 +28,21 @@ def _schema_name(schema: Any) -> str:
     return name
 
 
+class ErrorSchema(Schema):
+    """Every error answer: status, message, messages per field, and extras such as
+    `current_version` on a 409."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    code = fields.Integer(metadata={"description": "HTTP status code"})
+    status = fields.String(metadata={"description": "HTTP status name"})
+    message = fields.String(metadata={"description": "what went wrong"})
+    errors = fields.Dict(metadata={"description": "messages per location and field"})
+    current_version = fields.Integer(metadata={"description": "on 409: the row's current version"})
+
+
+Api.ERROR_SCHEMA = ErrorSchema
 api = Api(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name)})
 
 

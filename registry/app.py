@@ -41,6 +41,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=_resource_dir("static"),
     )
     _configure(app, config)
+    from registry.core.converters import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     _init_extensions(app)
     _register_models()
     _register_blueprints(app)

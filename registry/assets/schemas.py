@@ -13,6 +13,7 @@ from marshmallow import validates_schema
 from registry.assets.tags import display
 from registry.core.schemas import BaseSchema
 from registry.core.schemas import choice
+from registry.core.schemas import id_field
 from registry.core.schemas import not_in_future
 from registry.core.schemas import one_of
 from registry.core.schemas import positive
@@ -27,8 +28,8 @@ class TagField(fields.String):
 
 class AssetSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
-    facility_id = fields.Integer(required=True)
-    organization_id = fields.Integer(dump_only=True)
+    facility_id = id_field(required=True)
+    organization_id = id_field(dump_only=True)
     kind = choice("asset_kind", required=True)
     tag = TagField(dump_only=True)
     operator_ref = fields.String(allow_none=True, validate=validate.Length(max=60))
@@ -107,7 +108,7 @@ class AssetPatchSchema(AssetInSchema):
 
     version = fields.Integer(required=True)
     kind = choice("asset_kind")
-    facility_id = fields.Integer()
+    facility_id = id_field()
     status = choice("asset_status")
     leak_detection = fields.List(fields.String(validate=one_of("leak_detection")))
 
@@ -120,8 +121,8 @@ class AssetFilterSchema(BaseSchema):
     """Search and filters of asset lists (the web list and the API alike)."""
 
     q = fields.String(allow_none=True)
-    organization_id = fields.Integer(allow_none=True)
-    facility_id = fields.Integer(allow_none=True)
+    organization_id = id_field(allow_none=True)
+    facility_id = id_field(allow_none=True)
     subdistrict = fields.String(allow_none=True)
     facility_kind = choice("facility_kind", allow_none=True)
     kind = choice("asset_kind", allow_none=True)

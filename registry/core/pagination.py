@@ -38,8 +38,9 @@ class Page(Generic[T]):
 
 def paginate(stmt: Select[Any], *, page: int, page_size: int, scalars: bool = True) -> Page[Any]:
     """Run one page of a select, with the total count of rows."""
-    page = max(1, page)
     page_size = max(1, min(100, page_size))
+    # Past the last page the list is empty; the clamp keeps a huge page number from overflowing.
+    page = max(1, min(page, 2**31 // page_size))
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     paged = stmt.limit(page_size).offset((page - 1) * page_size)
     rows: list[Any]

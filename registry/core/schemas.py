@@ -15,6 +15,7 @@ from marshmallow import pre_load
 from marshmallow import validate
 
 from registry.core import choices
+from registry.core.converters import MAX_ID
 from registry.core.dates import today
 
 
@@ -49,6 +50,11 @@ def choice(group: str, **kwargs: Any) -> fields.String:
     return fields.String(
         validate=one_of(group), metadata={"enum": list(choices.ALL[group])}, **kwargs
     )
+
+
+def id_field(**kwargs: Any) -> fields.Integer:
+    """An integer id: positive and within an id column (a larger one is a 422, not a crash)."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 def not_in_future(value: date) -> None:

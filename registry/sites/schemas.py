@@ -13,6 +13,7 @@ from marshmallow import validates
 from registry.core import creditcode
 from registry.core.schemas import BaseSchema
 from registry.core.schemas import choice
+from registry.core.schemas import id_field
 
 
 class OrganizationSchema(BaseSchema):
@@ -48,7 +49,7 @@ class OrganizationPatchSchema(OrganizationSchema):
 
 class FacilitySchema(BaseSchema):
     id = fields.Integer(dump_only=True)
-    organization_id = fields.Integer(required=True)
+    organization_id = id_field(required=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     kind = choice("facility_kind", required=True)
     address = fields.String(allow_none=True, validate=validate.Length(max=300))
@@ -70,7 +71,7 @@ class FacilityPatchSchema(FacilitySchema):
 
 class FacilityFilterSchema(BaseSchema):
     q = fields.String(allow_none=True)
-    organization_id = fields.Integer(allow_none=True)
+    organization_id = id_field(allow_none=True)
     subdistrict = fields.String(allow_none=True)
     kind = choice("facility_kind", allow_none=True)
     status = choice("facility_status", allow_none=True)
