@@ -15,7 +15,6 @@ from tests.forms import field_errors
 from tests.forms import option_labels
 from tests.forms import submitted
 
-
 GOOD = complete("91110101MA01ABC12")
 WRONG_CHECK = GOOD[:-1] + ("1" if GOOD[-1] != "1" else "2")
 
