@@ -108,6 +108,8 @@ def register_error_handlers(app: Flask) -> None:
             resp = _json(status, str(message), errors, **extra)
             for key, value in (data.get("headers") or {}).items():
                 resp.headers[key] = value
+            if status == 401:
+                resp.headers.setdefault("WWW-Authenticate", "Bearer")
             return resp
         return _page(status, _TITLES.get(status, _TITLES[400])(), _message(status))
 
