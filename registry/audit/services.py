@@ -37,15 +37,40 @@ def audited(entity: str):  # type: ignore[no-untyped-def]
     """Class decorator: log every insert, update and delete of this model as `entity`."""
 
     def wrap(cls: type) -> type:
-        _AUDITED[cls] = entity
+        register(cls, entity)
         return cls
 
     return wrap
 
 
 def register(cls: type, entity: str) -> None:
-    """Log every change of rows of `cls` under the name `entity`."""
+    """Log every change of rows of `cls` (and its subclasses) under the name `entity`."""
     _AUDITED[cls] = entity
+    for klass in _with_subclasses(cls):
+        _keep_old_values(klass)
+
+
+def _with_subclasses(cls: type) -> list[type]:
+    out = [cls]
+    subclasses: list[type] = cls.__subclasses__()
+    for sub in subclasses:
+        out.extend(_with_subclasses(sub))
+    return out
+
+
+def _keep_old_values(cls: type) -> None:
+    """Load a column's old value before it is overwritten, even when it was expired."""
+    mapper: Any = inspect(cls)
+    for attr in mapper.column_attrs:
+        if attr.key in _IGNORED_FIELDS:
+            continue
+        attribute = getattr(cls, attr.key)
+        if not event.contains(attribute, "set", _noop):
+            event.listen(attribute, "set", _noop, active_history=True)
+
+
+def _noop(target: Any, value: Any, oldvalue: Any, initiator: Any) -> None:
+    """A set-listener whose only job is to make SQLAlchemy keep the old value."""
 
 
 @contextlib.contextmanager
@@ -119,7 +144,6 @@ def _collect(session: Session) -> list[dict[str, Any]]:
     for action, objs in (
         ("create", session.new),
         ("update", session.dirty),
-        ("delete", session.deleted),
     ):
         for obj in objs:
             entity = _entity_of(obj)
@@ -137,11 +161,14 @@ def _collect(session: Session) -> list[dict[str, Any]]:
                     "actor": label,
                     "action": action,
                     "entity": entity,
-                    "row_id": inspect(obj).identity[0] if action != "create" else obj.id,  # type: ignore[attr-defined]
+                    "row_id": inspect(obj).identity[0] if action != "create" else obj.id,  # type: ignore[attr-defined,index]
                     "changes": changes,
                 }
             )
-    return rows
+    return rows + session.info.pop(_DELETED_KEY, [])
+
+
+_DELETED_KEY = "audit_deleted_rows"
 
 
 @event.listens_for(Session, "before_flush")
@@ -149,6 +176,28 @@ def _guard_append_only(session: Session, flush_context: Any, instances: Any) -> 
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEvent):
             raise AppendOnlyError("audit events are never changed or deleted")
+    # A deleted row's values must be read before the flush removes it.
+    user_id, label = _actor()
+    now = utcnow()
+    for obj in session.deleted:
+        entity = _entity_of(obj)
+        if entity is not None:
+            session.info.setdefault(_DELETED_KEY, []).append(
+                {
+                    "at": now,
+                    "user_id": user_id,
+                    "actor": label,
+                    "action": "delete",
+                    "entity": entity,
+                    "row_id": inspect(obj).identity[0],  # type: ignore[index]
+                    "changes": _diff(obj, "delete"),
+                }
+            )
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_deleted(session: Session) -> None:
+    session.info.pop(_DELETED_KEY, None)
 
 
 @event.listens_for(Session, "after_flush")
