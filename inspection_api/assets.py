@@ -20,6 +20,7 @@ from registry.assets.schemas import AssetOutSchema
 from registry.assets.schemas import AssetPatchSchema
 from registry.assets.tags import InvalidTag
 from registry.auth import policy
+from registry.core.errors import N_
 from registry.core.errors import DomainError
 from registry.core.pagination import paginate
 from registry.core.schemas import patch
@@ -99,7 +100,7 @@ class AssetByTag(MethodView):
         try:
             asset = services.find_by_tag(tag)
         except InvalidTag:
-            abort(404, message="Not a valid tag: the check symbol does not match.")
+            abort(404, message=N_("Not a valid tag: the check symbol does not match."))
         if asset is None or not policy.can_see(current_user, asset.facility.organization_id):
-            abort(404, message="No asset has this tag.")
+            abort(404, message=N_("No asset has this tag."))
         return asset  # type: ignore[return-value]

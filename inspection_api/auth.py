@@ -20,6 +20,7 @@ from registry.auth.models import ApiToken
 from registry.auth.services import authenticate
 from registry.auth.services import hash_token
 from registry.auth.services import issue_token
+from registry.core.errors import N_
 from registry.core.types import utcnow
 from registry.extensions import db
 from registry.extensions import limiter
@@ -58,7 +59,7 @@ class Token(MethodView):
         """Exchange e-mail and password for a bearer token."""
         user = authenticate(creds["email"], creds["password"])
         if user is None:
-            abort(401, message="Wrong e-mail or password.")
+            abort(401, message=N_("Wrong e-mail or password."))
         assert user is not None
         days = int(current_app.config["API_TOKEN_DAYS"])
         token = issue_token(user, days=days, name=creds.get("name"))
@@ -77,15 +78,15 @@ class Token(MethodView):
     def delete(self) -> None:
         """Revoke the bearer token this request carries."""
         if not current_user.is_authenticated:
-            abort(401, message="Authentication required.")
+            abort(401, message=N_("Authentication required."))
         token = bearer_token(request)
         if token is None:
-            abort(400, message="Send the token to revoke as a bearer token.")
+            abort(400, message=N_("Send the token to revoke as a bearer token."))
         row = db.session.scalar(
             select(ApiToken).where(ApiToken.token_hash == hash_token(token or ""))
         )
         if row is None:
-            abort(404, message="Unknown token.")
+            abort(404, message=N_("Unknown token."))
         assert row is not None
         row.revoked_at = utcnow()
         commit()

@@ -12,6 +12,7 @@ from marshmallow import EXCLUDE
 from marshmallow import Schema
 from marshmallow import ValidationError
 
+from registry.core.errors import N_
 from registry.core.errors import DomainError
 from registry.core.schemas import translate_errors
 from registry.extensions import db
@@ -28,7 +29,7 @@ def make_blueprint(name: str, import_name: str, description: str) -> Blueprint:
         if request.endpoint in PUBLIC_ENDPOINTS:
             return
         if not current_user.is_authenticated:
-            abort(401, message="Authentication required.")
+            abort(401, message=N_("Authentication required."))
 
     return blp
 
@@ -44,7 +45,7 @@ def commit() -> None:
 def fail(exc: DomainError) -> None:
     """Answer a domain error with its status and messages per field."""
     db.session.rollback()
-    kwargs: dict[str, Any] = {"message": exc.message}
+    kwargs: dict[str, Any] = {"message": translate_errors(exc.message)}
     if exc.errors:
         kwargs["errors"] = translate_errors(exc.errors)
     kwargs.update(exc.extra)
@@ -56,7 +57,7 @@ def load(schema: Schema, data: Any) -> dict[str, Any]:
     try:
         return schema.load(data)  # type: ignore[no-any-return]
     except ValidationError as err:
-        abort(422, errors={"json": translate_errors(err.messages)}, message="Invalid input.")
+        abort(422, errors={"json": translate_errors(err.messages)}, message=N_("Invalid input."))
     raise AssertionError("unreachable")
 
 

@@ -12,6 +12,7 @@ from inspection_api.common import commit
 from inspection_api.common import fail
 from inspection_api.common import make_blueprint
 from registry.auth import policy
+from registry.core.errors import N_
 from registry.core.errors import DomainError
 from registry.core.errors import Forbidden
 from registry.core.errors import Invalid
@@ -56,7 +57,8 @@ class Facilities(MethodView):
                 data["organization_id"] = current_user.organization_id
             elif "organization_id" not in data:
                 raise Invalid(
-                    "organization", errors={"organization_id": ["Missing data for required field."]}
+                    N_("Invalid input."),
+                    errors={"organization_id": [N_("Missing data for required field.")]},
                 )
             policy.require(current_user, "create_facility", data["organization_id"])
             facility = services.create_facility(data)
@@ -89,7 +91,7 @@ class FacilityItem(MethodView):
                 current_user.organization_id,
             ):
                 # Operators cannot hand a facility to another organization.
-                raise Forbidden("Operators cannot move a facility to another organization.")
+                raise Forbidden(N_("Operators cannot move a facility to another organization."))
             services.update_facility(facility, data, version=data.pop("version", None))
         except DomainError as exc:
             fail(exc)

@@ -107,6 +107,11 @@ def _register_blueprints(app: Flask) -> None:
 
 def select_locale() -> str:
     """Pick the language: the user's choice, else the browser's, else the setting."""
+    from flask import current_app
+    from flask import has_request_context
+
+    if not has_request_context():  # CLI and jobs: mails and output in the default language
+        return str(current_app.config["DEFAULT_LOCALE"])
     chosen = getattr(g, "forced_locale", None)
     if chosen in LOCALES:
         return str(chosen)
@@ -115,8 +120,6 @@ def select_locale() -> str:
     if session.get("locale") in LOCALES:
         return str(session["locale"])
     best = request.accept_languages.best_match(LOCALES)
-    from flask import current_app
-
     return best or str(current_app.config["DEFAULT_LOCALE"])
 
 

@@ -42,6 +42,16 @@ def _client_key() -> str:
 
 limiter = Limiter(key_func=_client_key, default_limits=[])
 
+
+@limiter.request_filter
+def _limits_off_for_this_app() -> bool:
+    # Flask-Limiter reads RATELIMIT_ENABLED once, into the shared extension object; asking
+    # the current app on every request keeps two apps in one process (tests) independent.
+    from flask import current_app
+
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
+
+
 if TYPE_CHECKING:
     Model = Base
 else:

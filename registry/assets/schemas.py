@@ -50,7 +50,8 @@ class AssetSchema(BaseSchema):
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
-    @validates_schema
+    # skip_on_field_errors=False: the form shows this message with those of other fields
+    @validates_schema(skip_on_field_errors=False)
     def _dates_in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
         installed, closed = data.get("installed_on"), data.get("closed_on")
         if installed and closed and closed < installed:

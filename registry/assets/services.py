@@ -15,6 +15,7 @@ from registry.assets.models import Asset
 from registry.assets.schemas import PIPELINE_ONLY
 from registry.assets.schemas import TANK_ONLY
 from registry.auth import policy
+from registry.core.errors import N_
 from registry.core.errors import Invalid
 from registry.core.errors import NotFound
 from registry.extensions import db
@@ -39,7 +40,7 @@ def create_asset(data: dict[str, Any]) -> Asset:
     kind = data["kind"]
     cls = ASSET_CLASSES[kind]
     if db.session.get(Facility, data["facility_id"]) is None:
-        raise Invalid("unknown facility", errors={"facility_id": ["No such facility."]})
+        raise Invalid(N_("Invalid input."), errors={"facility_id": [N_("No such facility.")]})
     fields_ = {k: v for k, v in data.items() if k != "kind"}
     asset = cls(**fields_, tag=_new_tag())
     db.session.add(asset)
@@ -51,19 +52,22 @@ def update_asset(asset: Asset, data: dict[str, Any], *, version: int | None) -> 
     """Change an asset's fields; its kind and tag never change."""
     check_version(asset, version)
     if "kind" in data and data["kind"] != asset.kind:
-        raise Invalid("kind", errors={"kind": ["The kind of an asset cannot change."]})
+        raise Invalid(
+            N_("Invalid input."), errors={"kind": [N_("The kind of an asset cannot change.")]}
+        )
     other = PIPELINE_ONLY if asset.kind == "tank" else TANK_ONLY
     wrong = [k for k in data if k in other]
     if wrong:
-        raise Invalid("fields", errors={k: ["Unknown field."] for k in wrong})
+        raise Invalid(N_("Invalid input."), errors={k: [N_("Unknown field.")] for k in wrong})
     installed = data.get("installed_on", asset.installed_on)
     closed = data.get("closed_on", asset.closed_on)
     if installed and closed and closed < installed:
         raise Invalid(
-            "dates", errors={"closed_on": ["The closing date is before the installation date."]}
+            N_("Invalid input."),
+            errors={"closed_on": [N_("The closing date is before the installation date.")]},
         )
     if "facility_id" in data and db.session.get(Facility, data["facility_id"]) is None:
-        raise Invalid("unknown facility", errors={"facility_id": ["No such facility."]})
+        raise Invalid(N_("Invalid input."), errors={"facility_id": [N_("No such facility.")]})
     apply_changes(asset, {k: v for k, v in data.items() if k != "kind"})
     flush_versioned(asset)
     return asset
@@ -77,7 +81,7 @@ def get_asset(user: Any, asset_id: int) -> Asset:
     stmt = stmt.options(contains_eager(Asset.facility))
     asset = db.session.scalar(policy.scope(stmt, user, Facility.organization_id))
     if asset is None:
-        raise NotFound("asset not found")
+        raise NotFound(N_("No such tank or pipeline."))
     return asset
 
 

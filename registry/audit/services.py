@@ -37,15 +37,40 @@ def audited(entity: str):  # type: ignore[no-untyped-def]
     """Class decorator: log every insert, update and delete of this model as `entity`."""
 
     def wrap(cls: type) -> type:
-        _AUDITED[cls] = entity
+        register(cls, entity)
         return cls
 
     return wrap
 
 
 def register(cls: type, entity: str) -> None:
-    """Log every change of rows of `cls` under the name `entity`."""
+    """Log every change of rows of `cls` (and its subclasses) under the name `entity`."""
     _AUDITED[cls] = entity
+    for klass in _with_subclasses(cls):
+        _keep_old_values(klass)
+
+
+def _with_subclasses(cls: type) -> list[type]:
+    out = [cls]
+    subclasses: list[type] = cls.__subclasses__()
+    for sub in subclasses:
+        out.extend(_with_subclasses(sub))
+    return out
+
+
+def _keep_old_values(cls: type) -> None:
+    """Load a column's old value before it is overwritten, even when it was expired."""
+    mapper: Any = inspect(cls)
+    for attr in mapper.column_attrs:
+        if attr.key in _IGNORED_FIELDS:
+            continue
+        attribute = getattr(cls, attr.key)
+        if not event.contains(attribute, "set", _noop):
+            event.listen(attribute, "set", _noop, active_history=True)
+
+
+def _noop(target: Any, value: Any, oldvalue: Any, initiator: Any) -> None:
+    """A set-listener whose only job is to make SQLAlchemy keep the old value."""
 
 
 @contextlib.contextmanager

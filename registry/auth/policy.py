@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from sqlalchemy import Select
 
+from registry.core.errors import N_
 from registry.core.errors import Forbidden
 from registry.core.errors import NotFound
 
@@ -79,9 +80,9 @@ def can_see(user: Any, organization_id: int | None) -> bool:
 def require(user: Any, action: str, organization_id: int | None = None) -> None:
     """Raise NotFound when the row is hidden from the user, Forbidden when the act is."""
     if organization_id is not None and not can_see(user, organization_id):
-        raise NotFound("not found")
+        raise NotFound(N_("The page or record you asked for does not exist."))
     if not can(user, action, organization_id):
-        raise Forbidden("forbidden")
+        raise Forbidden(N_("You are not allowed to do this."))
 
 
 def scope(stmt: S, user: Any, organization_column: Any) -> S:

@@ -12,12 +12,13 @@ from sqlalchemy import select
 from registry.auth.models import ROLES
 from registry.auth.models import ApiToken
 from registry.auth.models import User
+from registry.core.errors import N_
 from registry.core.errors import Invalid
 from registry.core.types import utcnow
 from registry.extensions import db
 from registry.sites.models import Organization
 
-MIN_PASSWORD = 8
+MIN_PASSWORD = 8  # the message below says so too
 
 
 def hash_token(token: str) -> str:
@@ -51,19 +52,19 @@ def create_user(
     """Create a user; an operator must belong to an organization, others to none."""
     errors: dict[str, list[str]] = {}
     if role not in ROLES:
-        errors["role"] = [f"must be one of {', '.join(ROLES)}"]
+        errors["role"] = [N_("Not a valid role.")]
     if role == "operator" and organization is None:
-        errors["organization"] = ["an operator belongs to an organization"]
+        errors["organization_id"] = [N_("An operator belongs to an organization.")]
     if role != "operator" and organization is not None:
-        errors["organization"] = ["only operators belong to an organization"]
+        errors["organization_id"] = [N_("Only operators belong to an organization.")]
     if len(password or "") < MIN_PASSWORD:
-        errors["password"] = [f"at least {MIN_PASSWORD} characters"]
+        errors["password"] = [N_("The password needs at least 8 characters.")]
     if "@" not in (email or ""):
-        errors["email"] = ["not an e-mail address"]
+        errors["email"] = [N_("Not a valid email address.")]
     elif find_user_by_email(email) is not None:
-        errors["email"] = ["already registered"]
+        errors["email"] = [N_("This e-mail address is already registered.")]
     if errors:
-        raise Invalid("invalid user", errors=errors)
+        raise Invalid(N_("Invalid input."), errors=errors)
     user = User(
         email=email.strip().lower(),
         role=role,
@@ -109,7 +110,7 @@ def revoke_token(token_id: int, *, user: User) -> None:
     if row is None or (row.user_id != user.id and user.role != "regulator"):
         from registry.core.errors import NotFound
 
-        raise NotFound("token not found")
+        raise NotFound(N_("Unknown token."))
     row.revoked_at = utcnow()
 
 
@@ -119,15 +120,15 @@ def update_user(user: User, data: dict[str, object], *, by: User) -> User:
     org_id = data.get("organization_id")
     errors: dict[str, list[str]] = {}
     if role == "operator" and not org_id:
-        errors["organization_id"] = ["an operator belongs to an organization"]
+        errors["organization_id"] = [N_("An operator belongs to an organization.")]
     if role != "operator" and org_id:
-        errors["organization_id"] = ["only operators belong to an organization"]
+        errors["organization_id"] = [N_("Only operators belong to an organization.")]
     if org_id and db.session.get(Organization, org_id) is None:
-        errors["organization_id"] = ["No such organization."]
+        errors["organization_id"] = [N_("No such organization.")]
     if user.id == by.id and (role != user.role or not data.get("active", True)):
-        errors["role"] = ["You cannot demote or deactivate yourself."]
+        errors["role"] = [N_("You cannot demote or deactivate yourself.")]
     if errors:
-        raise Invalid("invalid user", errors=errors)
+        raise Invalid(N_("Invalid input."), errors=errors)
     user.role = role
     user.organization_id = int(org_id) if org_id else None  # type: ignore[call-overload]
     user.name = data.get("name")  # type: ignore[assignment]

@@ -75,10 +75,12 @@ def register_error_handlers(app: Flask) -> None:
         from registry.extensions import db
 
         db.session.rollback()
+        message = _(exc.message)
         if is_api_request():
-            return _json(exc.status, exc.message, exc.errors or None, **exc.extra)
+            errors = translate_errors(exc.errors) if exc.errors else None
+            return _json(exc.status, message, errors, **exc.extra)
         title = _TITLES.get(exc.status, _TITLES[400])()
-        return _page(exc.status, title, exc.message)
+        return _page(exc.status, title, message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> Any:
@@ -96,6 +98,7 @@ def register_error_handlers(app: Flask) -> None:
             if errors:
                 errors = translate_errors(errors)
             message = data.get("message") or exc.description or _status_name(status)
+            message = translate_errors(str(message))
             extra = {
                 k: v
                 for k, v in data.items()
@@ -105,6 +108,8 @@ def register_error_handlers(app: Flask) -> None:
             resp = _json(status, str(message), errors, **extra)
             for key, value in (data.get("headers") or {}).items():
                 resp.headers[key] = value
+            if status == 401:
+                resp.headers.setdefault("WWW-Authenticate", "Bearer")
             return resp
         return _page(status, _TITLES.get(status, _TITLES[400])(), _message(status))
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalogs; it is translated where it is shown, not here."""
+    return message
+
+
 class DomainError(Exception):
     """Base of the errors that services raise."""
 

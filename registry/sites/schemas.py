@@ -11,6 +11,7 @@ from marshmallow import validate
 from marshmallow import validates
 
 from registry.core import creditcode
+from registry.core.errors import N_
 from registry.core.schemas import BaseSchema
 from registry.core.schemas import choice
 from registry.core.schemas import id_field
@@ -25,7 +26,7 @@ class OrganizationSchema(BaseSchema):
     contact_name = fields.String(allow_none=True, validate=validate.Length(max=100))
     contact_phone = fields.String(
         allow_none=True,
-        validate=validate.Regexp(r"^[0-9+\-() ]{5,40}$", error="Not a valid phone number."),
+        validate=validate.Regexp(r"^[0-9+\-() ]{5,40}$", error=N_("Not a valid phone number.")),
     )
     contact_email = fields.Email(allow_none=True)
     address = fields.String(allow_none=True, validate=validate.Length(max=300))

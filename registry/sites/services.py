@@ -9,10 +9,13 @@ from sqlalchemy import func
 from sqlalchemy import inspect
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import joinedload
 
 from registry.auth import policy
 from registry.core import creditcode
+from registry.core.errors import N_
 from registry.core.errors import Conflict
 from registry.core.errors import Invalid
 from registry.core.errors import NotFound
@@ -24,10 +27,12 @@ from registry.sites.models import Organization
 def check_version(row: Any, version: int | None) -> None:
     """Refuse a change made against an old version of the row."""
     if version is None:
-        raise Invalid("version required", errors={"version": ["Missing data for required field."]})
+        raise Invalid(
+            N_("Invalid input."), errors={"version": [N_("Missing data for required field.")]}
+        )
     if int(version) != row.version:
         raise Conflict(
-            "This record was changed by someone else since you opened it.",
+            N_("This record was changed by someone else since you opened it."),
             current_version=row.version,
         )
 
@@ -36,6 +41,18 @@ def flush_versioned(row: Any) -> None:
     """Flush a change of a versioned row; a concurrent writer that won first means 409."""
     try:
         db.session.flush()
+    except OperationalError as exc:
+        # SQLite: a transaction that read the row cannot write once another writer committed
+        # ("database is locked" on the upgrade): the same lost race as a stale version.
+        if "locked" not in str(exc.orig):
+            raise
+        db.session.rollback()
+        raise Conflict(
+            "This record was changed by someone else since you opened it.",
+            current_version=db.session.scalar(
+                select(type(row).version).where(type(row).id == inspect(row).identity[0])
+            ),
+        ) from exc
     except StaleDataError as exc:
         db.session.rollback()
         current = db.session.scalar(
@@ -60,7 +77,8 @@ def create_organization(data: dict[str, Any]) -> Organization:
     code = creditcode.normalize(data["credit_code"])
     if db.session.scalar(select(Organization.id).where(Organization.credit_code == code)):
         raise Invalid(
-            "duplicate", errors={"credit_code": ["This credit code is already registered."]}
+            N_("Invalid input."),
+            errors={"credit_code": [N_("This credit code is already registered.")]},
         )
     org = Organization(**{**data, "credit_code": code})
     db.session.add(org)
@@ -82,7 +100,8 @@ def update_organization(
         )
         if other:
             raise Invalid(
-                "duplicate", errors={"credit_code": ["This credit code is already registered."]}
+                N_("Invalid input."),
+                errors={"credit_code": [N_("This credit code is already registered.")]},
             )
         data = {**data, "credit_code": code}
     apply_changes(org, data)
@@ -97,7 +116,7 @@ def get_organization(user: Any, org_id: int) -> Organization:
     )
     org = db.session.scalar(stmt)
     if org is None:
-        raise NotFound("organization not found")
+        raise NotFound(N_("No such organization."))
     return org
 
 
@@ -126,7 +145,9 @@ def organizations_query(user: Any, q: str | None = None) -> Select[Any]:
 def create_facility(data: dict[str, Any]) -> Facility:
     """Register a facility of an existing organization."""
     if db.session.get(Organization, data["organization_id"]) is None:
-        raise Invalid("unknown organization", errors={"organization_id": ["No such organization."]})
+        raise Invalid(
+            N_("Invalid input."), errors={"organization_id": [N_("No such organization.")]}
+        )
     facility = Facility(**data)
     db.session.add(facility)
     db.session.flush()
@@ -137,7 +158,9 @@ def update_facility(facility: Facility, data: dict[str, Any], *, version: int | 
     """Change a facility's details."""
     check_version(facility, version)
     if "organization_id" in data and db.session.get(Organization, data["organization_id"]) is None:
-        raise Invalid("unknown organization", errors={"organization_id": ["No such organization."]})
+        raise Invalid(
+            N_("Invalid input."), errors={"organization_id": [N_("No such organization.")]}
+        )
     apply_changes(facility, data)
     flush_versioned(facility)
     return facility
@@ -150,7 +173,7 @@ def get_facility(user: Any, facility_id: int) -> Facility:
     )
     facility = db.session.scalar(stmt)
     if facility is None:
-        raise NotFound("facility not found")
+        raise NotFound(N_("No such facility."))
     return facility
 
 
@@ -171,7 +194,7 @@ def facilities_query(user: Any, filters: dict[str, Any]) -> Select[Any]:
     for key in ("organization_id", "subdistrict", "kind", "status"):
         if filters.get(key) not in (None, ""):
             stmt = stmt.where(getattr(Facility, key) == filters[key])
-    return stmt.order_by(Facility.name, Facility.id)
+    return stmt.options(joinedload(Facility.organization)).order_by(Facility.name, Facility.id)
 
 
 def subdistricts() -> list[str]:

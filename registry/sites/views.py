@@ -45,7 +45,7 @@ def _errors_of(exc: DomainError) -> dict[str, Any]:
                 "Your input is kept below; the page now holds the current version."
             )
         }
-    return translate_errors(exc.errors) or {"_schema": [exc.message]}
+    return translate_errors(exc.errors) or {"_schema": [_(exc.message)]}
 
 
 @bp.get("/organizations")

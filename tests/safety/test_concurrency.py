@@ -65,7 +65,7 @@ def test_twenty_same_version_patches_one_wins(app: Flask, committed_db: Any) -> 
     assert statuses.count(200) == 1, results
     assert statuses.count(409) == THREADS - 1, [r for r in results if r[0] != 409]
     winner = next(body for code, body in results if code == 200)
-    committed_db.session.expire_all()
+    committed_db.session.rollback()  # end the test's own read snapshot before re-reading
     asset = committed_db.session.get(Asset, asset_id)
     # The stored value is the winner's, whole: nothing merged from the losers.
     assert asset.substance_detail == winner["substance_detail"]
