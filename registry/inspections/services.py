@@ -158,9 +158,7 @@ def _add_findings(
     """Store the given findings and one for each failed item that none of them covers."""
     covered = {f.get("item") for f in given}
     notes = {a["item"]: a.get("note") for a in answers}
-    from flask_babel import get_locale
-
-    locale = str(get_locale() or "zh")
+    locale = _locale()
     proposed = [
         {
             "item": item.code,
@@ -187,6 +185,16 @@ def _add_findings(
             status="open",
         )
         db.session.add(finding)
+
+
+def _locale() -> str:
+    """Return the request's language, or the configured one outside requests (CLI, demo)."""
+    from flask import has_request_context
+    from flask_babel import get_locale
+
+    if has_request_context():
+        return str(get_locale())
+    return str(current_app.config.get("DEFAULT_LOCALE", "zh"))
 
 
 def _announce_pass(
