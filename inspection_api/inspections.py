@@ -83,7 +83,7 @@ class Inspections(MethodView):
     @blp.response(201, InspectionOutSchema)
     @blp.alt_response(200, schema=InspectionOutSchema, description="Already stored: the same")
     def post(self, data: dict[str, Any]) -> Any:
-        """Store an inspection; resending the same client_uuid and body answers 200, another body 409."""
+        """Store an inspection; the same client_uuid again: same body 200, other body 409."""
         try:
             asset = get_asset(current_user, data["asset_id"])
             policy.require(current_user, "inspect", asset.facility.organization_id)
@@ -203,4 +203,3 @@ def _inspector_step(action_id: int, step: Any) -> CorrectiveAction:
         fail(exc)
     commit()
     return action
-

@@ -63,7 +63,10 @@ def check_answers(
     if data.get("result") == "pass" and failing:
         names = ", ".join(item.code for item in failing)
         raise Invalid(
-            _("The result cannot be pass: these answers fail the inspection: %(items)s.", items=names),
+            _(
+                "The result cannot be pass: these answers fail the inspection: %(items)s.",
+                items=names,
+            ),
             errors={"result": [_("These answers fail the inspection: %(items)s.", items=names)]},
         )
     seen_finding_items = [f.get("item") for f in data.get("findings") or [] if f.get("item")]

@@ -50,7 +50,9 @@ def _findings(form: MultiDict[str, str]) -> list[dict[str, Any]]:
     ]
 
 
-def read_form(form: MultiDict[str, str], asset: Asset) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+def read_form(
+    form: MultiDict[str, str], asset: Asset
+) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     """Validate a posted form; return (data, {}) or (None, messages per field)."""
     body: dict[str, Any] = {
         "client_uuid": form.get("client_uuid"),

@@ -47,12 +47,12 @@ class InspectionInSchema(BaseSchema):
     asset_id = fields.Integer(required=True)
     performed_at = fields.AwareDateTime(default_timezone=UTC, allow_none=True, load_default=None)
     answers = fields.List(fields.Nested(AnswerSchema), load_default=list)
-    result = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(["pass", "fail"]))
+    result = fields.String(
+        allow_none=True, load_default=None, validate=validate.OneOf(["pass", "fail"])
+    )
     notes = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=4000))
     latitude = fields.Float(allow_none=True, load_default=None, validate=validate.Range(-90, 90))
-    longitude = fields.Float(
-        allow_none=True, load_default=None, validate=validate.Range(-180, 180)
-    )
+    longitude = fields.Float(allow_none=True, load_default=None, validate=validate.Range(-180, 180))
     findings = fields.List(fields.Nested(FindingInSchema), load_default=list)
 
     @validates("performed_at")
@@ -147,7 +147,5 @@ class ActionNoteSchema(BaseSchema):
 
 class FindingQuerySchema(Schema):
     asset_id = fields.Integer(load_default=None)
-    status = fields.String(
-        load_default=None, validate=validate.OneOf(list(ACTION_STATUS_LABELS))
-    )
+    status = fields.String(load_default=None, validate=validate.OneOf(list(ACTION_STATUS_LABELS)))
     organization_id = fields.Integer(load_default=None)

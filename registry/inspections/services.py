@@ -180,8 +180,7 @@ def _add_findings(
             description=spec["description"],
         )
         finding.corrective_action = CorrectiveAction(
-            due_on=spec.get("due_on")
-            or proposed_due_on(checklist, spec["severity"], performed_on),
+            due_on=spec.get("due_on") or proposed_due_on(checklist, spec["severity"], performed_on),
             status="open",
         )
         db.session.add(finding)

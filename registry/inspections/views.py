@@ -121,7 +121,14 @@ def _store_form_photos(inspection: Inspection) -> None:
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
-            flash(_("Photo %(name)s was not stored: %(reason)s", name=file.filename, reason=exc.message), "error")
+            flash(
+                _(
+                    "Photo %(name)s was not stored: %(reason)s",
+                    name=file.filename,
+                    reason=exc.message,
+                ),
+                "error",
+            )
 
 
 @bp.get("/inspections/<int:inspection_id>")
@@ -227,6 +234,4 @@ def manifest() -> Any:
             for size in (192, 512)
         ],
     }
-    return Response(
-        json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json"
-    )
+    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")

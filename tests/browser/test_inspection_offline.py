@@ -33,7 +33,9 @@ def site(live_server: Any) -> dict[str, Any]:
     from registry.sites.services import create_facility
     from registry.sites.services import create_organization
 
-    org = create_organization({"name": "浏览器测试公司", "credit_code": complete("91110101B0WXER012")})
+    org = create_organization(
+        {"name": "浏览器测试公司", "credit_code": complete("91110101B0WXER012")}
+    )
     facility = create_facility(
         {"organization_id": org.id, "name": "测试站", "kind": "gas_station", "status": "active"}
     )
@@ -140,9 +142,11 @@ def test_submit_online_then_replay_creates_nothing(browser: Any, site: dict[str,
     posted: list[str] = []
     page.on(
         "request",
-        lambda r: posted.append(r.post_data or "")
-        if r.method == "POST" and r.url.endswith("/api/v1/inspections")
-        else None,
+        lambda r: (
+            posted.append(r.post_data or "")
+            if r.method == "POST" and r.url.endswith("/api/v1/inspections")
+            else None
+        ),
     )
     page.goto(f"{site['server'].url}/assets/{site['tank_id']}/inspect")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

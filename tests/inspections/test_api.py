@@ -37,7 +37,9 @@ def test_idempotent_on_client_uuid(client, db, world, api_headers, passing_body)
     assert _count(db, Inspection, world["tank_a"]) == before + 1
 
 
-def test_same_instant_in_another_zone_is_the_same_body(client, world, api_headers, passing_body) -> None:
+def test_same_instant_in_another_zone_is_the_same_body(
+    client, world, api_headers, passing_body
+) -> None:
     headers = api_headers(world["users"]["inspector"])
     body = passing_body(world["tank_a"])
     assert client.post("/api/v1/inspections", json=body, headers=headers).status_code == 201
@@ -52,9 +54,21 @@ def test_checklist_follows_construction(client, world, make_asset, api_headers) 
     assert set(body) == {"version", "items"}
     codes = [i["code"] for i in body["items"]]
     assert "interstitial_sensor_ok" in codes and "observation_pipe_dry" not in codes
-    assert set(body["items"][0]) == {"code", "label", "type", "required", "unit", "min", "max", "choices"}
+    assert set(body["items"][0]) == {
+        "code",
+        "label",
+        "type",
+        "required",
+        "unit",
+        "min",
+        "max",
+        "choices",
+    }
     pit = make_asset(
-        world["fac_a"], wall="single", anti_seepage="seepage_pit", leak_detection=["observation_pipe"],
+        world["fac_a"],
+        wall="single",
+        anti_seepage="seepage_pit",
+        leak_detection=["observation_pipe"],
         corrosion_protection="sacrificial_anode",
     )
     items = client.get(f"/api/v1/assets/{pit.id}/checklist", headers=headers).get_json()["items"]
@@ -110,7 +124,9 @@ def test_pass_with_failing_answer_is_refused(client, db, world, api_headers, pas
     assert _count(db, Inspection, world["tank_a"]) == before
 
 
-def test_failed_answer_proposes_a_finding_with_due_date(client, db, world, api_headers, passing_body) -> None:
+def test_failed_answer_proposes_a_finding_with_due_date(
+    client, db, world, api_headers, passing_body
+) -> None:
     headers = api_headers(world["users"]["inspector"])
     body = passing_body(world["tank_a"], result="fail")
     for a in body["answers"]:
@@ -169,7 +185,10 @@ def test_lists_and_scoping(client, world, api_headers, passing_body) -> None:
     op_a = api_headers(world["users"]["operator_a"])
     mine = client.get("/api/v1/inspections", headers=op_a)
     assert {i["asset_id"] for i in mine.get_json()} == {world["tank_a"].id}
-    assert client.get(f"/api/v1/assets/{world['tank_b'].id}/inspections", headers=op_a).status_code == 404
+    assert (
+        client.get(f"/api/v1/assets/{world['tank_b'].id}/inspections", headers=op_a).status_code
+        == 404
+    )
     listed = client.get(f"/api/v1/assets/{world['tank_a'].id}/inspections", headers=inspector)
     assert len(listed.get_json()) == 2 and "X-Pagination" in listed.headers  # + the world's
 
@@ -181,16 +200,37 @@ def test_corrective_action_fix_verify_reopen(client, db, world, api_headers, pas
     data = client.post("/api/v1/inspections", json=body, headers=inspector).get_json()
     action_id = data["findings"][0]["corrective_action"]["id"]
     op_b = api_headers(world["users"]["operator_b"])
-    assert client.post(f"/api/v1/corrective-actions/{action_id}/fix", json={}, headers=op_b).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/corrective-actions/{action_id}/fix", json={}, headers=op_b
+        ).status_code
+        == 404
+    )
     op_a = api_headers(world["users"]["operator_a"])
-    assert client.post(f"/api/v1/corrective-actions/{action_id}/verify", json={}, headers=op_a).status_code == 403
-    fixed = client.post(f"/api/v1/corrective-actions/{action_id}/fix", json={"notes": "tightened"}, headers=op_a)
+    assert (
+        client.post(
+            f"/api/v1/corrective-actions/{action_id}/verify", json={}, headers=op_a
+        ).status_code
+        == 403
+    )
+    fixed = client.post(
+        f"/api/v1/corrective-actions/{action_id}/fix", json={"notes": "tightened"}, headers=op_a
+    )
     assert fixed.status_code == 200 and fixed.get_json()["status"] == "fixed"
-    assert client.post(f"/api/v1/corrective-actions/{action_id}/fix", json={}, headers=op_a).status_code == 409
-    reopened = client.post(f"/api/v1/corrective-actions/{action_id}/reopen", json={}, headers=inspector)
+    assert (
+        client.post(
+            f"/api/v1/corrective-actions/{action_id}/fix", json={}, headers=op_a
+        ).status_code
+        == 409
+    )
+    reopened = client.post(
+        f"/api/v1/corrective-actions/{action_id}/reopen", json={}, headers=inspector
+    )
     assert reopened.get_json()["status"] == "open"
     client.post(f"/api/v1/corrective-actions/{action_id}/fix", json={}, headers=op_a)
-    verified = client.post(f"/api/v1/corrective-actions/{action_id}/verify", json={}, headers=inspector)
+    verified = client.post(
+        f"/api/v1/corrective-actions/{action_id}/verify", json={}, headers=inspector
+    )
     assert verified.get_json()["status"] == "verified"
     listed = client.get("/api/v1/findings?status=verified", headers=op_a).get_json()
     assert [f["id"] for f in listed] == [data["findings"][0]["id"]]

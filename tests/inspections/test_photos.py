@@ -92,7 +92,9 @@ def test_decompression_bomb_is_refused(client, inspection) -> None:
     assert resp.status_code == 422
 
 
-def test_operator_cannot_add_photos_and_others_cannot_see_them(client, world, api_headers, inspection) -> None:
+def test_operator_cannot_add_photos_and_others_cannot_see_them(
+    client, world, api_headers, inspection
+) -> None:
     raw = jpeg_bytes()
     url = _upload(client, inspection, raw).get_json()["url"]
     op_a = api_headers(world["users"]["operator_a"])
