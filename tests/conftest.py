@@ -121,7 +121,7 @@ def db(app: Flask) -> Iterator[Any]:
             yield _db
         finally:
             _db.session.remove()
-            _db.session.configure(join_transaction_mode="conservative_savepoint")
+            _db.session.configure(join_transaction_mode="conditional_savepoint")
             engines[None] = engine
             if outer.is_active:
                 outer.rollback()

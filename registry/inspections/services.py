@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select
 from sqlalchemy import select
@@ -159,12 +160,14 @@ def _add_findings(
     covered = {f.get("item") for f in given}
     notes = {a["item"]: a.get("note") for a in answers}
     locale = _locale()
+    with force_locale(locale):
+        wording = {i.code: _("Not compliant: %(item)s", item=i.label(locale)) for i in failing}
     proposed = [
         {
             "item": item.code,
             "severity": item.finding_severity,
-            "description": item.label(locale)
-            + (f": {notes[item.code]}" if notes.get(item.code) else ""),
+            "description": wording[item.code]
+            + (f" ({notes[item.code]})" if notes.get(item.code) else ""),
             "due_on": None,
         }
         for item in failing
