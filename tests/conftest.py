@@ -295,7 +295,7 @@ def world(
     """Organizations A and B, each with a facility, a tank and a pipeline; a user per role."""
     org_a, org_b = make_org(name="甲公司"), make_org(name="乙公司")
     fac_a, fac_b = make_facility(org_a, name="甲加油站"), make_facility(org_b, name="乙加油站")
-    return {
+    world = {
         "org_a": org_a,
         "org_b": org_b,
         "fac_a": fac_a,
@@ -312,3 +312,18 @@ def world(
             "viewer": make_user("viewer"),
         },
     }
+    _extend_world(world)
+    return world
+
+
+def _extend_world(world: dict[str, Any]) -> None:
+    """Let domains add rows to the world: `tests/<domain>/world.py` with `extend(world)`."""
+    import importlib
+    import pkgutil
+
+    import tests
+
+    root = Path(tests.__file__).parent
+    for info in sorted(pkgutil.iter_modules([str(root)]), key=lambda i: i.name):
+        if info.ispkg and (root / info.name / "world.py").exists():
+            importlib.import_module(f"tests.{info.name}.world").extend(world)
