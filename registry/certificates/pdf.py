@@ -17,7 +17,7 @@ import qrcode.constants
 import qrcode.image.svg
 from flask import render_template
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -76,40 +76,58 @@ def font_url() -> str | None:
     return INTERNAL_BASE + "fonts/" + font.name if font else None
 
 
-LABELS = {
-    "title": _l("Inspection certificate: underground storage tank or buried pipeline"),
-    "number": _l("Certificate No."),
-    "facility": _l("Facility"),
-    "operator": _l("Operator"),
-    "asset": _l("Asset and tag"),
-    "tag": _l("Tag"),
-    "size": _l("Capacity or length"),
-    "construction": _l("Construction"),
-    "substance": _l("Substance"),
-    "inspected_on": _l("Inspection date"),
-    "inspector": _l("Inspector"),
-    "result": _l("Result"),
-    "valid": _l("Valid from %(start)s until %(end)s"),
-    "validity": _l("Validity"),
-    "issued_on": _l("Date of issue"),
-    "statement": _l(
-        "The asset above passed its on-site inspection. Keep this certificate on site;"
-        " scan the QR code to check that it is genuine and still valid."
-    ),
-    "scan": _l("Scan to verify"),
-    "issued_by": _l("Issued by"),
-    "signature": _l("Signature"),
-    "seal": _l("Seal"),
-}
+def _labels() -> dict[str, str]:
+    """Return the printed labels in the current language (own msgids: context "certificate")."""
+
+    return {
+        "title": pgettext(
+            "certificate", "Inspection certificate: underground storage tank or buried pipeline"
+        ),
+        "number": pgettext("certificate", "Certificate No."),
+        "facility": pgettext("certificate", "Facility"),
+        "operator": pgettext("certificate", "Operator"),
+        "asset": pgettext("certificate", "Asset and tag"),
+        "tag": pgettext("certificate", "Tag"),
+        "size": pgettext("certificate", "Capacity or length"),
+        "construction": pgettext("certificate", "Construction"),
+        "substance": pgettext("certificate", "Substance"),
+        "inspected_on": pgettext("certificate", "Inspection date"),
+        "inspector": pgettext("certificate", "Inspector"),
+        "result": pgettext("certificate", "Result"),
+        "validity": pgettext("certificate", "Validity"),
+        "issued_on": pgettext("certificate", "Date of issue"),
+        "statement": pgettext(
+            "certificate",
+            "The asset above passed its on-site inspection. Keep this certificate on site;"
+            " scan the QR code to check that it is genuine and still valid.",
+        ),
+        "scan": pgettext("certificate", "Scan to verify"),
+        "issued_by": pgettext("certificate", "Issued by"),
+        "signature": pgettext("certificate", "Signature"),
+        "seal": pgettext("certificate", "Seal"),
+    }
 
 
-def bilingual(text: Any, **params: Any) -> dict[str, str]:
-    """Return a lazy message in Chinese and in English."""
+def _valid_text(page: dict[str, Any]) -> dict[str, str]:
     out = {}
     for lang in ("zh", "en"):
         with force_locale(lang):
-            out[lang] = str(text) % params if params else str(text)
+            out[lang] = pgettext(
+                "certificate",
+                "Valid from %(start)s until %(end)s",
+                start=page["valid_from"],
+                end=page["valid_until"],
+            )
     return out
+
+
+def _bilingual_labels() -> dict[str, dict[str, str]]:
+    both: dict[str, dict[str, str]] = {}
+    for lang in ("zh", "en"):
+        with force_locale(lang):
+            for key, text in _labels().items():
+                both.setdefault(key, {})[lang] = text
+    return both
 
 
 def render_pdf(pages: list[dict[str, Any]]) -> bytes:
@@ -117,8 +135,8 @@ def render_pdf(pages: list[dict[str, Any]]) -> bytes:
     html = render_template(
         "certificates/pdf.html",
         pages=pages,
-        labels={key: bilingual(text) for key, text in LABELS.items() if key != "valid"},
-        valid_text=lambda p: bilingual(LABELS["valid"], start=p["valid_from"], end=p["valid_until"]),
+        labels=_bilingual_labels(),
+        valid_text=_valid_text,
         font_url=font_url(),
         qr={p["verify_url"]: qr_data_uri(p["verify_url"]) for p in pages},
     )

@@ -87,9 +87,12 @@ def sign_lifecycle(cert: Certificate) -> None:
 def is_authentic(cert: Certificate, pdf: bytes | None = None) -> bool:
     """Say whether both signatures match the row (and the stored PDF, when given)."""
     ok = hmac.compare_digest(cert.signature or "", _mac("issue", issue_fields(cert)))
-    ok = hmac.compare_digest(
-        cert.lifecycle_signature or "", _mac("lifecycle", lifecycle_fields(cert))
-    ) and ok
+    ok = (
+        hmac.compare_digest(
+            cert.lifecycle_signature or "", _mac("lifecycle", lifecycle_fields(cert))
+        )
+        and ok
+    )
     if pdf is not None:
         ok = hmac.compare_digest(hashlib.sha256(pdf).hexdigest(), cert.pdf_sha256 or "") and ok
     return ok

@@ -102,9 +102,9 @@ def certificate_list() -> Any:
         page=filters.get("page", 1),
         page_size=filters.get("page_size", 25),
     )
-    return render_template(
-        "certificates/list.html", page=page, filters=filters, errors=errors
-    ), (422 if errors else 200)
+    return render_template("certificates/list.html", page=page, filters=filters, errors=errors), (
+        422 if errors else 200
+    )
 
 
 @bp.get("/certificates/<string:number>")
