@@ -74,7 +74,7 @@ def issue_certificate(inspection: Any, *, issued_by: Any) -> Certificate:
         raise Invalid(
             " ".join(messages),
             errors={"inspection_id": messages},
-            reasons=[code for code, _m in reasons],
+            reason=",".join(code for code, _m in reasons),
         )
     issued_on = today()
     dates = {
