@@ -36,7 +36,8 @@ def packaged_font() -> Path | None:
         return None
     files = sorted(p for p in _FONT_DIR.iterdir() if p.suffix.lower() in _FONT_SUFFIXES)
     cjk = [p for p in files if "cjk" in p.name.lower() or "sc" in p.name.lower()]
-    return (cjk or files or [None])[0]
+    chosen = cjk or files
+    return chosen[0] if chosen else None
 
 
 class ResourceFetcher(URLFetcher):

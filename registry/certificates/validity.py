@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from typing import Any
 
 DEFAULT_MONTHS = 12
 
@@ -11,7 +12,9 @@ DEFAULT_MONTHS = 12
 def validity_months() -> int:
     """Return the rule pack's `certificate_validity_months`, or 12 without one."""
     try:
-        from registry.compliance import rules  # type: ignore[attr-defined,unused-ignore]
+        import importlib
+
+        rules: Any = importlib.import_module("registry.compliance.rules")
     except ImportError:
         return DEFAULT_MONTHS
     try:

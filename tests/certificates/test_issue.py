@@ -32,9 +32,10 @@ def test_api_issues_from_a_passed_inspection(
     assert body["status"] == "valid"
     assert body["verify_url"] == f"http://registry.test/c/{body['number']}"
     assert body["pdf_url"].endswith(f"/certificates/{body['number']}.pdf")
-    assert body["valid_until"] == add_months(
-        __import__("datetime").date.fromisoformat(body["issued_on"]), 12
-    ).isoformat()
+    assert (
+        body["valid_until"]
+        == add_months(__import__("datetime").date.fromisoformat(body["issued_on"]), 12).isoformat()
+    )
     pdf = client.get(body["pdf_url"], headers=api_headers(world["users"]["operator_a"]))
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
@@ -94,7 +95,8 @@ def test_refused_when_red_tagged_or_closed(
     headers = api_headers(world["users"]["regulator"])
     inspection = passed_inspection(world["pipe_a"])
     db.session.execute(
-        text("UPDATE asset SET red_tagged = :t WHERE id = :id"), {"t": True, "id": world["pipe_a"].id}
+        text("UPDATE asset SET red_tagged = :t WHERE id = :id"),
+        {"t": True, "id": world["pipe_a"].id},
     )
     db.session.commit()
     status, body = _refusal(client, inspection, headers)
@@ -141,9 +143,7 @@ def test_the_button_refuses_with_the_reason(
     _login(client, world["users"]["regulator"])
     resp = client.post(f"/inspections/{failed.id}/certificate")
     assert resp.status_code == 422
-    assert "did not pass" in resp.get_data(as_text=True) or "不合格" in resp.get_data(
-        as_text=True
-    )
+    assert "did not pass" in resp.get_data(as_text=True) or "不合格" in resp.get_data(as_text=True)
 
 
 def test_list_searches_by_number_tag_and_facility(

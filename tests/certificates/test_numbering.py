@@ -24,7 +24,9 @@ def _setup(app: Flask) -> tuple[list[int], list[dict[str, str]]]:
     from registry.sites.services import create_facility
     from registry.sites.services import create_organization
 
-    org = create_organization({"name": "并发证书公司", "credit_code": complete("91110101888888888")})
+    org = create_organization(
+        {"name": "并发证书公司", "credit_code": complete("91110101888888888")}
+    )
     fac = create_facility({"organization_id": org.id, "name": "并发加油站", "kind": "gas_station"})
     assets = [
         create_asset({"facility_id": fac.id, "kind": "tank", "substance": "diesel"})
@@ -53,7 +55,9 @@ def test_concurrent_issues_number_one_to_n(app: Flask, committed_db: Any) -> Non
         barrier.wait()
         try:
             resp = client.post(
-                "/api/v1/certificates", json={"inspection_id": inspection_ids[i]}, headers=headers[i]
+                "/api/v1/certificates",
+                json={"inspection_id": inspection_ids[i]},
+                headers=headers[i],
             )
             outcome: tuple[int, Any] = (resp.status_code, resp.get_json())
         except Exception as exc:  # noqa: BLE001  (reported below, never hidden)

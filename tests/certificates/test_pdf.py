@@ -111,7 +111,9 @@ def test_a_program_fetches_the_pdf_with_a_bearer_token(
     client: Any, world: dict[str, Any], issue: Any, api_headers: Any
 ) -> None:
     cert = issue(world["pipe_a"])
-    resp = client.get(f"/certificates/{cert.number}.pdf", headers=api_headers(world["users"]["viewer"]))
+    resp = client.get(
+        f"/certificates/{cert.number}.pdf", headers=api_headers(world["users"]["viewer"])
+    )
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
 
 

@@ -72,7 +72,13 @@ def test_verifications_are_counted(client: Any, db: Any, world: dict[str, Any], 
     ],
 )
 def test_an_issue_field_changed_in_the_database_cannot_be_verified(
-    client: Any, db: Any, world: dict[str, Any], issue: Any, api_headers: Any, column: str, value: str
+    client: Any,
+    db: Any,
+    world: dict[str, Any],
+    issue: Any,
+    api_headers: Any,
+    column: str,
+    value: str,
 ) -> None:
     cert = issue(world["pipe_a"])
     _sql(db, f"UPDATE certificate SET {column} = :v WHERE id = :id", v=value, id=cert.id)
@@ -170,10 +176,14 @@ def test_revocation_needs_a_reason_and_a_regulator(
 ) -> None:
     cert = issue(world["pipe_a"])
     url = f"/api/v1/certificates/{cert.number}/revoke"
-    blank = client.post(url, json={"reason": "  "}, headers=api_headers(world["users"]["regulator"]))
+    blank = client.post(
+        url, json={"reason": "  "}, headers=api_headers(world["users"]["regulator"])
+    )
     assert blank.status_code == 422
     assert "reason" in str(blank.get_json())
-    inspector = client.post(url, json={"reason": "x"}, headers=api_headers(world["users"]["inspector"]))
+    inspector = client.post(
+        url, json={"reason": "x"}, headers=api_headers(world["users"]["inspector"])
+    )
     assert inspector.status_code == 403
     _login(client, world["users"]["regulator"])
     form = client.post(f"/certificates/{cert.number}/revoke", data={"reason": ""})
