@@ -393,6 +393,7 @@ def load_demo() -> bool:
     _user("regulator@demo.local", name="赵监管")
     _user("inspector@demo.local", name="钱检查")
     _user("viewer@demo.local", name="孙规划")
+    created: list[int] = []
     for (org_i, name, kind, sub, addr, lat, lon, key), assets in zip(
         FACILITIES, ASSETS, strict=True
     ):
@@ -410,7 +411,7 @@ def load_demo() -> bool:
             }
         )
         for kind_, ref, substance, installed, construction, extra in assets:
-            create_asset(
+            asset = create_asset(
                 {
                     "facility_id": facility.id,
                     "kind": kind_,
@@ -422,4 +423,8 @@ def load_demo() -> bool:
                     **extra,
                 }
             )
+            created.append(asset.id)
+    from registry.inspections.demo import load_demo_inspections
+
+    load_demo_inspections(created)
     return True

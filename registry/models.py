@@ -7,9 +7,21 @@ from registry.audit import services as _audit_services  # noqa: F401
 from registry.audit.models import AuditEvent  # noqa: F401
 from registry.auth.models import ApiToken  # noqa: F401
 from registry.auth.models import User  # noqa: F401
+from registry.certificates.models import Certificate  # noqa: F401
+from registry.certificates.models import CertificateCounter  # noqa: F401
+from registry.certificates.models import CertificatePdf  # noqa: F401
+from registry.inspections.models import CorrectiveAction  # noqa: F401
+from registry.inspections.models import Finding  # noqa: F401
+from registry.inspections.models import Inspection  # noqa: F401
+from registry.inspections.models import Photo  # noqa: F401
 from registry.sites.models import Facility  # noqa: F401
 from registry.sites.models import Organization  # noqa: F401
 
 _audit_services.register(Organization, "organization")
 _audit_services.register(Facility, "facility")
 _audit_services.register(Asset, "asset")
+_audit_services.register(Inspection, "inspection")
+_audit_services.register(Finding, "finding")
+_audit_services.register(CorrectiveAction, "corrective_action")
+_audit_services.register(Photo, "photo")
+_audit_services.register(Certificate, "certificate")

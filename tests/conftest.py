@@ -113,7 +113,16 @@ def db(app: Flask) -> Iterator[Any]:
         engines = _db._app_engines[app]
         engine = engines[None]
         connection = engine.connect()
+        sqlite_raw = None
+        if engine.dialect.name == "sqlite":
+            # The sqlite3 driver begins transactions lazily, so a SAVEPOINT issued first would
+            # start (and its RELEASE commit) the outer transaction: let this connection's
+            # transaction be explicit so every test's changes really roll back.
+            sqlite_raw = connection.connection.dbapi_connection
+            sqlite_raw.isolation_level = None  # type: ignore[union-attr]
         outer = connection.begin()
+        if sqlite_raw is not None:
+            connection.exec_driver_sql("BEGIN")
         engines[None] = connection  # type: ignore[assignment]
         _db.session.remove()
         _db.session.configure(join_transaction_mode="create_savepoint")
@@ -125,6 +134,8 @@ def db(app: Flask) -> Iterator[Any]:
             engines[None] = engine
             if outer.is_active:
                 outer.rollback()
+            if sqlite_raw is not None:
+                sqlite_raw.isolation_level = ""  # type: ignore[union-attr]
             connection.close()
 
 
@@ -297,7 +308,7 @@ def world(
     """Organizations A and B, each with a facility, a tank and a pipeline; a user per role."""
     org_a, org_b = make_org(name="甲公司"), make_org(name="乙公司")
     fac_a, fac_b = make_facility(org_a, name="甲加油站"), make_facility(org_b, name="乙加油站")
-    return {
+    world = {
         "org_a": org_a,
         "org_b": org_b,
         "fac_a": fac_a,
@@ -314,3 +325,18 @@ def world(
             "viewer": make_user("viewer"),
         },
     }
+    _extend_world(world)
+    return world
+
+
+def _extend_world(world: dict[str, Any]) -> None:
+    """Let domains add rows to the world: `tests/<domain>/world.py` with `extend(world)`."""
+    import importlib
+    import pkgutil
+
+    import tests
+
+    root = Path(tests.__file__).parent
+    for info in sorted(pkgutil.iter_modules([str(root)]), key=lambda i: i.name):
+        if info.ispkg and (root / info.name / "world.py").exists():
+            importlib.import_module(f"tests.{info.name}.world").extend(world)

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 
 def enable_sqlite_pragmas(engine: Engine) -> None:
-    """Turn on WAL, foreign keys and a busy timeout; make SAVEPOINTs real on SQLite."""
+    """Turn on WAL, foreign keys and a busy timeout on every SQLite connection."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -22,11 +22,3 @@ def enable_sqlite_pragmas(engine: Engine) -> None:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
-        # The sqlite3 driver opens transactions lazily, on its own terms: a SAVEPOINT issued
-        # before its hidden BEGIN starts the transaction, and releasing it commits everything
-        # (nested transactions then silently commit). Let SQLAlchemy emit BEGIN itself.
-        dbapi_conn.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")

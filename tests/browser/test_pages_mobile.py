@@ -52,8 +52,8 @@ def _check(page: Any, url: str) -> None:
     assert not page.console_errors, f"{url}: console errors: {page.console_errors}"
 
 
-def test_operator_pages_fit_a_phone(live_server: str, phone: Any, demo: dict[str, int]) -> None:
-    log_in(phone, live_server, "operator@demo.local", "operator-demo")
+def test_operator_pages_fit_a_phone(live_url: str, phone: Any, demo: dict[str, int]) -> None:
+    log_in(phone, live_url, "operator@demo.local", "operator-demo")
     for path in (
         "/facilities",
         "/assets",
@@ -64,11 +64,11 @@ def test_operator_pages_fit_a_phone(live_server: str, phone: Any, demo: dict[str
         f"/assets/{demo['asset']}/close",
         "/facilities/new",
     ):
-        _check(phone, live_server + path)
+        _check(phone, live_url + path)
 
 
-def test_regulator_pages_fit_a_phone(live_server: str, phone: Any, demo: dict[str, int]) -> None:
-    log_in(phone, live_server, "regulator@demo.local", "regulator-demo")
+def test_regulator_pages_fit_a_phone(live_url: str, phone: Any, demo: dict[str, int]) -> None:
+    log_in(phone, live_url, "regulator@demo.local", "regulator-demo")
     for path in (
         "/organizations",
         "/organizations/new",
@@ -76,14 +76,14 @@ def test_regulator_pages_fit_a_phone(live_server: str, phone: Any, demo: dict[st
         "/users/new",
         "/assets?page_size=5",
     ):
-        _check(phone, live_server + path)
+        _check(phone, live_url + path)
 
 
 def test_rejected_form_on_a_phone_keeps_input(
-    live_server: str, phone: Any, demo: dict[str, int]
+    live_url: str, phone: Any, demo: dict[str, int]
 ) -> None:
-    log_in(phone, live_server, "operator@demo.local", "operator-demo")
-    phone.goto(f"{live_server}/assets/new?facility_id={demo['facility']}&kind=tank")
+    log_in(phone, live_url, "operator@demo.local", "operator-demo")
+    phone.goto(f"{live_url}/assets/new?facility_id={demo['facility']}&kind=tank")
     phone.select_option("#f-substance", "diesel")
     phone.fill("#f-capacity_litres", "-5")
     phone.fill("#f-operator_ref", "T9")
@@ -97,6 +97,6 @@ def test_rejected_form_on_a_phone_keeps_input(
     assert not phone.console_errors
 
 
-def test_login_page_fits_a_phone(live_server: str, phone: Any) -> None:
-    _check(phone, f"{live_server}/login")
+def test_login_page_fits_a_phone(live_url: str, phone: Any) -> None:
+    _check(phone, f"{live_url}/login")
     assert "登录" in phone.content()

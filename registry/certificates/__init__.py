@@ -1,0 +1,1 @@
+"""Inspection certificates: issue, sign, verify, revoke, render to PDF."""

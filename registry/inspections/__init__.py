@@ -1,0 +1,1 @@
+"""Checklists, inspections, findings and corrective actions, photos."""

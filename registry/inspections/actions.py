@@ -1,0 +1,78 @@
+"""Follow a finding's corrective action: the operator fixes it, an inspector verifies or reopens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from registry.assets.models import Asset
+from registry.auth import policy
+from registry.core.errors import Conflict
+from registry.core.errors import NotFound
+from registry.core.types import utcnow
+from registry.extensions import db
+from registry.inspections.models import CorrectiveAction
+from registry.inspections.models import Finding
+from registry.sites.models import Facility
+
+
+def get_action(user: Any, action_id: int) -> CorrectiveAction:
+    """Return a corrective action the user may see, or raise NotFound."""
+    stmt = (
+        select(CorrectiveAction)
+        .join(Finding, Finding.id == CorrectiveAction.finding_id)
+        .join(Asset, Asset.id == Finding.asset_id)
+        .join(Facility, Facility.id == Asset.facility_id)
+        .where(CorrectiveAction.id == action_id)
+        .options(selectinload(CorrectiveAction.finding).selectinload(Finding.asset))
+    )
+    action = db.session.scalar(policy.scope(stmt, user, Facility.organization_id))
+    if action is None:
+        raise NotFound(_("No such corrective action."))
+    return action
+
+
+def organization_of(action: CorrectiveAction) -> int:
+    """Return the organization that owns the asset of a corrective action."""
+    return action.finding.asset.facility.organization_id
+
+
+def _note(action: CorrectiveAction, notes: str | None) -> None:
+    if notes:
+        action.notes = f"{action.notes}\n{notes}" if action.notes else notes
+
+
+def mark_fixed(action: CorrectiveAction, *, user: Any, notes: str | None = None) -> None:
+    """Record that the operator fixed what the finding describes."""
+    if action.status != "open":
+        raise Conflict(_("Only an open corrective action can be marked fixed."))
+    action.status = "fixed"
+    action.fixed_at = utcnow()
+    action.fixed_by_id = user.id
+    _note(action, notes)
+    db.session.flush()
+
+
+def verify(action: CorrectiveAction, *, user: Any, notes: str | None = None) -> None:
+    """Confirm on site that a fix holds."""
+    if action.status != "fixed":
+        raise Conflict(_("Only a fixed corrective action can be verified."))
+    action.status = "verified"
+    action.verified_at = utcnow()
+    action.verified_by_id = user.id
+    _note(action, notes)
+    db.session.flush()
+
+
+def reopen(action: CorrectiveAction, *, user: Any, notes: str | None = None) -> None:
+    """Send a fix back to the operator: it did not hold."""
+    if action.status == "open":
+        raise Conflict(_("This corrective action is open already."))
+    action.status = "open"
+    action.verified_at = None
+    action.verified_by_id = None
+    _note(action, notes)
+    db.session.flush()

@@ -1,0 +1,69 @@
+"""Fixtures for certificates: passed inspections and issued certificates."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from registry.extensions import db as _db
+
+
+def inspect(asset: Any, inspector: Any, *, result: str = "pass", findings: Any = None) -> Any:
+    """Record an inspection of an asset answering every item compliantly (or failing it)."""
+    from registry.inspections.checklists import load_checklist
+    from registry.inspections.services import submit_inspection
+
+    answers = []
+    for item in load_checklist().for_asset(asset):
+        if item.type == "yesno":
+            value: Any = "yes"
+        elif item.type == "number":
+            value = item.max if item.max is not None else (item.min or 1)
+        elif item.type == "choice":
+            value = item.choices[0].value
+        else:
+            value = "ok"
+        answers.append({"item": item.code, "value": value, "note": None})
+    data = {
+        "client_uuid": uuid.uuid4(),
+        "asset_id": asset.id,
+        "performed_at": datetime(2026, 3, 1, 1, 30, tzinfo=UTC),
+        "answers": answers,
+        "result": result,
+        "notes": None,
+        "latitude": None,
+        "longitude": None,
+        "findings": findings or [],
+    }
+    inspection, _ = submit_inspection(data, asset=asset, inspector=inspector)
+    _db.session.commit()
+    return inspection
+
+
+@pytest.fixture
+def passed_inspection(db: Any, make_user: Callable[..., Any]) -> Callable[..., Any]:
+    """Return a factory: passed_inspection(asset, inspector=None, **kw) -> a passed inspection."""
+
+    def make(asset: Any, inspector: Any = None, **kw: Any) -> Any:
+        return inspect(asset, inspector or make_user("inspector", name="王检查"), **kw)
+
+    return make
+
+
+@pytest.fixture
+def issue(db: Any, make_user: Callable[..., Any], passed_inspection: Any) -> Callable[..., Any]:
+    """Return a factory: issue(asset) -> a certificate issued from a new passed inspection."""
+    from registry.certificates.services import issue_certificate
+
+    def make(asset: Any, by: Any = None) -> Any:
+        issuer = by or make_user("inspector", name="李签发")
+        cert = issue_certificate(passed_inspection(asset, issuer), issued_by=issuer)
+        _db.session.commit()
+        return cert
+
+    return make
