@@ -10,8 +10,8 @@ from sqlalchemy import inspect
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 from registry.auth import policy
 from registry.core import creditcode
