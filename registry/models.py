@@ -7,9 +7,14 @@ from registry.audit import services as _audit_services  # noqa: F401
 from registry.audit.models import AuditEvent  # noqa: F401
 from registry.auth.models import ApiToken  # noqa: F401
 from registry.auth.models import User  # noqa: F401
+from registry.compliance.models import ActivityRecord  # noqa: F401
+from registry.compliance.models import CalendarToken  # noqa: F401
+from registry.compliance.models import DigestLog  # noqa: F401
 from registry.sites.models import Facility  # noqa: F401
 from registry.sites.models import Organization  # noqa: F401
 
 _audit_services.register(Organization, "organization")
 _audit_services.register(Facility, "facility")
 _audit_services.register(Asset, "asset")
+_audit_services.register(ActivityRecord, "activity_record")
+_audit_services.register(CalendarToken, "calendar_token")
