@@ -41,11 +41,12 @@ def init_api(app: Flask) -> None:
     api.init_app(app)
     from inspection_api import assets
     from inspection_api import auth
+    from inspection_api import compliance
     from inspection_api import facilities
     from inspection_api import organizations
 
-    for module in (auth, organizations, facilities, assets):
+    for module in (auth, organizations, facilities, assets, compliance):
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")
     # The JSON API checks CSRF itself (registry.core.security): bearer calls need none.
-    for module in (auth, organizations, facilities, assets):
+    for module in (auth, organizations, facilities, assets, compliance):
         csrf.exempt(module.blp)

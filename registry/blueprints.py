@@ -9,10 +9,11 @@ def register_blueprints(app: Flask) -> None:
     """Attach the domain blueprints and the JSON API."""
     from registry.assets.views import bp as assets_bp
     from registry.auth.views import bp as auth_bp
+    from registry.compliance.views import bp as compliance_bp
     from registry.core.views import bp as core_bp
     from registry.sites.views import bp as sites_bp
 
-    for bp in (core_bp, auth_bp, sites_bp, assets_bp):
+    for bp in (core_bp, auth_bp, sites_bp, assets_bp, compliance_bp):
         app.register_blueprint(bp)
 
     from inspection_api import init_api
