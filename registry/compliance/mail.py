@@ -75,9 +75,9 @@ def _message(
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = formataddr(("", to))
     msg["Message-ID"] = make_msgid(domain="ust-registry")
-    msg["Content-Language"] = locale
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
+    msg["Content-Language"] = locale  # after: Content-* headers move into the first part
     return msg
 
 
