@@ -56,8 +56,10 @@ def reminders_command(as_of: str | None, org_code: str | None, send: bool, as_js
 
 
 def _table(rows: list[dict[str, object]]) -> None:
-    click.echo(f"{'state':<9} {'due_on':<10} {'late':>5}  {'org':>4} {'facility':>8} "
-               f"{'asset':<16} obligation")
+    click.echo(
+        f"{'state':<9} {'due_on':<10} {'late':>5}  {'org':>4} {'facility':>8} "
+        f"{'asset':<16} obligation"
+    )
     for r in rows:
         click.echo(
             f"{r['state']!s:<9} {r['due_on']!s:<10} {r['days_overdue']!s:>5}  "

@@ -125,9 +125,9 @@ def _condition(o: Obligation, cond: Condition) -> ColumnElement[bool]:
 def _some_asset(o: Obligation, tests: list[ColumnElement[bool]]) -> ColumnElement[bool]:
     inner = (
         sa.select(sa.literal(1))
-        .select_from(ASSET.outerjoin(TANK, TANK.c.id == ASSET.c.id).outerjoin(
-            PIPE, PIPE.c.id == ASSET.c.id
-        ))
+        .select_from(
+            ASSET.outerjoin(TANK, TANK.c.id == ASSET.c.id).outerjoin(PIPE, PIPE.c.id == ASSET.c.id)
+        )
         .where(ASSET.c.facility_id == FACILITY.c.id, *_asset_filter(o), *tests)
     )
     return sa.exists(inner)
@@ -146,8 +146,10 @@ def _applies(o: Obligation) -> list[ColumnElement[bool]]:
 
 def _last_done(o: Obligation, as_of: date) -> Any:
     """The last passing satisfying activity on or before as_of (a correlated look-up)."""
-    key = RECORD.c.asset_id == ASSET.c.id if o.scope == "asset" else (
-        RECORD.c.facility_id == FACILITY.c.id
+    key = (
+        RECORD.c.asset_id == ASSET.c.id
+        if o.scope == "asset"
+        else (RECORD.c.facility_id == FACILITY.c.id)
     )
     return (
         sa.select(sa.func.max(RECORD.c.performed_on))
@@ -175,26 +177,29 @@ def first_after(o: Obligation, interval: Interval | None) -> Interval:
     return o.first_due.after or interval or Interval(days=0)
 
 
-def _due_filter(o: Obligation, last: Any, base: Any, created: Any, limit: date) -> Any:
-    """Rows whose next due date is on or before `limit`, per interval variant."""
+def _due_filter(o: Obligation, cols: Any, limit: date) -> Any:
+    """Rows whose next due date is on or before `limit`, per interval variant.
+
+    Works on the columns of the inner select, so that the last-done look-up runs once a row.
+    """
+    last, base, created = cols.last, cols.base, cols.created
     branches = []
-    taken: list[ColumnElement[bool]] = []
-    for cond, interval in variants(o):
-        here = _condition(o, cond) if cond is not None else sa.true()
+    for index, (_, interval) in enumerate(variants(o)):
         start_bound = first_after(o, interval).latest_start(limit)
-        never = sa.false()
+        never: Any = sa.false()
         nb = o.first_due.not_before
         if nb is None or nb <= start_bound:
-            dated = sa.and_(base.is_not(None), base <= start_bound) if base is not None else None
             undated = created < _day_end_utc(start_bound)
-            if dated is None:
-                never = undated
+            if o.scope == "asset":
+                never = sa.or_(
+                    sa.and_(base.is_not(None), base <= start_bound),
+                    sa.and_(base.is_(None), undated),
+                )
             else:
-                never = sa.or_(dated, sa.and_(base.is_(None), undated))
+                never = undated
         done = sa.false() if interval is None else last <= interval.latest_start(limit)
         due = sa.or_(sa.and_(last.is_(None), never), sa.and_(last.is_not(None), done))
-        branches.append(sa.and_(here, sa.not_(sa.or_(sa.false(), *taken)), due))
-        taken.append(here)
+        branches.append(due if len(variants(o)) == 1 else sa.and_(cols.variant == index, due))
     return sa.or_(*branches)
 
 
@@ -207,6 +212,8 @@ def _variant_index(o: Obligation) -> Any:
 
 def _branch(o: Obligation, index: int, as_of: date, limit: date, scope: Scope) -> Any:
     last = _last_done(o, as_of)
+    frm: Any
+    cols: list[Any]
     if o.scope == "asset":
         base, created = ASSET.c.installed_on, ASSET.c.created_at
         frm = FACILITY.join(ASSET, ASSET.c.facility_id == FACILITY.c.id)
@@ -219,7 +226,7 @@ def _branch(o: Obligation, index: int, as_of: date, limit: date, scope: Scope) -
         cols = [ASSET.c.id, ASSET.c.tag, ASSET.c.operator_ref, ASSET.c.kind, base, created]
         where = _asset_filter(o)
     else:
-        base, created = None, FACILITY.c.created_at
+        created = FACILITY.c.created_at
         frm = FACILITY
         cols = [
             sa.cast(sa.null(), sa.Integer),
@@ -230,9 +237,11 @@ def _branch(o: Obligation, index: int, as_of: date, limit: date, scope: Scope) -
             created,
         ]
         where = []
-    stmt = sa.select(
-        sa.literal(index).label("ob"),
-        *[c.label(n) for c, n in zip(cols, ("aid", "tag", "ref", "kind", "base", "created"))],
+    inner = sa.select(
+        *[
+            c.label(n)
+            for c, n in zip(cols, ("aid", "tag", "ref", "kind", "base", "created"), strict=True)
+        ],
         FACILITY.c.id.label("fid"),
         FACILITY.c.name.label("fname"),
         FACILITY.c.subdistrict.label("sub"),
@@ -240,17 +249,15 @@ def _branch(o: Obligation, index: int, as_of: date, limit: date, scope: Scope) -
         last.label("last"),
         _variant_index(o).label("variant"),
     ).select_from(frm)
-    stmt = stmt.where(FACILITY.c.status == ALIVE_FACILITY, *where, *_applies(o))
-    stmt = stmt.where(_due_filter(o, last, base, created, limit))
+    inner = inner.where(FACILITY.c.status == ALIVE_FACILITY, *where, *_applies(o))
     if scope.organization_id is not None:
-        stmt = stmt.where(FACILITY.c.organization_id == scope.organization_id)
+        inner = inner.where(FACILITY.c.organization_id == scope.organization_id)
     if scope.facility_id is not None:
-        stmt = stmt.where(FACILITY.c.id == scope.facility_id)
+        inner = inner.where(FACILITY.c.id == scope.facility_id)
     if scope.asset_id is not None:
-        stmt = stmt.where(ASSET.c.id == scope.asset_id) if o.scope == "asset" else stmt.where(
-            sa.false()
-        )
-    return stmt
+        inner = inner.where(ASSET.c.id == scope.asset_id if o.scope == "asset" else sa.false())
+    sub = inner.subquery(f"ob{index}")
+    return sa.select(sa.literal(index).label("ob"), *sub.c).where(_due_filter(o, sub.c, limit))
 
 
 def build_query(pack: RulePack, as_of: date, limit: date, scope: Scope) -> tuple[Any, list[Any]]:
@@ -315,6 +322,10 @@ def compute(
     stmt, chosen = build_query(pack, as_of, limit, scope)
     if stmt is None:
         return []
+    if db.session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL's JIT costs more to compile this wide UNION than running it takes
+        # (about 1.2 s against 0.3 s at 5,000 assets); off for this transaction only.
+        db.session.execute(sa.text("SET LOCAL jit = off"))
     rows: Iterable[Any] = db.session.execute(stmt)
     items = [_item(chosen[row.ob], row, as_of, window_days) for row in rows]
     items.sort(key=sort_key)

@@ -46,8 +46,14 @@ def _recipients(org: Organization, users: list[User]) -> list[tuple[str, str]]:
 
 
 def _message(
-    to: str, locale: str, *, items: list[DueItem], heading: str, org_names: dict[int, str],
-    as_of: date, escalation: bool,
+    to: str,
+    locale: str,
+    *,
+    items: list[DueItem],
+    heading: str,
+    org_names: dict[int, str],
+    as_of: date,
+    escalation: bool,
 ) -> EmailMessage:
     base = current_app.config["PUBLIC_BASE_URL"]
     with force_locale(locale):
@@ -66,9 +72,11 @@ def _message(
         subject = (
             _("Overdue obligations past %(days)s days", days=current_app.config["ESCALATION_DAYS"])
             if escalation
-            else _("Compliance reminders: %(overdue)s overdue, %(soon)s due soon",
-                   overdue=sum(1 for i in items if i.state == "overdue"),
-                   soon=sum(1 for i in items if i.state == "due_soon"))
+            else _(
+                "Compliance reminders: %(overdue)s overdue, %(soon)s due soon",
+                overdue=sum(1 for i in items if i.state == "overdue"),
+                soon=sum(1 for i in items if i.state == "due_soon"),
+            )
         )
     msg = EmailMessage()
     msg["Subject"] = f"{subject} · {heading}"
@@ -132,8 +140,14 @@ def send_digests(*, as_of: date, organization_id: int | None = None) -> SendRepo
 
 
 def _deliver(
-    report: SendReport, key: str, as_of: date, to: list[tuple[str, str]], items: list[DueItem],
-    heading: str, names: dict[int, str], escalation: bool,
+    report: SendReport,
+    key: str,
+    as_of: date,
+    to: list[tuple[str, str]],
+    items: list[DueItem],
+    heading: str,
+    names: dict[int, str],
+    escalation: bool,
 ) -> None:
     if not to:
         return
@@ -141,8 +155,15 @@ def _deliver(
         report.skipped.append(key)
         return
     messages: list[Any] = [
-        _message(a, loc, items=items, heading=heading, org_names=names, as_of=as_of,
-                 escalation=escalation)
+        _message(
+            a,
+            loc,
+            items=items,
+            heading=heading,
+            org_names=names,
+            as_of=as_of,
+            escalation=escalation,
+        )
         for a, loc in to
     ]
     try:

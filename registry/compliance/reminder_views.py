@@ -33,7 +33,7 @@ from registry.sites.services import subdistricts
 
 def _as_of() -> date:
     try:
-        return date.fromisoformat(request.args.get("as_of") or "") 
+        return date.fromisoformat(request.args.get("as_of") or "")
     except ValueError:
         return today()
 
@@ -151,7 +151,9 @@ def calendar_feed(org_id: int) -> Any:
         base_url=current_app.config["PUBLIC_BASE_URL"],
         stamp_day=today(),
     )
-    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})
+    return Response(
+        body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"}
+    )
 
 
 def group_by_facility(items: list[Any]) -> list[list[Any]]:

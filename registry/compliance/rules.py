@@ -237,7 +237,11 @@ def _condition(ctx: _Ctx, key: str, raw: Any, scope: str) -> Condition:
                 raise ctx.fail(f"{key}.{side}.{name}", "unknown attribute")
             values = tuple(value) if isinstance(value, list) else (value,)
             for v in values:
-                ok = isinstance(v, bool) if allowed is None else (isinstance(v, str) and v in allowed)
+                ok = (
+                    isinstance(v, bool)
+                    if allowed is None
+                    else (isinstance(v, str) and v in allowed)
+                )
                 if not ok:
                     raise ctx.fail(f"{key}.{side}.{name}", f"unknown value {v!r}")
             tests.append((side, name, values))
@@ -290,7 +294,9 @@ def _obligation(ctx: _Ctx, raw: Any, activities: dict[str, Activity]) -> Obligat
     for activity in satisfied:
         if activity not in activities:
             raise ctx.fail("satisfied_by", f"unknown activity {activity!r}")
-    interval = None if raw.get("interval") == "once" else _interval(ctx, "interval", raw.get("interval"))
+    interval = (
+        None if raw.get("interval") == "once" else _interval(ctx, "interval", raw.get("interval"))
+    )
     overrides = []
     for item in raw.get("interval_overrides", []):
         if not isinstance(item, dict):

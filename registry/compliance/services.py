@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -26,6 +27,19 @@ from registry.core.errors import Invalid
 from registry.extensions import db
 from registry.sites.models import Facility
 
+NOT_FOR_ASSET = "This activity does not apply to this asset."
+NOT_FOR_FACILITY = "This activity does not apply to this facility."
+# Messages raised here in English and translated where they are shown (translate_errors).
+MESSAGES = (
+    _l("Unknown activity."),
+    _l("This activity does not apply to this asset."),
+    _l("This activity does not apply to this facility."),
+    _l("The date is before the installation date."),
+    _l("Attach a PDF or an image (JPEG, PNG)."),
+    _l("The file is too large."),
+    _l("The file is empty."),
+    _l("The image is too large."),
+)
 ReminderSource = Callable[..., Iterable[DueItem]]
 _SOURCES: list[ReminderSource] = []
 ALL_HORIZON_DAYS = 365 * 200
@@ -66,9 +80,7 @@ def activities_for_facility(facility: Facility, pack: RulePack | None = None) ->
     """Return the activities that satisfy a facility-wide obligation of this facility."""
     pack = pack or active_pack()
     assets = db.session.scalars(
-        select(Asset).where(
-            Asset.facility_id == facility.id, Asset.status != "permanently_closed"
-        )
+        select(Asset).where(Asset.facility_id == facility.id, Asset.status != "permanently_closed")
     ).all()
     fac = facility_facts(facility)
     codes: dict[str, None] = {}
@@ -109,12 +121,12 @@ def record_activity(
     code = data["activity"]
     if code not in pack.activities:
         raise Invalid("activity", errors={"activity": ["Unknown activity."]})
-    allowed = activities_for_asset(asset, pack) if asset else activities_for_facility(facility, pack)
+    allowed = (
+        activities_for_asset(asset, pack) if asset else activities_for_facility(facility, pack)
+    )
     if code not in {a.code for a in allowed}:
-        target = "asset" if asset else "facility"
-        raise Invalid(
-            "activity", errors={"activity": [f"This activity does not apply to this {target}."]}
-        )
+        message = NOT_FOR_ASSET if asset else NOT_FOR_FACILITY
+        raise Invalid("activity", errors={"activity": [message]})
     performed_on: date = data["performed_on"]
     if performed_on > today():
         raise Invalid("date", errors={"performed_on": ["Must not be in the future."]})

@@ -1,4 +1,4 @@
-"""Attached files of activity records: a PDF or an image, checked by content, kept outside static/."""
+"""Attached files of activity records: a PDF or an image, checked by content, not in static/."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def _reencode(data: bytes) -> tuple[bytes, str, str]:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
+        img: Image.Image
         with Image.open(io.BytesIO(data)) as img:
             if img.width * img.height > MAX_PIXELS:
                 raise _bad("The image is too large.")
@@ -38,9 +39,9 @@ def _reencode(data: bytes) -> tuple[bytes, str, str]:
             if img.format == "JPEG":
                 img.convert("RGB").save(out, "JPEG", quality=90)
                 return out.getvalue(), "image/jpeg", "jpg"
-            img.save(out, "PNG") if img.mode in ("RGB", "RGBA", "L", "LA", "P") else img.convert(
-                "RGBA"
-            ).save(out, "PNG")
+            if img.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+                img = img.convert("RGBA")
+            img.save(out, "PNG")
             return out.getvalue(), "image/png", "png"
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise _bad("Attach a PDF or an image (JPEG, PNG).") from None

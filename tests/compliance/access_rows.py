@@ -9,7 +9,9 @@ from tests.access import profile
 RECORD = {"activity": "patrol", "performed_on": "2025-06-01", "result": "pass"}
 FACILITY_RECORD = {"activity": "basic_information_report", "performed_on": "2025-06-01"}
 NOT_OPERATORS = profile(operator_a=403, operator_b=403)
-ALL_404 = profile(anonymous=404, operator_a=404, operator_b=404, inspector=404, regulator=404, viewer=404)
+ALL_404 = profile(
+    anonymous=404, operator_a=404, operator_b=404, inspector=404, regulator=404, viewer=404
+)
 
 ROWS = [
     Row("GET", "/obligations", ANY_USER),

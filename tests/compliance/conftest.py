@@ -46,7 +46,9 @@ def registered(db: Any) -> Callable[[Any, str], None]:
     """Set a facility's registration date (local calendar day, late evening to test zones)."""
 
     def set_(facility: Any, on: str) -> None:
-        at = datetime.combine(date.fromisoformat(on), time(23, 30), tzinfo=ZoneInfo("Asia/Shanghai"))
+        at = datetime.combine(
+            date.fromisoformat(on), time(23, 30), tzinfo=ZoneInfo("Asia/Shanghai")
+        )
         _db.session.execute(
             sa.update(Facility).where(Facility.id == facility.id).values(created_at=at)
         )

@@ -35,15 +35,21 @@ def test_feed_events_uids_and_revocation(
     assert len(set(uids)) == len(uids)
     tank = world["tank_a"]
     assert f"patrol.asset-{tank.id}.org-{org.id}@ust-registry" in uids
-    assert f"basic_information_report.facility-{world['fac_a'].id}.org-{org.id}@ust-registry" in uids
+    assert (
+        f"basic_information_report.facility-{world['fac_a'].id}.org-{org.id}@ust-registry" in uids
+    )
     patrol = next(e for e in events if str(e["UID"]).startswith(f"patrol.asset-{tank.id}."))
     assert f"/assets/{tank.id}/records/new?activity=patrol" in str(patrol["URL"])
     second = Calendar.from_ical(client.get(url).data).walk("VEVENT")
     assert sorted(str(e["UID"]) for e in second) == sorted(uids)  # same UIDs: updates, no copies
 
-    assert client.get(f"/operators/{world['org_b'].id}/calendar.ics?token={token}").status_code == 404
+    assert (
+        client.get(f"/operators/{world['org_b'].id}/calendar.ics?token={token}").status_code == 404
+    )
     page = client.get(f"/operators/{org.id}/calendar").get_data(as_text=True)
     token_id = re.search(r"/calendar/(\d+)/revoke", page)
     assert token_id
-    assert client.post(f"/operators/{org.id}/calendar/{token_id.group(1)}/revoke").status_code == 302
+    assert (
+        client.post(f"/operators/{org.id}/calendar/{token_id.group(1)}/revoke").status_code == 302
+    )
     assert client.get(url).status_code == 404

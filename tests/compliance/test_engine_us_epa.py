@@ -23,7 +23,9 @@ def test_tank_release_detection(make_asset: Any, record: Any, due_on: Any) -> No
 
 
 def test_tank_tightness_test(make_asset: Any, due_on: Any) -> None:
-    tank = make_asset(installed_on=D("2021-01-31"), wall="single", leak_detection=["tightness_test"])
+    tank = make_asset(
+        installed_on=D("2021-01-31"), wall="single", leak_detection=["tightness_test"]
+    )
     other = make_asset(installed_on=D("2021-01-31"), **BARE)
     assert due_on(PACK, asset=tank)["tank_tightness_test"] == D("2026-01-31")
     assert "tank_tightness_test" not in due_on(PACK, asset=other)
@@ -47,7 +49,10 @@ def test_line_leak_detector_test(make_asset: Any, due_on: Any) -> None:
 
 def test_suction_line_tightness(make_asset: Any, due_on: Any) -> None:
     pipe = make_asset(
-        kind="pipeline", installed_on=D("2023-08-31"), piping_type="suction", line_leak_detector=False
+        kind="pipeline",
+        installed_on=D("2023-08-31"),
+        piping_type="suction",
+        line_leak_detector=False,
     )
     assert due_on(PACK, asset=pipe)["suction_line_tightness"] == D("2026-08-31")
 
@@ -116,7 +121,9 @@ def test_walkthroughs_and_training(
 def test_release_detection_equipment_test(make_asset: Any, due_on: Any) -> None:
     tank = make_asset(installed_on=D("2022-06-30"), **BARE)
     alld = make_asset(kind="pipeline", installed_on=D("2022-06-30"), leak_detection=[])
-    manual = make_asset(installed_on=D("2022-06-30"), wall="single", leak_detection=["manual_gauging"])
+    manual = make_asset(
+        installed_on=D("2022-06-30"), wall="single", leak_detection=["manual_gauging"]
+    )
     assert due_on(PACK, asset=tank)["release_detection_equipment_test"] == D("2023-06-30")
     assert due_on(PACK, asset=alld)["release_detection_equipment_test"] == D("2023-06-30")
     assert "release_detection_equipment_test" not in due_on(PACK, asset=manual)

@@ -64,7 +64,9 @@ def test_digests_once_a_day_in_each_language(
     org = make_org(contact_email="contact@station.example.cn")
     fac = make_facility(org)
     tank = make_asset(fac)
-    english = make_user("operator", organization=org, email="ops-en@station.example.cn", locale="en")
+    english = make_user(
+        "operator", organization=org, email="ops-en@station.example.cn", locale="en"
+    )
     make_user("operator", organization=org, email="ops-zh@station.example.cn")
     make_user("regulator", email="boss@bureau.example.cn", locale="en")
     _db.session.commit()
@@ -85,7 +87,9 @@ def test_digests_once_a_day_in_each_language(
     link = f"http://registry.test/assets/{tank.id}/records/new?activity=patrol"
     assert link in _body(en, "plain")
     assert f'href="{link}"' in _body(en, "html")
-    facility_link = f"http://registry.test/facilities/{fac.id}/records/new?activity=basic_information_report"
+    facility_link = (
+        f"http://registry.test/facilities/{fac.id}/records/new?activity=basic_information_report"
+    )
     assert facility_link in _body(en, "plain")
 
     escalations = [m for to, m in smtp.messages if to == ["boss@bureau.example.cn"]]

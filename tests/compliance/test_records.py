@@ -27,7 +27,9 @@ def _png() -> bytes:
 
 def _records(asset_id: int) -> list[ActivityRecord]:
     _db.session.expire_all()
-    return list(_db.session.scalars(select(ActivityRecord).where(ActivityRecord.asset_id == asset_id)))
+    return list(
+        _db.session.scalars(select(ActivityRecord).where(ActivityRecord.asset_id == asset_id))
+    )
 
 
 def test_form_records_with_pdf_and_image(client: Any, world: Any, login_as: Any) -> None:
@@ -38,8 +40,12 @@ def test_form_records_with_pdf_and_image(client: Any, world: Any, login_as: Any)
     for name, data in (("report.pdf", PDF), ("photo.png", _png())):
         resp = client.post(
             f"/assets/{tank.id}/records/new",
-            data={"activity": "patrol", "performed_on": "2026-01-05", "result": "pass",
-                  "attachment": (io.BytesIO(data), name)},
+            data={
+                "activity": "patrol",
+                "performed_on": "2026-01-05",
+                "result": "pass",
+                "attachment": (io.BytesIO(data), name),
+            },
             content_type="multipart/form-data",
         )
         assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
@@ -60,8 +66,11 @@ def test_form_refuses_bad_files_and_dates(client: Any, world: Any, login_as: Any
     login_as("inspector")
     bad = client.post(
         f"/assets/{tank.id}/records/new",
-        data={"activity": "patrol", "performed_on": "2026-01-05",
-              "attachment": (io.BytesIO(b"MZ\x90\x00 not an image"), "x.png")},
+        data={
+            "activity": "patrol",
+            "performed_on": "2026-01-05",
+            "attachment": (io.BytesIO(b"MZ\x90\x00 not an image"), "x.png"),
+        },
         content_type="multipart/form-data",
     )
     assert bad.status_code == 422
@@ -79,8 +88,13 @@ def test_form_refuses_bad_files_and_dates(client: Any, world: Any, login_as: Any
 def test_api_records(client: Any, world: Any, api_headers: Any) -> None:
     tank = world["tank_a"]
     headers = api_headers(world["users"]["operator_a"])
-    body = {"activity": "patrol", "performed_on": "2026-02-01", "result": "fail",
-            "performed_by": "张师傅", "notes": "井盖松动"}
+    body = {
+        "activity": "patrol",
+        "performed_on": "2026-02-01",
+        "result": "fail",
+        "performed_by": "张师傅",
+        "notes": "井盖松动",
+    }
     resp = client.post(f"/api/v1/assets/{tank.id}/records", json=body, headers=headers)
     assert resp.status_code == 201, resp.get_json()
     assert resp.get_json()["result"] == "fail"
@@ -93,10 +107,15 @@ def test_api_records(client: Any, world: Any, api_headers: Any) -> None:
     )
     assert bad.status_code == 422 and "activity" in bad.get_json()["errors"]
     viewer = api_headers(world["users"]["viewer"])
-    assert client.post(f"/api/v1/assets/{tank.id}/records", json=body, headers=viewer).status_code == 403
+    assert (
+        client.post(f"/api/v1/assets/{tank.id}/records", json=body, headers=viewer).status_code
+        == 403
+    )
 
 
-def test_facility_records_and_filing_signal(client: Any, world: Any, login_as: Any, app: Any) -> None:
+def test_facility_records_and_filing_signal(
+    client: Any, world: Any, login_as: Any, app: Any
+) -> None:
     fac = world["fac_a"]
     login_as("operator", organization=world["org_a"])
     resp = client.post(
@@ -105,11 +124,13 @@ def test_facility_records_and_filing_signal(client: Any, world: Any, login_as: A
     )
     assert resp.status_code == 302
     with app.test_request_context():
-        signals.filing_accepted.send(None, filing=SimpleNamespace(id=9), facility_id=fac.id,
-                                     accepted_on=date(2026, 4, 1))
+        signals.filing_accepted.send(
+            None, filing=SimpleNamespace(id=9), facility_id=fac.id, accepted_on=date(2026, 4, 1)
+        )
         _db.session.commit()
     rows = _db.session.scalars(
-        select(ActivityRecord.performed_on).where(ActivityRecord.facility_id == fac.id)
+        select(ActivityRecord.performed_on)
+        .where(ActivityRecord.facility_id == fac.id)
         .order_by(ActivityRecord.performed_on)
     ).all()
     assert rows == [date(2026, 3, 1), date(2026, 4, 1)]

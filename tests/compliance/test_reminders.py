@@ -61,13 +61,19 @@ def test_window_edges(app: Any, make_asset: Any, record: Any) -> None:
     record(tank, "interstitial_monitoring_check", "2026-10-21")  # due 2026-11-20
     record(tank, "leak_detection_equipment_check", "2025-12-04")  # due 2026-12-04
     record(tank, "patrol", "2026-11-05")  # due 2026-12-05
-    got = {i.obligation: i for i in due_items(as_of=D("2026-11-20"), include_ok=True, horizon_days=99)
-           if i.asset_id == tank.id}
+    got = {
+        i.obligation: i
+        for i in due_items(as_of=D("2026-11-20"), include_ok=True, horizon_days=99)
+        if i.asset_id == tank.id
+    }
     assert got["interstitial_monitoring_check"].state == "due_soon"  # due today: not yet late
     assert got["leak_detection_equipment_check"].state == "due_soon"  # today + 14
     assert got["patrol"].state == "ok"  # today + 15
-    got = {i.obligation: i for i in due_items(as_of=D("2026-11-21"), include_ok=True, horizon_days=99)
-           if i.asset_id == tank.id}
+    got = {
+        i.obligation: i
+        for i in due_items(as_of=D("2026-11-21"), include_ok=True, horizon_days=99)
+        if i.asset_id == tank.id
+    }
     assert got["interstitial_monitoring_check"].state == "overdue"
     assert got["interstitial_monitoring_check"].days_overdue == 1
     assert got["patrol"].state == "due_soon"
@@ -96,8 +102,11 @@ def _bulk_assets(facility: Any, n: int) -> None:
         sa.select(Asset.id).where(Asset.tag.like(f"BULK{facility.id:04d}%"))
     ).all()
     _db.session.execute(
-        sa.insert(Tank.__table__), [{"id": i, "compartments": 1, "spill_containment": False,
-                                     "overfill_prevention": False} for i in ids]
+        sa.insert(Tank.__table__),
+        [
+            {"id": i, "compartments": 1, "spill_containment": False, "overfill_prevention": False}
+            for i in ids
+        ],
     )
     _db.session.commit()
 
@@ -137,8 +146,15 @@ def test_cli_reminders_json_and_table(app: Any, world: Any) -> None:
     rows = json.loads(result.output)
     assert rows and {r["organization_id"] for r in rows} == {world["org_a"].id}
     assert set(rows[0]) == {
-        "asset_id", "asset_tag", "facility_id", "organization_id", "obligation", "title",
-        "due_on", "days_overdue", "state",
+        "asset_id",
+        "asset_tag",
+        "facility_id",
+        "organization_id",
+        "obligation",
+        "title",
+        "due_on",
+        "days_overdue",
+        "state",
     }
     table = runner.invoke(args=["reminders", "--as-of", "2026-11-20", "--org", code])
     assert table.exit_code == 0 and f"{len(rows)} items" in table.output

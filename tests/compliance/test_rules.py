@@ -131,9 +131,9 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
             "broken.toml: activity 'patrol': key 'colour': unknown key",
         ),
         (
-            "interval = { days = 30 }\nassumed = true\nfirst_due = { from = \"installation\" }\n"
+            'interval = { days = 30 }\nassumed = true\nfirst_due = { from = "installation" }\n'
             'satisfied_by = ["patrol"]',
-            "interval = { weeks = 4 }\nassumed = true\nfirst_due = { from = \"installation\" }\n"
+            'interval = { weeks = 4 }\nassumed = true\nfirst_due = { from = "installation" }\n'
             'satisfied_by = ["patrol"]',
             "obligation 'patrol': key 'interval.weeks': unknown key",
         ),
