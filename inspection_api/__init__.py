@@ -60,12 +60,13 @@ def init_api(app: Flask) -> None:
     from inspection_api import assets
     from inspection_api import auth
     from inspection_api import certificates
+    from inspection_api import compliance
     from inspection_api import facilities
     from inspection_api import inspections
     from inspection_api import organizations
 
-    for module in (auth, organizations, facilities, assets, inspections, certificates):
+    modules = (auth, organizations, facilities, assets, inspections, certificates, compliance)
+    for module in modules:
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")
-    # The JSON API checks CSRF itself (registry.core.security): bearer calls need none.
-    for module in (auth, organizations, facilities, assets, inspections, certificates):
+        # The JSON API checks CSRF itself (registry.core.security): bearer calls need none.
         csrf.exempt(module.blp)

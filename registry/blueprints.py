@@ -10,11 +10,21 @@ def register_blueprints(app: Flask) -> None:
     from registry.assets.views import bp as assets_bp
     from registry.auth.views import bp as auth_bp
     from registry.certificates.views import bp as certificates_bp
+    from registry.compliance.views import bp as compliance_bp
     from registry.core.views import bp as core_bp
     from registry.inspections.views import bp as inspections_bp
     from registry.sites.views import bp as sites_bp
 
-    for bp in (core_bp, auth_bp, sites_bp, assets_bp, inspections_bp, certificates_bp):
+    blueprints = (
+        core_bp,
+        auth_bp,
+        sites_bp,
+        assets_bp,
+        inspections_bp,
+        certificates_bp,
+        compliance_bp,
+    )
+    for bp in blueprints:
         app.register_blueprint(bp)
 
     from inspection_api import init_api

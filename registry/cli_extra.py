@@ -12,3 +12,6 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from registry.compliance.cli import reminders_command
+
+    app.cli.add_command(reminders_command)

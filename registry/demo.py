@@ -427,4 +427,31 @@ def load_demo() -> bool:
     from registry.inspections.demo import load_demo_inspections
 
     load_demo_inspections(created)
+    _demo_records()
     return True
+
+
+def _demo_records() -> None:
+    """Record recent checks so that the demo shows ok, due-soon and overdue items."""
+    from datetime import timedelta
+
+    from registry.assets.models import Asset
+    from registry.compliance.models import ActivityRecord
+    from registry.compliance.services import activities_for_asset
+    from registry.core.dates import today
+
+    # Days ago per asset in turn: 5 → ok, 20 → due soon (30-day checks), 45 → overdue.
+    ages = (5, 20, 45)
+    for i, asset in enumerate(db.session.scalars(select(Asset).order_by(Asset.id))):
+        for activity in activities_for_asset(asset):
+            db.session.add(
+                ActivityRecord(
+                    asset_id=asset.id,
+                    facility_id=asset.facility_id,
+                    activity=activity.code,
+                    performed_on=today() - timedelta(days=ages[i % 3]),
+                    result="pass",
+                    performed_by="演示数据",
+                )
+            )
+    db.session.flush()

@@ -10,6 +10,9 @@ from registry.auth.models import User  # noqa: F401
 from registry.certificates.models import Certificate  # noqa: F401
 from registry.certificates.models import CertificateCounter  # noqa: F401
 from registry.certificates.models import CertificatePdf  # noqa: F401
+from registry.compliance.models import ActivityRecord  # noqa: F401
+from registry.compliance.models import CalendarToken  # noqa: F401
+from registry.compliance.models import DigestLog  # noqa: F401
 from registry.inspections.models import CorrectiveAction  # noqa: F401
 from registry.inspections.models import Finding  # noqa: F401
 from registry.inspections.models import Inspection  # noqa: F401
@@ -25,3 +28,5 @@ _audit_services.register(Finding, "finding")
 _audit_services.register(CorrectiveAction, "corrective_action")
 _audit_services.register(Photo, "photo")
 _audit_services.register(Certificate, "certificate")
+_audit_services.register(ActivityRecord, "activity_record")
+_audit_services.register(CalendarToken, "calendar_token")

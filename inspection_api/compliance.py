@@ -1,0 +1,75 @@
+"""Activity records of an asset, and the reminders (due-soon and overdue obligations)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_login import current_user
+
+from inspection_api.common import commit
+from inspection_api.common import fail
+from inspection_api.common import make_blueprint
+from registry.assets.services import get_asset
+from registry.auth import policy
+from registry.compliance import services
+from registry.compliance.engine import DueItem
+from registry.compliance.models import ActivityRecord
+from registry.compliance.schemas import RecordInSchema
+from registry.compliance.schemas import RecordOutSchema
+from registry.compliance.schemas import ReminderOutSchema
+from registry.compliance.schemas import ReminderQuerySchema
+from registry.core.errors import DomainError
+from registry.core.pagination import paginate
+
+PREFIX = ""
+blp = make_blueprint("api_compliance", __name__, "Activity records and reminders")
+
+
+@blp.route("/assets/<int:asset_id>/records")
+class AssetRecords(MethodView):
+    @blp.response(200, RecordOutSchema(many=True))
+    @blp.paginate()
+    def get(self, asset_id: int, pagination_parameters: Any) -> list[ActivityRecord]:
+        """List the activity records of a tank or pipeline, newest first."""
+        try:
+            get_asset(current_user, asset_id)
+        except DomainError as exc:
+            fail(exc)
+        page = paginate(
+            services.records_query(asset_id=asset_id),
+            page=pagination_parameters.page,
+            page_size=pagination_parameters.page_size,
+        )
+        pagination_parameters.item_count = page.total
+        return page.items
+
+    @blp.arguments(RecordInSchema)
+    @blp.response(201, RecordOutSchema)
+    def post(self, data: dict[str, Any], asset_id: int) -> ActivityRecord:
+        """Record a check, test or patrol done to a tank or pipeline."""
+        try:
+            asset = get_asset(current_user, asset_id)
+            policy.require(current_user, "record_activity", asset.facility.organization_id)
+            record = services.record_activity(
+                data, facility=asset.facility, asset=asset, recorded_by=current_user
+            )
+        except DomainError as exc:
+            fail(exc)
+        commit()
+        return record
+
+
+@blp.route("/reminders")
+class Reminders(MethodView):
+    @blp.arguments(ReminderQuerySchema, location="query")
+    @blp.response(200, ReminderOutSchema(many=True))
+    @blp.paginate(page_size=100, max_page_size=100)
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[DueItem]:
+        """List the due-soon and overdue obligations the caller may see, most overdue first."""
+        items = services.due_items(
+            current_user, as_of=args.get("as_of"), organization_id=args.get("organization_id")
+        )
+        pagination_parameters.item_count = len(items)
+        start = (pagination_parameters.page - 1) * pagination_parameters.page_size
+        return items[start : start + pagination_parameters.page_size]

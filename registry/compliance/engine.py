@@ -1,0 +1,337 @@
+"""The due-date engine: which obligations are due when, for every asset and facility, in one query.
+
+For each obligation of the pack, one branch of a single UNION ALL selects the assets (or
+facilities) it applies to, with the date of their last passing satisfying activity. The
+filter "next due on or before as_of + horizon" is pushed into SQL without date arithmetic
+there: the interval's month arithmetic (clamped to month ends) is monotonic, so "last +
+interval <= limit" is "last <= the latest start that ends by limit", a bound computed in
+Python. Only those candidate rows come back; their exact due dates are computed in Python.
+The number of statements is therefore one, whatever the number of assets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+
+from registry.assets.models import Asset
+from registry.assets.models import Pipeline
+from registry.assets.models import Tank
+from registry.compliance.intervals import Interval
+from registry.compliance.models import ActivityRecord
+from registry.compliance.rules import LIST_ATTRIBUTES
+from registry.compliance.rules import Condition
+from registry.compliance.rules import Obligation
+from registry.compliance.rules import RulePack
+from registry.core.dates import local_zone
+from registry.extensions import db
+from registry.sites.models import Facility
+
+ASSET = Asset.__table__
+TANK = Tank.__table__
+PIPE = Pipeline.__table__
+FACILITY = Facility.__table__
+RECORD = ActivityRecord.__table__
+ALIVE_FACILITY = "active"
+
+
+@dataclass
+class DueItem:
+    """One obligation of one asset (or facility) with its next due date and state."""
+
+    obligation: str
+    title_zh: str
+    title_en: str
+    asset_id: int | None
+    asset_tag: str | None
+    asset_ref: str | None
+    asset_kind: str | None
+    facility_id: int
+    facility_name: str
+    subdistrict: str | None
+    organization_id: int
+    due_on: date
+    last_done_on: date | None
+    state: str  # ok | due_soon | overdue
+    days_overdue: int
+    activities: tuple[str, ...] = ()
+    source: str = "obligation"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def title(self, locale: str) -> str:
+        return self.title_zh if locale == "zh" else self.title_en
+
+
+def state_of(due_on: date, as_of: date, window_days: int) -> tuple[str, int]:
+    """Return (state, days overdue): overdue after the due day, due_soon within the window."""
+    if due_on < as_of:
+        return "overdue", (as_of - due_on).days
+    if due_on <= as_of + timedelta(days=window_days):
+        return "due_soon", 0
+    return "ok", 0
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which rows to look at: all, one organization, one facility or one asset."""
+
+    organization_id: int | None = None
+    facility_id: int | None = None
+    asset_id: int | None = None
+    obligations: tuple[str, ...] | None = None
+
+
+def _attr_column(name: str) -> Any:
+    if name in TANK.c and name != "id":
+        return TANK.c[name]
+    if name in PIPE.c and name != "id":
+        return PIPE.c[name]
+    return ASSET.c[name]
+
+
+def _test(side: str, name: str, values: tuple[Any, ...]) -> ColumnElement[bool]:
+    """One attribute test, never NULL (so that NOT of it is safe)."""
+    col = FACILITY.c[name] if side == "facility" else _attr_column(name)
+    if name in LIST_ATTRIBUTES:
+        # JSON list of codes ([a-z_] only): a quoted code in its text means "contains".
+        text = sa.cast(col, sa.String)
+        return sa.and_(col.is_not(None), sa.or_(*[text.like(f'%"{v}"%') for v in values]))
+    return sa.and_(col.is_not(None), col.in_(values))
+
+
+def _asset_filter(o: Obligation) -> list[ColumnElement[bool]]:
+    return [ASSET.c.kind.in_(o.asset_kinds), ASSET.c.status.in_(o.statuses)]
+
+
+def _condition(o: Obligation, cond: Condition) -> ColumnElement[bool]:
+    """A condition: facility tests directly; for facility scope, asset tests via EXISTS."""
+    facility_tests = [_test(s, n, v) for s, n, v in cond.tests if s == "facility"]
+    asset_tests = [_test(s, n, v) for s, n, v in cond.tests if s == "asset"]
+    if o.scope == "asset" or not asset_tests:
+        return sa.and_(sa.true(), *facility_tests, *asset_tests)
+    return sa.and_(sa.true(), *facility_tests, _some_asset(o, asset_tests))
+
+
+def _some_asset(o: Obligation, tests: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    inner = (
+        sa.select(sa.literal(1))
+        .select_from(
+            ASSET.outerjoin(TANK, TANK.c.id == ASSET.c.id).outerjoin(PIPE, PIPE.c.id == ASSET.c.id)
+        )
+        .where(ASSET.c.facility_id == FACILITY.c.id, *_asset_filter(o), *tests)
+    )
+    return sa.exists(inner)
+
+
+def _applies(o: Obligation) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if o.when:
+        where.append(sa.or_(*[_condition(o, c) for c in o.when]))
+    if o.unless:
+        where.append(sa.not_(sa.or_(*[_condition(o, c) for c in o.unless])))
+    if o.scope == "facility":
+        where.append(_some_asset(o, []))
+    return where
+
+
+def _last_done(o: Obligation, as_of: date) -> Any:
+    """The last passing satisfying activity on or before as_of (a correlated look-up)."""
+    key = (
+        RECORD.c.asset_id == ASSET.c.id
+        if o.scope == "asset"
+        else (RECORD.c.facility_id == FACILITY.c.id)
+    )
+    return (
+        sa.select(sa.func.max(RECORD.c.performed_on))
+        .where(
+            key,
+            RECORD.c.activity.in_(o.satisfied_by),
+            RECORD.c.result == "pass",
+            RECORD.c.performed_on <= as_of,
+        )
+        .scalar_subquery()
+    )
+
+
+def _day_end_utc(day: date) -> datetime:
+    """The first instant after `day` in the district's zone, in UTC."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=local_zone()).astimezone(UTC)
+
+
+def variants(o: Obligation) -> list[tuple[Condition | None, Interval | None]]:
+    """The intervals of an obligation: its overrides in order, then the default."""
+    return [(c, i) for c, i in o.interval_overrides] + [(None, o.interval)]
+
+
+def first_after(o: Obligation, interval: Interval | None) -> Interval:
+    return o.first_due.after or interval or Interval(days=0)
+
+
+def _due_filter(o: Obligation, cols: Any, limit: date) -> Any:
+    """Rows whose next due date is on or before `limit`, per interval variant.
+
+    Works on the columns of the inner select, so that the last-done look-up runs once a row.
+    """
+    last, base, created = cols.last, cols.base, cols.created
+    branches = []
+    for index, (_, interval) in enumerate(variants(o)):
+        start_bound = first_after(o, interval).latest_start(limit)
+        never: Any = sa.false()
+        nb = o.first_due.not_before
+        if nb is None or nb <= start_bound:
+            undated = created < _day_end_utc(start_bound)
+            if o.scope == "asset":
+                never = sa.or_(
+                    sa.and_(base.is_not(None), base <= start_bound),
+                    sa.and_(base.is_(None), undated),
+                )
+            else:
+                never = undated
+        done = sa.false() if interval is None else last <= interval.latest_start(limit)
+        due = sa.or_(sa.and_(last.is_(None), never), sa.and_(last.is_not(None), done))
+        branches.append(due if len(variants(o)) == 1 else sa.and_(cols.variant == index, due))
+    return sa.or_(*branches)
+
+
+def _variant_index(o: Obligation) -> Any:
+    if not o.interval_overrides:
+        return sa.literal(0)
+    whens = [(_condition(o, c), i) for i, (c, _) in enumerate(o.interval_overrides)]
+    return sa.case(*whens, else_=len(o.interval_overrides))
+
+
+def _branch(o: Obligation, index: int, as_of: date, limit: date, scope: Scope) -> Any:
+    last = _last_done(o, as_of)
+    frm: Any
+    cols: list[Any]
+    if o.scope == "asset":
+        base, created = ASSET.c.installed_on, ASSET.c.created_at
+        frm = FACILITY.join(ASSET, ASSET.c.facility_id == FACILITY.c.id)
+        conds = o.when + o.unless + tuple(c for c, _ in o.interval_overrides)
+        names = {n for c in conds for s, n, _ in c.tests if s == "asset"}
+        if names & (set(TANK.c.keys()) - {"id"}):
+            frm = frm.outerjoin(TANK, TANK.c.id == ASSET.c.id)
+        if names & (set(PIPE.c.keys()) - {"id"}):
+            frm = frm.outerjoin(PIPE, PIPE.c.id == ASSET.c.id)
+        cols = [ASSET.c.id, ASSET.c.tag, ASSET.c.operator_ref, ASSET.c.kind, base, created]
+        where = _asset_filter(o)
+    else:
+        created = FACILITY.c.created_at
+        frm = FACILITY
+        cols = [
+            sa.cast(sa.null(), sa.Integer),
+            sa.cast(sa.null(), sa.String),
+            sa.cast(sa.null(), sa.String),
+            sa.cast(sa.null(), sa.String),
+            sa.cast(sa.null(), sa.Date),
+            created,
+        ]
+        where = []
+    inner = sa.select(
+        *[
+            c.label(n)
+            for c, n in zip(cols, ("aid", "tag", "ref", "kind", "base", "created"), strict=True)
+        ],
+        FACILITY.c.id.label("fid"),
+        FACILITY.c.name.label("fname"),
+        FACILITY.c.subdistrict.label("sub"),
+        FACILITY.c.organization_id.label("org"),
+        last.label("last"),
+        _variant_index(o).label("variant"),
+    ).select_from(frm)
+    inner = inner.where(FACILITY.c.status == ALIVE_FACILITY, *where, *_applies(o))
+    if scope.organization_id is not None:
+        inner = inner.where(FACILITY.c.organization_id == scope.organization_id)
+    if scope.facility_id is not None:
+        inner = inner.where(FACILITY.c.id == scope.facility_id)
+    if scope.asset_id is not None:
+        inner = inner.where(ASSET.c.id == scope.asset_id if o.scope == "asset" else sa.false())
+    sub = inner.subquery(f"ob{index}")
+    return sa.select(sa.literal(index).label("ob"), *sub.c).where(_due_filter(o, sub.c, limit))
+
+
+def build_query(pack: RulePack, as_of: date, limit: date, scope: Scope) -> tuple[Any, list[Any]]:
+    """Return the one UNION ALL statement and the obligations its `ob` column indexes."""
+    chosen = [
+        o
+        for o in pack.obligations
+        if (scope.obligations is None or o.code in scope.obligations)
+        and not (scope.asset_id is not None and o.scope != "asset")
+    ]
+    branches = [_branch(o, i, as_of, limit, scope) for i, o in enumerate(chosen)]
+    if not branches:
+        return None, chosen
+    return (branches[0] if len(branches) == 1 else sa.union_all(*branches)), chosen
+
+
+def _local_date(value: datetime) -> date:
+    return value.astimezone(local_zone()).date()
+
+
+def _item(o: Obligation, row: Any, as_of: date, window: int) -> DueItem:
+    condition_interval = variants(o)[row.variant][1]
+    if row.last is not None and condition_interval is not None:
+        due_on = condition_interval.add(row.last)
+    else:
+        start = row.base or _local_date(row.created)
+        if o.first_due.not_before and start < o.first_due.not_before:
+            start = o.first_due.not_before
+        due_on = first_after(o, condition_interval).add(start)
+    state, days = state_of(due_on, as_of, window)
+    return DueItem(
+        obligation=o.code,
+        title_zh=o.title_zh,
+        title_en=o.title_en,
+        asset_id=row.aid,
+        asset_tag=row.tag,
+        asset_ref=row.ref,
+        asset_kind=row.kind,
+        facility_id=row.fid,
+        facility_name=row.fname,
+        subdistrict=row.sub,
+        organization_id=row.org,
+        due_on=due_on,
+        last_done_on=row.last,
+        state=state,
+        days_overdue=days,
+        activities=o.satisfied_by,
+    )
+
+
+def compute(
+    pack: RulePack,
+    *,
+    as_of: date,
+    window_days: int,
+    horizon_days: int | None = None,
+    scope: Scope | None = None,
+) -> list[DueItem]:
+    """Return every obligation due on or before as_of + horizon (default: the window)."""
+    scope = scope or Scope()
+    limit = as_of + timedelta(days=window_days if horizon_days is None else horizon_days)
+    stmt, chosen = build_query(pack, as_of, limit, scope)
+    if stmt is None:
+        return []
+    if db.session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL's JIT costs more to compile this wide UNION than running it takes
+        # (about 1.2 s against 0.3 s at 5,000 assets); off for this transaction only.
+        db.session.execute(sa.text("SET LOCAL jit = off"))
+    rows: Iterable[Any] = db.session.execute(stmt)
+    items = [_item(chosen[row.ob], row, as_of, window_days) for row in rows]
+    items.sort(key=sort_key)
+    return items
+
+
+def sort_key(item: DueItem) -> tuple[Any, ...]:
+    """Most overdue first, then by facility and asset."""
+    return (item.due_on, item.facility_id, item.asset_id or 0, item.obligation)

@@ -1,0 +1,175 @@
+"""Reminder digests by mail: one per operator organization a day, and escalations to regulators."""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from email.message import EmailMessage
+from email.utils import formataddr
+from email.utils import make_msgid
+from typing import Any
+
+from flask import current_app
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from registry.auth.models import User
+from registry.compliance.calendar import record_link
+from registry.compliance.engine import DueItem
+from registry.compliance.models import DigestLog
+from registry.compliance.services import due_items
+from registry.extensions import db
+from registry.sites.models import Organization
+
+
+@dataclass
+class SendReport:
+    sent: list[tuple[str, list[str], int]] = field(default_factory=list)  # key, to, items
+    skipped: list[str] = field(default_factory=list)  # already sent that day
+
+
+def _recipients(org: Organization, users: list[User]) -> list[tuple[str, str]]:
+    """Return (address, locale) for the contact and each operator user, without repeats."""
+    default = current_app.config["DEFAULT_LOCALE"]
+    locales = {u.email.lower(): (u.locale or default) for u in users}
+    found: dict[str, str] = {}
+    if org.contact_email:
+        found[org.contact_email.lower()] = locales.get(org.contact_email.lower(), default)
+    for user in users:
+        found.setdefault(user.email.lower(), user.locale or default)
+    return list(found.items())
+
+
+def _message(
+    to: str,
+    locale: str,
+    *,
+    items: list[DueItem],
+    heading: str,
+    org_names: dict[int, str],
+    as_of: date,
+    escalation: bool,
+) -> EmailMessage:
+    base = current_app.config["PUBLIC_BASE_URL"]
+    with force_locale(locale):
+        context = {
+            "items": items,
+            "locale": locale,
+            "link": lambda item: record_link(item, base),
+            "heading": heading,
+            "org_names": org_names,
+            "as_of": as_of,
+            "escalation": escalation,
+            "base_url": base,
+        }
+        text = render_template("mail/reminders.txt", **context)
+        html = render_template("mail/reminders.html", **context)
+        subject = (
+            _("Overdue obligations past %(days)s days", days=current_app.config["ESCALATION_DAYS"])
+            if escalation
+            else _(
+                "Compliance reminders: %(overdue)s overdue, %(soon)s due soon",
+                overdue=sum(1 for i in items if i.state == "overdue"),
+                soon=sum(1 for i in items if i.state == "due_soon"),
+            )
+        )
+    msg = EmailMessage()
+    msg["Subject"] = f"{subject} · {heading}"
+    msg["From"] = current_app.config["MAIL_FROM"]
+    msg["To"] = formataddr(("", to))
+    msg["Message-ID"] = make_msgid(domain="ust-registry")
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    msg["Content-Language"] = locale  # after: Content-* headers move into the first part
+    return msg
+
+
+def _claim(key: str, day: date, recipients: list[str], count: int) -> bool:
+    """Record that today's digest for `key` goes out; False when it already went."""
+    exists = db.session.scalar(
+        select(DigestLog.id).where(DigestLog.recipient_key == key, DigestLog.digest_on == day)
+    )
+    if exists:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                DigestLog(recipient_key=key, digest_on=day, recipients=recipients, item_count=count)
+            )
+    except IntegrityError:  # another run claimed it a moment ago
+        return False
+    return True
+
+
+def _send(messages: list[EmailMessage]) -> None:
+    host, port = current_app.config["SMTP_HOST"], current_app.config["SMTP_PORT"]
+    with smtplib.SMTP(host, port, timeout=30) as smtp:
+        for msg in messages:
+            smtp.send_message(msg)
+
+
+def send_digests(*, as_of: date, organization_id: int | None = None) -> SendReport:
+    """Mail each organization's digest (once per day) and the regulators' escalation digest."""
+    report = SendReport()
+    items = due_items(None, as_of=as_of, organization_id=organization_id)
+    orgs = {o.id: o for o in db.session.scalars(select(Organization)).all()}
+    names = {o.id: o.name for o in orgs.values()}
+    users = db.session.scalars(select(User).where(User.active.is_(True))).all()
+    by_org: dict[int, list[DueItem]] = {}
+    for item in items:
+        by_org.setdefault(item.organization_id, []).append(item)
+    for org_id, org_items in sorted(by_org.items()):
+        org = orgs[org_id]
+        operators = [u for u in users if u.role == "operator" and u.organization_id == org_id]
+        to = _recipients(org, operators)
+        _deliver(report, f"org:{org_id}", as_of, to, org_items, org.name, names, False)
+    if organization_id is None:
+        late = [i for i in items if i.days_overdue > current_app.config["ESCALATION_DAYS"]]
+        default = current_app.config["DEFAULT_LOCALE"]
+        regs = [(u.email.lower(), u.locale or default) for u in users if u.role == "regulator"]
+        if late and regs:
+            with force_locale(default):
+                heading = _("Escalation")
+            _deliver(report, "regulators", as_of, regs, late, heading, names, True)
+    return report
+
+
+def _deliver(
+    report: SendReport,
+    key: str,
+    as_of: date,
+    to: list[tuple[str, str]],
+    items: list[DueItem],
+    heading: str,
+    names: dict[int, str],
+    escalation: bool,
+) -> None:
+    if not to:
+        return
+    if not _claim(key, as_of, [a for a, _ in to], len(items)):
+        report.skipped.append(key)
+        return
+    messages: list[Any] = [
+        _message(
+            a,
+            loc,
+            items=items,
+            heading=heading,
+            org_names=names,
+            as_of=as_of,
+            escalation=escalation,
+        )
+        for a, loc in to
+    ]
+    try:
+        _send(messages)
+    except (OSError, smtplib.SMTPException):
+        db.session.rollback()  # not sent: the next run tries again
+        raise
+    db.session.commit()
+    report.sent.append((key, [a for a, _ in to], len(items)))

@@ -1,0 +1,81 @@
+"""Schemas of activity records and reminders (API bodies and HTML forms alike)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import get_locale
+from marshmallow import EXCLUDE
+from marshmallow import Schema
+from marshmallow import fields
+from marshmallow import validate
+
+from registry.assets.tags import display
+from registry.compliance.rules import active_pack
+from registry.core.schemas import BaseSchema
+from registry.core.schemas import not_in_future
+
+RESULTS = ("pass", "fail")
+
+
+class RecordInSchema(BaseSchema):
+    activity = fields.String(required=True, validate=validate.Length(max=60))
+    performed_on = fields.Date(required=True, validate=not_in_future)
+    result = fields.String(load_default="pass", validate=validate.OneOf(RESULTS))
+    performed_by = fields.String(allow_none=True, validate=validate.Length(max=200))
+    notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    readings = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=60)),
+        values=fields.Raw(),
+        allow_none=True,
+    )
+
+
+def _locale() -> str:
+    return str(get_locale() or "zh")
+
+
+class RecordOutSchema(Schema):
+    id = fields.Integer()
+    asset_id = fields.Integer(allow_none=True)
+    facility_id = fields.Integer()
+    activity = fields.String()
+    activity_title = fields.Method("_title")
+    performed_on = fields.Date()
+    result = fields.String()
+    performed_by = fields.String(allow_none=True)
+    notes = fields.String(allow_none=True)
+    readings = fields.Dict(allow_none=True)
+    attachment_name = fields.String(allow_none=True)
+    recorded_by_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+
+    def _title(self, record: Any) -> str:
+        activity = active_pack().activities.get(record.activity)
+        return activity.title(_locale()) if activity else str(record.activity)
+
+
+class ReminderQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    as_of = fields.Date(load_default=None)
+    organization_id = fields.Integer(load_default=None)
+
+
+class ReminderOutSchema(Schema):
+    asset_id = fields.Integer(allow_none=True)
+    asset_tag = fields.Method("_tag", allow_none=True)
+    facility_id = fields.Integer()
+    organization_id = fields.Integer()
+    obligation = fields.String()
+    title = fields.Method("_title")
+    due_on = fields.Date()
+    days_overdue = fields.Integer()
+    state = fields.String()
+
+    def _tag(self, item: Any) -> str | None:
+        return display(item.asset_tag) if item.asset_tag else None
+
+    def _title(self, item: Any) -> str:
+        return str(item.title(_locale()))

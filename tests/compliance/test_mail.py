@@ -1,0 +1,111 @@
+"""Digests received by a real SMTP server (aiosmtpd) and parsed with the email package."""
+
+from __future__ import annotations
+
+import email
+from collections.abc import Iterator
+from email.message import Message
+from email.policy import default as default_policy
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from registry.extensions import db as _db
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], Message]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        msg = email.message_from_bytes(envelope.content, policy=default_policy)
+        self.messages.append(([r.lower() for r in envelope.rcpt_tos], msg))
+        return "250 OK"
+
+
+class _AnyPortController(Controller):
+    """Listen on port 0 (a free port the OS picks) and learn which port it was."""
+
+    def _trigger_server(self) -> None:
+        assert self.server is not None
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+
+@pytest.fixture
+def smtp(app: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[_Inbox]:
+    inbox = _Inbox()
+    controller = _AnyPortController(inbox, hostname="127.0.0.1", port=0)
+    controller.start()
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", controller.port)
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+def _body(msg: Message, subtype: str) -> str:
+    part = msg.get_body(preferencelist=(subtype,))  # type: ignore[attr-defined]
+    assert part is not None
+    return str(part.get_content())
+
+
+def _send(app: Any, day: str) -> str:
+    result = app.test_cli_runner().invoke(args=["reminders", "--send", "--as-of", day])
+    assert result.exit_code == 0, result.output
+    return str(result.output)
+
+
+def test_digests_once_a_day_in_each_language(
+    app: Any, smtp: _Inbox, make_org: Any, make_facility: Any, make_asset: Any, make_user: Any
+) -> None:
+    org = make_org(contact_email="contact@station.example.cn")
+    fac = make_facility(org)
+    tank = make_asset(fac)
+    english = make_user(
+        "operator", organization=org, email="ops-en@station.example.cn", locale="en"
+    )
+    make_user("operator", organization=org, email="ops-zh@station.example.cn")
+    make_user("regulator", email="boss@bureau.example.cn", locale="en")
+    _db.session.commit()
+
+    out = _send(app, "2026-11-20")
+    assert f"org:{org.id}" in out
+    mine = [(to, m) for to, m in smtp.messages if "station.example.cn" in to[0]]
+    assert sorted(to[0] for to, _ in mine) == [
+        "contact@station.example.cn",
+        english.email,
+        "ops-zh@station.example.cn",
+    ]
+    by_to = {to[0]: m for to, m in mine}
+    en, zh = by_to[english.email], by_to["ops-zh@station.example.cn"]
+    assert en["Content-Language"] == "en" and zh["Content-Language"] == "zh"
+    assert "Regular patrol" in _body(en, "plain") and "定期巡检" in _body(zh, "plain")
+    assert "定期巡检" in _body(by_to["contact@station.example.cn"], "html")  # DEFAULT_LOCALE zh
+    link = f"http://registry.test/assets/{tank.id}/records/new?activity=patrol"
+    assert link in _body(en, "plain")
+    assert f'href="{link}"' in _body(en, "html")
+    facility_link = (
+        f"http://registry.test/facilities/{fac.id}/records/new?activity=basic_information_report"
+    )
+    assert facility_link in _body(en, "plain")
+
+    escalations = [m for to, m in smtp.messages if to == ["boss@bureau.example.cn"]]
+    assert len(escalations) == 1
+    assert "Regular patrol" in _body(escalations[0], "plain")  # overdue for years
+
+    count = len(smtp.messages)
+    out = _send(app, "2026-11-20")  # the same day again: nothing more
+    assert len(smtp.messages) == count
+    assert "skipped" in out
+    _send(app, "2026-11-21")  # the next day: a new digest
+    assert len([to for to, _ in smtp.messages if to == [english.email]]) == 2
+
+
+def test_no_items_no_digest(app: Any, smtp: _Inbox, make_org: Any, make_user: Any) -> None:
+    org = make_org(contact_email="quiet@example.cn")
+    make_user("operator", organization=org)
+    _send(app, "2026-11-20")
+    assert not [to for to, _ in smtp.messages if to == ["quiet@example.cn"]]
