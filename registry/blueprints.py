@@ -12,10 +12,12 @@ def register_blueprints(app: Flask) -> None:
     from registry.certificates.views import bp as certificates_bp
     from registry.compliance.views import bp as compliance_bp
     from registry.core.views import bp as core_bp
+    from registry.enforcement.views import bp as enforcement_bp
+    from registry.filings.views import bp as filings_bp
     from registry.inspections.views import bp as inspections_bp
     from registry.sites.views import bp as sites_bp
 
-    blueprints = (
+    blueprints = [
         core_bp,
         auth_bp,
         sites_bp,
@@ -23,7 +25,9 @@ def register_blueprints(app: Flask) -> None:
         inspections_bp,
         certificates_bp,
         compliance_bp,
-    )
+        filings_bp,
+        enforcement_bp,
+    ]
     for bp in blueprints:
         app.register_blueprint(bp)
 

@@ -17,6 +17,9 @@ from registry.inspections.models import CorrectiveAction  # noqa: F401
 from registry.inspections.models import Finding  # noqa: F401
 from registry.inspections.models import Inspection  # noqa: F401
 from registry.inspections.models import Photo  # noqa: F401
+from registry.enforcement.models import RedTag  # noqa: F401
+from registry.filings.models import Filing  # noqa: F401
+from registry.filings.models import FilingSnapshot  # noqa: F401
 from registry.sites.models import Facility  # noqa: F401
 from registry.sites.models import Organization  # noqa: F401
 
@@ -30,3 +33,5 @@ _audit_services.register(Photo, "photo")
 _audit_services.register(Certificate, "certificate")
 _audit_services.register(ActivityRecord, "activity_record")
 _audit_services.register(CalendarToken, "calendar_token")
+_audit_services.register(Filing, "filing")
+_audit_services.register(RedTag, "red_tag")

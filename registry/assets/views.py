@@ -42,6 +42,7 @@ FILTER_KEYS = (
     "kind",
     "status",
     "substance",
+    "wall",
     "organization_id",
     "facility_id",
 )

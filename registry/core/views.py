@@ -26,6 +26,8 @@ def home() -> Any:
         return render_template("core/welcome.html")
     if current_user.role == "operator":
         return redirect(url_for("sites.facility_list"))
+    if current_user.role in ("regulator", "viewer"):
+        return redirect(url_for("filings.dashboard"))
     return redirect(url_for("assets.asset_list"))
 
 

@@ -1,0 +1,1 @@
+"""Enforcement: red tags that prohibit deliveries to an asset."""

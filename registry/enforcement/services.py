@@ -1,0 +1,151 @@
+"""Place and lift red tags; find the open ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import Select
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import joinedload
+
+from registry.assets.models import Asset
+from registry.auth import policy
+from registry.core import signals
+from registry.core.errors import Conflict
+from registry.core.types import utcnow
+from registry.enforcement.models import RedTag
+from registry.extensions import db
+from registry.sites.models import Facility
+
+
+def active_red_tag(asset_id: int) -> RedTag | None:
+    """Return the asset's red tag in force, if any."""
+    return db.session.scalar(
+        select(RedTag).where(RedTag.asset_id == asset_id, RedTag.lifted_at.is_(None))
+    )
+
+
+def _announce(asset: Asset, red_tag: RedTag, *, placed: bool) -> None:
+    signals.red_tag_changed.send(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        asset=asset,
+        red_tag=red_tag,
+        placed=placed,
+    )
+
+
+def place_red_tag(
+    asset: Asset, *, reason: str, legal_basis: str | None = None, placed_by: Any
+) -> RedTag:
+    """Prohibit deliveries to an asset until the tag is lifted; one tag at a time."""
+    if active_red_tag(asset.id) is not None:
+        raise Conflict(_("This asset already carries a red tag."))
+    red_tag = RedTag(
+        asset_id=asset.id,
+        reason=reason,
+        legal_basis=legal_basis,
+        placed_at=utcnow(),
+        placed_by_id=getattr(placed_by, "id", None),
+    )
+    db.session.add(red_tag)
+    asset.red_tagged = True  # the same transaction as the tag itself
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:  # another tag placed at the same moment
+        raise Conflict(_("This asset already carries a red tag.")) from exc
+    _announce(asset, red_tag, placed=True)
+    return red_tag
+
+
+def lift_red_tag(asset: Asset, *, lifted_by: Any, note: str | None) -> RedTag:
+    """Lift the asset's red tag, recording who lifted it, when and why."""
+    red_tag = active_red_tag(asset.id)
+    if red_tag is None:
+        raise Conflict(_("This asset carries no red tag."))
+    red_tag.lifted_at = utcnow()
+    red_tag.lifted_by_id = getattr(lifted_by, "id", None)
+    red_tag.lift_note = note
+    asset.red_tagged = False
+    db.session.flush()
+    _announce(asset, red_tag, placed=False)
+    return red_tag
+
+
+def red_tags_of(asset_id: int) -> list[RedTag]:
+    """Return every red tag an asset has carried, newest first (its enforcement record)."""
+    stmt = (
+        select(RedTag)
+        .where(RedTag.asset_id == asset_id)
+        .options(joinedload(RedTag.placed_by), joinedload(RedTag.lifted_by))
+        .order_by(RedTag.placed_at.desc(), RedTag.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def red_tags_query(user: Any, filters: dict[str, Any]) -> Select[Any]:
+    """Select the red tags the user may see (open ones by default), newest first."""
+    stmt = (
+        select(RedTag)
+        .join(Asset, Asset.id == RedTag.asset_id)
+        .join(Facility, Facility.id == Asset.facility_id)
+        .options(
+            contains_eager(RedTag.asset).contains_eager(Asset.facility),
+            joinedload(RedTag.placed_by),
+            joinedload(RedTag.lifted_by),
+        )
+    )
+    stmt = policy.scope(stmt, user, Facility.organization_id)
+    state = filters.get("state") or "open"
+    if state == "open":
+        stmt = stmt.where(RedTag.lifted_at.is_(None))
+    elif state == "lifted":
+        stmt = stmt.where(RedTag.lifted_at.is_not(None))
+    for key, column in (
+        ("organization_id", Facility.organization_id),
+        ("facility_id", Facility.id),
+        ("subdistrict", Facility.subdistrict),
+    ):
+        if filters.get(key) not in (None, ""):
+            stmt = stmt.where(column == filters[key])
+    return stmt.order_by(RedTag.placed_at.desc(), RedTag.id.desc())
+
+
+def active_red_tags(
+    organization_id: int | None = None, *, facility_id: int | None = None
+) -> list[RedTag]:
+    """Return the red tags in force on an organization's (or a facility's) assets, in one query.
+
+    For the operator's dashboard: each tag carries its asset and facility, so the page can say
+    which tank is tagged, why, on what legal basis and since when.
+    """
+    stmt = (
+        select(RedTag)
+        .join(Asset, Asset.id == RedTag.asset_id)
+        .join(Facility, Facility.id == Asset.facility_id)
+        .where(RedTag.lifted_at.is_(None))
+        .options(contains_eager(RedTag.asset).contains_eager(Asset.facility))
+        .order_by(Facility.name, RedTag.placed_at)
+    )
+    if organization_id is not None:
+        stmt = stmt.where(Facility.organization_id == organization_id)
+    if facility_id is not None:
+        stmt = stmt.where(Facility.id == facility_id)
+    return list(db.session.scalars(stmt))
+
+
+def count_open(user: Any) -> int:
+    """Count the red tags in force that the user may see."""
+    stmt = (
+        select(func.count())
+        .select_from(RedTag)
+        .join(Asset, Asset.id == RedTag.asset_id)
+        .join(Facility, Facility.id == Asset.facility_id)
+        .where(RedTag.lifted_at.is_(None))
+    )
+    return db.session.scalar(policy.scope(stmt, user, Facility.organization_id)) or 0

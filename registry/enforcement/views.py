@@ -1,0 +1,132 @@
+"""Pages of red tags: place one on an asset, lift it, list those in force."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_login import login_required
+
+from registry.assets.models import Asset
+from registry.assets.services import get_asset
+from registry.auth import policy
+from registry.core.errors import DomainError
+from registry.core.forms import load_form
+from registry.core.pagination import page_args
+from registry.core.pagination import paginate
+from registry.core.panels import add_panel
+from registry.core.schemas import translate_errors
+from registry.core.templating import add_nav_item
+from registry.enforcement import services
+from registry.enforcement.models import RedTag
+from registry.enforcement.schemas import LiftFormSchema
+from registry.enforcement.schemas import RedTagFormSchema
+from registry.extensions import db
+from registry.sites.services import subdistricts
+
+bp = Blueprint("enforcement", __name__)
+
+add_panel("asset_detail", "enforcement/_asset_red_tags.html", 10)
+add_panel("asset_actions", "enforcement/_asset_actions.html", 50)
+add_panel("facility_actions", "enforcement/_facility_banner.html", 0)
+add_nav_item(
+    "enforcement.red_tag_list",
+    _l("Red tags"),
+    lambda user: user.role in ("inspector", "regulator", "viewer"),
+)
+
+
+@bp.app_template_global()
+def red_tag_record(asset: Asset) -> list[RedTag]:
+    """Return every red tag of an asset, newest first."""
+    return services.red_tags_of(asset.id)
+
+
+@bp.app_template_global()
+def facility_red_tags(facility: Any) -> list[RedTag]:
+    """Return the red tags in force at a facility."""
+    return services.active_red_tags(facility_id=facility.id)
+
+
+def _errors(exc: DomainError) -> dict[str, Any]:
+    return translate_errors(exc.errors) or {"_schema": [exc.message]}
+
+
+@bp.route("/assets/<int:asset_id>/red-tag", methods=["GET", "POST"])
+@login_required
+def red_tag_place(asset_id: int) -> Any:
+    """Place a red tag on an asset: deliveries prohibited (inspectors and regulators)."""
+    asset = get_asset(current_user, asset_id)
+    policy.require(current_user, "red_tag", asset.facility.organization_id)
+    values: dict[str, Any] = request.form.to_dict()
+    errors: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        data, errors = load_form(RedTagFormSchema(), request.form)
+        status = 422
+        if data is not None:
+            try:
+                services.place_red_tag(asset, placed_by=current_user, **data)
+                db.session.commit()
+                flash(_("Red tag placed: deliveries to this asset are prohibited."), "success")
+                return redirect(url_for("assets.asset_detail", asset_id=asset.id))
+            except DomainError as exc:
+                db.session.rollback()
+                errors, status = _errors(exc), exc.status
+    active = services.active_red_tag(asset.id)
+    return render_template(
+        "enforcement/place.html", asset=asset, active=active, values=values, errors=errors
+    ), status
+
+
+@bp.route("/assets/<int:asset_id>/red-tag/lift", methods=["GET", "POST"])
+@login_required
+def red_tag_lift(asset_id: int) -> Any:
+    """Lift an asset's red tag with a note (inspectors and regulators)."""
+    asset = get_asset(current_user, asset_id)
+    policy.require(current_user, "red_tag", asset.facility.organization_id)
+    values: dict[str, Any] = request.form.to_dict()
+    errors: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        data, errors = load_form(LiftFormSchema(), request.form)
+        status = 422
+        if data is not None:
+            try:
+                services.lift_red_tag(asset, lifted_by=current_user, note=data["note"])
+                db.session.commit()
+                flash(_("Red tag lifted: deliveries are allowed again."), "success")
+                return redirect(url_for("assets.asset_detail", asset_id=asset.id))
+            except DomainError as exc:
+                db.session.rollback()
+                errors, status = _errors(exc), exc.status
+    active = services.active_red_tag(asset.id)
+    if active is None and request.method == "GET":
+        flash(_("This asset carries no red tag."), "info")
+        return redirect(url_for("assets.asset_detail", asset_id=asset.id))
+    return render_template(
+        "enforcement/lift.html", asset=asset, active=active, values=values, errors=errors
+    ), status
+
+
+@bp.get("/red-tags")
+@login_required
+def red_tag_list() -> Any:
+    """List red tags: those in force (default), lifted, or all."""
+    filters: dict[str, Any] = {k: request.args.get(k) or None for k in ("state", "subdistrict")}
+    if filters["state"] not in (None, "open", "lifted", "all"):
+        filters["state"] = None
+    filters["organization_id"] = request.args.get("organization_id", type=int)
+    page, size = page_args(request.args)
+    result = paginate(services.red_tags_query(current_user, filters), page=page, page_size=size)
+    return render_template(
+        "enforcement/list.html", page=result, filters=filters, subdistricts=subdistricts()
+    )

@@ -1,0 +1,1 @@
+"""Owner filings and their review, data-quality checks, the regulator's dashboard."""

@@ -1,0 +1,143 @@
+"""Pages of filings: file a report, the review queue, accept or return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_login import login_required
+
+from registry.auth import policy
+from registry.core.errors import DomainError
+from registry.core.forms import load_form
+from registry.core.pagination import page_args
+from registry.core.pagination import paginate
+from registry.core.panels import add_panel
+from registry.core.schemas import translate_errors
+from registry.core.templating import add_nav_item
+from registry.extensions import db
+from registry.filings import desk_views  # noqa: F401  (the quality list and the dashboard)
+from registry.filings import quality
+from registry.filings import services
+from registry.filings import snapshot
+from registry.filings.blueprint import bp
+from registry.filings.models import Filing
+from registry.filings.schemas import AcceptSchema
+from registry.filings.schemas import FilingInSchema
+from registry.filings.schemas import ReturnSchema
+from registry.sites.services import get_facility
+from registry.sites.services import subdistricts
+
+__all__ = ["bp"]
+
+add_panel("facility_detail", "filings/_facility_quality.html", 20)
+add_panel("facility_detail", "filings/_facility_filings.html", 30)
+add_panel("asset_detail", "filings/_asset_quality.html", 20)
+add_nav_item("filings.filing_list", _l("Filings"), lambda user: True)
+
+
+@bp.get("/filings")
+@login_required
+def filing_list() -> Any:
+    """List filings: the review queue (status=submitted) and the history, by facility."""
+    filters = {k: request.args.get(k) or None for k in ("status", "subdistrict", "facility_id")}
+    if filters["status"] not in (None, "submitted", "accepted", "returned"):
+        filters["status"] = None
+    page, size = page_args(request.args)
+    result = paginate(services.filings_query(current_user, filters), page=page, page_size=size)
+    return render_template(
+        "filings/list.html", page=result, filters=filters, subdistricts=subdistricts()
+    )
+
+
+def _detail(filing: Filing, errors: dict[str, Any] | None = None, values: Any = None) -> Any:
+    return render_template(
+        "filings/detail.html",
+        filing=filing,
+        data=filing.snapshot.data,
+        problems=filing.snapshot.problems,
+        changes=services.changes_of(filing),
+        errors=errors or {},
+        values=values or {},
+    ), (422 if errors else 200)
+
+
+@bp.get("/filings/<int:filing_id>")
+@login_required
+def filing_detail(filing_id: int) -> Any:
+    """Show a filing: its snapshot, the problems found, what changed, the decision."""
+    return _detail(services.get_filing(current_user, filing_id))
+
+
+@bp.post("/filings/<int:filing_id>/accept")
+@login_required
+def filing_accept(filing_id: int) -> Any:
+    """Accept a waiting filing (regulators)."""
+    filing = services.get_filing(current_user, filing_id)
+    policy.require(current_user, "review_filing", filing.organization_id)
+    data, errors = load_form(AcceptSchema(), request.form)
+    if data is None:
+        return _detail(filing, errors, request.form)
+    services.accept_filing(filing, reviewed_by=current_user, comment=data.get("comment"))
+    db.session.commit()
+    flash(_("Filing accepted."), "success")
+    return redirect(url_for("filings.filing_list", status="submitted"))
+
+
+@bp.post("/filings/<int:filing_id>/return")
+@login_required
+def filing_return(filing_id: int) -> Any:
+    """Return a waiting filing to the operator with a comment (regulators)."""
+    filing = services.get_filing(current_user, filing_id)
+    policy.require(current_user, "review_filing", filing.organization_id)
+    data, errors = load_form(ReturnSchema(), request.form)
+    if data is None:
+        return _detail(filing, errors, request.form)
+    services.return_filing(filing, reviewed_by=current_user, comment=data["comment"])
+    db.session.commit()
+    flash(_("Filing returned to the operator."), "success")
+    return redirect(url_for("filings.filing_list", status="submitted"))
+
+
+@bp.route("/facilities/<int:facility_id>/filings/new", methods=["GET", "POST"])
+@login_required
+def filing_new(facility_id: int) -> Any:
+    """Review the facility's data and its problems, then file it with the bureau."""
+    facility = get_facility(current_user, facility_id)
+    policy.require(current_user, "submit_filing", facility.organization_id)
+    errors: dict[str, Any] = {}
+    values: dict[str, Any] = request.form.to_dict()
+    if request.method == "POST":
+        data, errors = load_form(FilingInSchema(), request.form)
+        if data is not None:
+            try:
+                filing = services.submit_filing(
+                    facility, submitted_by=current_user, note=data.get("note")
+                )
+                db.session.commit()
+                flash(_("Filed. The bureau will review it."), "success")
+                return redirect(url_for("filings.filing_detail", filing_id=filing.id))
+            except DomainError as exc:
+                db.session.rollback()
+                errors = translate_errors(exc.errors) or {"_schema": [exc.message]}
+    previous, changes = services.changes_since_accepted(facility)
+    current = snapshot.take(facility)
+    status = (409 if services.waiting_filing(facility.id) else 422) if errors else 200
+    return render_template(
+        "filings/new.html",
+        facility=facility,
+        data=current,
+        problems=quality.facility_problems(facility.id),
+        previous=previous,
+        changes=changes,
+        waiting=services.waiting_filing(facility.id),
+        values=values,
+        errors=errors,
+    ), status

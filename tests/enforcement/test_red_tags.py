@@ -1,0 +1,230 @@
+"""Red tags: place and lift via the pages and the API, one at a time, records, audit, signals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from registry.assets.models import Asset
+from registry.audit.models import AuditEvent
+from registry.core import signals
+from registry.enforcement.models import RedTag
+from registry.enforcement.services import active_red_tags
+from registry.extensions import db
+
+
+@pytest.fixture
+def tag_events(app: Any) -> Iterator[list[tuple[int, bool]]]:
+    seen: list[tuple[int, bool]] = []
+
+    def receiver(sender: Any, *, asset: Any, red_tag: Any, placed: bool) -> None:
+        seen.append((asset.id, placed))
+
+    signals.red_tag_changed.connect(receiver)
+    yield seen
+    signals.red_tag_changed.disconnect(receiver)
+
+
+def _as(client: Any, user: Any) -> None:
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(user.id)
+
+
+def _asset(asset_id: int) -> Asset:
+    db.session.expire_all()
+    found = db.session.get(Asset, asset_id)
+    assert found is not None
+    return found
+
+
+def test_api_place_and_lift(
+    client: Any, world: dict[str, Any], api_headers: Any, tag_events: list[Any]
+) -> None:
+    tank = world["tank_a"]
+    insp = world["users"]["inspector"]
+    h = api_headers(insp)
+    r = client.post(
+        f"/api/v1/assets/{tank.id}/red-tag",
+        json={"reason": "单层罐未设防渗池", "legal_basis": "GB 50156-2021 6.5.2"},
+        headers=h,
+    )
+    assert r.status_code == 201, r.json
+    body = r.json
+    assert body["active"] is True and body["reason"] == "单层罐未设防渗池"
+    assert body["placed_by"]["id"] == insp.id and body["placed_at"]
+    assert client.get(f"/api/v1/assets/{tank.id}", headers=h).json["red_tagged"] is True
+    # A second tag on a tagged asset is refused.
+    r = client.post(f"/api/v1/assets/{tank.id}/red-tag", json={"reason": "again"}, headers=h)
+    assert r.status_code == 409
+    # The contract's body {reason} alone is enough.
+    other = world["pipe_a"]
+    r = client.post(f"/api/v1/assets/{other.id}/red-tag", json={"reason": "管线渗漏"}, headers=h)
+    assert r.status_code == 201 and r.json["legal_basis"] is None
+    # A reason is required.
+    r = client.post(f"/api/v1/assets/{world['tank_b'].id}/red-tag", json={}, headers=h)
+    assert r.status_code == 422
+    reg = world["users"]["regulator"]
+    r = client.delete(
+        f"/api/v1/assets/{tank.id}/red-tag", json={"note": "已加装防渗池"}, headers=api_headers(reg)
+    )
+    assert r.status_code == 200
+    assert r.json["active"] is False and r.json["lift_note"] == "已加装防渗池"
+    assert r.json["lifted_by"]["id"] == reg.id and r.json["lifted_at"]
+    assert client.get(f"/api/v1/assets/{tank.id}", headers=h).json["red_tagged"] is False
+    assert client.delete(f"/api/v1/assets/{tank.id}/red-tag", headers=h).status_code == 409
+    # Without a body too.
+    assert client.delete(f"/api/v1/assets/{other.id}/red-tag", headers=h).status_code == 200
+    assert tag_events == [(tank.id, True), (other.id, True), (tank.id, False), (other.id, False)]
+    record = client.get(f"/api/v1/assets/{tank.id}/red-tags", headers=h).json
+    assert len(record) == 1 and record[0]["placed_by"]["id"] == insp.id
+
+
+def test_operators_cannot_tag_or_lift(client: Any, world: dict[str, Any], api_headers: Any) -> None:
+    tank = world["tank_a"]
+    op_a = api_headers(world["users"]["operator_a"])
+    op_b = api_headers(world["users"]["operator_b"])
+    body = {"reason": "x", "legal_basis": "y"}
+    assert (
+        client.post(f"/api/v1/assets/{tank.id}/red-tag", json=body, headers=op_a).status_code == 403
+    )
+    assert (
+        client.post(f"/api/v1/assets/{tank.id}/red-tag", json=body, headers=op_b).status_code == 404
+    )
+    client.post(
+        f"/api/v1/assets/{tank.id}/red-tag",
+        json=body,
+        headers=api_headers(world["users"]["regulator"]),
+    )
+    assert client.delete(f"/api/v1/assets/{tank.id}/red-tag", headers=op_a).status_code == 403
+    assert _asset(tank.id).red_tagged is True
+    _as(client, world["users"]["operator_a"])
+    assert client.post(f"/assets/{tank.id}/red-tag/lift", data={"note": "n"}).status_code == 403
+    assert client.get(f"/assets/{tank.id}/red-tag").status_code == 403
+
+
+def test_patch_cannot_set_red_tagged(client: Any, world: dict[str, Any], api_headers: Any) -> None:
+    tank = world["tank_a"]
+    h = api_headers(world["users"]["regulator"])
+    r = client.patch(
+        f"/api/v1/assets/{tank.id}", json={"version": tank.version, "red_tagged": True}, headers=h
+    )
+    assert r.status_code == 422 and "red_tagged" in str(r.json)
+    assert _asset(tank.id).red_tagged is False
+    # Web form posts ignore the field too.
+    _as(client, world["users"]["operator_a"])
+    client.post(f"/assets/{tank.id}/edit", data={"version": str(tank.version), "red_tagged": "on"})
+    assert _asset(tank.id).red_tagged is False
+
+
+def test_web_place_and_lift_with_records(
+    client: Any, world: dict[str, Any], tag_events: list[Any]
+) -> None:
+    tank = world["tank_a"]
+    insp, reg = world["users"]["inspector"], world["users"]["regulator"]
+    _as(client, insp)
+    r = client.post(
+        f"/assets/{tank.id}/red-tag", data={"reason": "渗漏报警未处理", "legal_basis": ""}
+    )
+    assert r.status_code == 422 and "渗漏报警未处理" in r.get_data(as_text=True)
+    r = client.post(
+        f"/assets/{tank.id}/red-tag",
+        data={"reason": "渗漏报警未处理", "legal_basis": "《北京市土壤污染防治条例》"},
+    )
+    assert r.status_code == 302
+    assert _asset(tank.id).red_tagged is True
+    r = client.post(f"/assets/{tank.id}/red-tag", data={"reason": "again", "legal_basis": "again"})
+    assert r.status_code == 409
+    # The operator sees why, on the asset and on the facility page.
+    _as(client, world["users"]["operator_a"])
+    for url in (f"/assets/{tank.id}", f"/facilities/{world['fac_a'].id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "渗漏报警未处理" in page and "《北京市土壤污染防治条例》" in page
+        assert "red-tag-banner" in page
+    _as(client, reg)
+    assert client.post(f"/assets/{tank.id}/red-tag/lift", data={"note": ""}).status_code == 422
+    assert (
+        client.post(f"/assets/{tank.id}/red-tag/lift", data={"note": "已修复"}).status_code == 302
+    )
+    assert _asset(tank.id).red_tagged is False
+    tags = list(db.session.scalars(select(RedTag).where(RedTag.asset_id == tank.id)))
+    assert len(tags) == 1
+    (rt,) = tags
+    assert (rt.placed_by_id, rt.lifted_by_id, rt.lift_note) == (insp.id, reg.id, "已修复")
+    assert rt.placed_at <= rt.lifted_at  # type: ignore[operator]
+    # The asset page lists the record with who and when.
+    page = client.get(f"/assets/{tank.id}").get_data(as_text=True)
+    assert insp.email in page and reg.email in page and "已修复" in page
+    assert "red-tag-banner" not in page
+    assert tag_events == [(tank.id, True), (tank.id, False)]
+
+
+def test_placements_and_lifts_are_audited(
+    client: Any, world: dict[str, Any], api_headers: Any
+) -> None:
+    tank = world["tank_a"]
+    insp = world["users"]["inspector"]
+    h = api_headers(insp)
+    rid = client.post(
+        f"/api/v1/assets/{tank.id}/red-tag", json={"reason": "r", "legal_basis": "b"}, headers=h
+    ).json["id"]
+    client.delete(f"/api/v1/assets/{tank.id}/red-tag", json={"note": "n"}, headers=h)
+    db.session.expire_all()
+    events = list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity == "red_tag", AuditEvent.row_id == rid)
+            .order_by(AuditEvent.id)
+        )
+    )
+    assert [e.action for e in events] == ["create", "update"]
+    assert all(e.user_id == insp.id for e in events)
+    assert events[1].changes["lift_note"] == [None, "n"]
+    asset_events = list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.entity == "asset",
+                AuditEvent.row_id == tank.id,
+                AuditEvent.action == "update",
+            )
+            .order_by(AuditEvent.id)
+        )
+    )
+    assert [e.changes.get("red_tagged") for e in asset_events if "red_tagged" in e.changes] == [
+        [False, True],
+        [True, False],
+    ]
+
+
+def test_active_red_tags_of_an_organization(world: dict[str, Any]) -> None:
+    from registry.enforcement.services import place_red_tag
+
+    reg = world["users"]["regulator"]
+    place_red_tag(world["tank_a"], reason="a", legal_basis="x", placed_by=reg)
+    place_red_tag(world["tank_b"], reason="b", legal_basis="y", placed_by=reg)
+    db.session.commit()
+    tags = active_red_tags(world["org_a"].id)
+    assert [(t.asset_id, t.reason, t.asset.facility.name) for t in tags] == [
+        (world["tank_a"].id, "a", "甲加油站")
+    ]
+    assert len(active_red_tags()) == 2
+
+
+def test_red_tag_list_is_scoped(client: Any, world: dict[str, Any]) -> None:
+    from registry.enforcement.services import place_red_tag
+
+    reg = world["users"]["regulator"]
+    place_red_tag(world["tank_a"], reason="甲的原因", legal_basis="x", placed_by=reg)
+    place_red_tag(world["tank_b"], reason="乙的原因", legal_basis="y", placed_by=reg)
+    db.session.commit()
+    _as(client, world["users"]["operator_b"])
+    page = client.get("/red-tags").get_data(as_text=True)
+    assert "乙的原因" in page and "甲的原因" not in page
+    _as(client, world["users"]["viewer"])
+    page = client.get("/red-tags").get_data(as_text=True)
+    assert "乙的原因" in page and "甲的原因" in page
+    page = client.get("/red-tags?state=lifted").get_data(as_text=True)
+    assert "乙的原因" not in page
