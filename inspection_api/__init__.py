@@ -67,8 +67,17 @@ def init_api(app: Flask) -> None:
     from inspection_api import organizations
     from inspection_api import red_tags
 
-    modules = (auth, organizations, facilities, assets, inspections, certificates, compliance,
-               filings, red_tags)
+    modules = (
+        auth,
+        organizations,
+        facilities,
+        assets,
+        inspections,
+        certificates,
+        compliance,
+        filings,
+        red_tags,
+    )
     for module in modules:
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")
         # The JSON API checks CSRF itself (registry.core.security): bearer calls need none.

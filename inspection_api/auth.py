@@ -21,6 +21,7 @@ from registry.auth.services import authenticate
 from registry.auth.services import hash_token
 from registry.auth.services import issue_token
 from registry.core.errors import N_
+from registry.core.schemas import id_field
 from registry.core.types import utcnow
 from registry.extensions import db
 from registry.extensions import limiter
@@ -41,7 +42,7 @@ class TokenSchema(Schema):
     token = fields.String(required=True)
     expires_at = fields.DateTime()
     role = fields.String()
-    organization_id = fields.Integer(allow_none=True)
+    organization_id = id_field(allow_none=True)
 
 
 def _login_limit() -> str:

@@ -13,13 +13,13 @@ from registry.certificates.models import CertificatePdf  # noqa: F401
 from registry.compliance.models import ActivityRecord  # noqa: F401
 from registry.compliance.models import CalendarToken  # noqa: F401
 from registry.compliance.models import DigestLog  # noqa: F401
+from registry.enforcement.models import RedTag  # noqa: F401
+from registry.filings.models import Filing  # noqa: F401
+from registry.filings.models import FilingSnapshot  # noqa: F401
 from registry.inspections.models import CorrectiveAction  # noqa: F401
 from registry.inspections.models import Finding  # noqa: F401
 from registry.inspections.models import Inspection  # noqa: F401
 from registry.inspections.models import Photo  # noqa: F401
-from registry.enforcement.models import RedTag  # noqa: F401
-from registry.filings.models import Filing  # noqa: F401
-from registry.filings.models import FilingSnapshot  # noqa: F401
 from registry.sites.models import Facility  # noqa: F401
 from registry.sites.models import Organization  # noqa: F401
 

@@ -7,6 +7,7 @@ from marshmallow import validate
 
 from registry.core.schemas import BaseSchema
 from registry.core.schemas import choice
+from registry.core.schemas import id_field
 
 
 class UserCreateSchema(BaseSchema):
@@ -15,7 +16,7 @@ class UserCreateSchema(BaseSchema):
         required=True, load_only=True, validate=validate.Length(min=8, max=200)
     )
     role = choice("role", required=True)
-    organization_id = fields.Integer(allow_none=True)
+    organization_id = id_field(allow_none=True)
     name = fields.String(allow_none=True, validate=validate.Length(max=100))
     locale = fields.String(allow_none=True, validate=validate.OneOf(["zh", "en"]))
 
@@ -25,7 +26,7 @@ class UserEditSchema(BaseSchema):
         allow_none=True, load_only=True, validate=validate.Length(min=8, max=200)
     )
     role = choice("role", required=True)
-    organization_id = fields.Integer(allow_none=True)
+    organization_id = id_field(allow_none=True)
     name = fields.String(allow_none=True, validate=validate.Length(max=100))
     locale = fields.String(allow_none=True, validate=validate.OneOf(["zh", "en"]))
     active = fields.Boolean(load_default=False)
@@ -36,5 +37,5 @@ class UserOutSchema(BaseSchema):
     email = fields.String()
     name = fields.String(allow_none=True)
     role = fields.String()
-    organization_id = fields.Integer(allow_none=True)
+    organization_id = id_field(allow_none=True)
     active = fields.Boolean()

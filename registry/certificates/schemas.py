@@ -14,6 +14,7 @@ from registry.certificates.models import VERDICTS
 from registry.certificates.services import verdict
 from registry.certificates.services import verify_url
 from registry.core.schemas import BaseSchema
+from registry.core.schemas import id_field
 
 VERDICT_LABELS = {
     "valid": _l("Valid"),
@@ -27,7 +28,7 @@ VERDICT_LABELS = {
 class IssueSchema(BaseSchema):
     """Issue a certificate from an inspection."""
 
-    inspection_id = fields.Integer(required=True)
+    inspection_id = id_field(required=True)
 
 
 class RevokeSchema(BaseSchema):
@@ -41,9 +42,9 @@ class CertificateFilterSchema(BaseSchema):
 
     q = fields.String(allow_none=True)
     status = fields.String(allow_none=True, validate=validate.OneOf(VERDICTS[:4]))
-    asset_id = fields.Integer(allow_none=True)
-    facility_id = fields.Integer(allow_none=True)
-    organization_id = fields.Integer(allow_none=True)
+    asset_id = id_field(allow_none=True)
+    facility_id = id_field(allow_none=True)
+    organization_id = id_field(allow_none=True)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     page_size = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
 
@@ -54,10 +55,10 @@ class CertificateOutSchema(BaseSchema):
     number = fields.String(dump_only=True)
     status = fields.Method("_status", dump_only=True, metadata={"enum": list(VERDICTS)})
     stored_status = fields.String(attribute="status", dump_only=True)
-    asset_id = fields.Integer(dump_only=True)
+    asset_id = id_field(dump_only=True)
     asset_tag = fields.Method("_tag", dump_only=True)
-    inspection_id = fields.Integer(dump_only=True)
-    facility_id = fields.Integer(dump_only=True)
+    inspection_id = id_field(dump_only=True)
+    facility_id = id_field(dump_only=True)
     facility_name = fields.String(dump_only=True)
     operator_name = fields.String(dump_only=True)
     issued_on = fields.Date(dump_only=True)
@@ -65,8 +66,8 @@ class CertificateOutSchema(BaseSchema):
     valid_until = fields.Date(dump_only=True)
     issued_by = fields.Method("_issuer", dump_only=True)
     superseded_by = fields.Method("_superseded_by", dump_only=True)
-    revoked_at = fields.DateTime(dump_only=True)
-    revocation_reason = fields.String(dump_only=True)
+    revoked_at = fields.DateTime(dump_only=True, allow_none=True)
+    revocation_reason = fields.String(dump_only=True, allow_none=True)
     verification_count = fields.Integer(dump_only=True)
     verify_url = fields.Method("_verify_url", dump_only=True)
     pdf_url = fields.Method("_pdf_url", dump_only=True)

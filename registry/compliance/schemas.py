@@ -13,6 +13,7 @@ from marshmallow import validate
 from registry.assets.tags import display
 from registry.compliance.rules import active_pack
 from registry.core.schemas import BaseSchema
+from registry.core.schemas import id_field
 from registry.core.schemas import not_in_future
 
 RESULTS = ("pass", "fail")
@@ -37,8 +38,8 @@ def _locale() -> str:
 
 class RecordOutSchema(Schema):
     id = fields.Integer()
-    asset_id = fields.Integer(allow_none=True)
-    facility_id = fields.Integer()
+    asset_id = id_field(allow_none=True)
+    facility_id = id_field()
     activity = fields.String()
     activity_title = fields.Method("_title")
     performed_on = fields.Date()
@@ -47,7 +48,7 @@ class RecordOutSchema(Schema):
     notes = fields.String(allow_none=True)
     readings = fields.Dict(allow_none=True)
     attachment_name = fields.String(allow_none=True)
-    recorded_by_id = fields.Integer(allow_none=True)
+    recorded_by_id = id_field(allow_none=True)
     created_at = fields.DateTime()
 
     def _title(self, record: Any) -> str:
@@ -60,14 +61,14 @@ class ReminderQuerySchema(Schema):
         unknown = EXCLUDE
 
     as_of = fields.Date(load_default=None)
-    organization_id = fields.Integer(load_default=None)
+    organization_id = id_field(load_default=None)
 
 
 class ReminderOutSchema(Schema):
-    asset_id = fields.Integer(allow_none=True)
+    asset_id = id_field(allow_none=True)
     asset_tag = fields.Method("_tag", allow_none=True)
-    facility_id = fields.Integer()
-    organization_id = fields.Integer()
+    facility_id = id_field()
+    organization_id = id_field()
     obligation = fields.String()
     title = fields.Method("_title")
     due_on = fields.Date()

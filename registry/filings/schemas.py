@@ -8,6 +8,7 @@ from marshmallow import fields
 from marshmallow import validate
 
 from registry.core.schemas import BaseSchema
+from registry.core.schemas import id_field
 from registry.filings import quality
 from registry.filings.models import FILING_STATUSES
 
@@ -36,8 +37,8 @@ class ProblemSchema(BaseSchema):
     code = fields.String()
     message = fields.String()
     scope = fields.String(metadata={"enum": ["asset", "facility"]})
-    asset_id = fields.Integer(allow_none=True)
-    facility_id = fields.Integer()
+    asset_id = id_field(allow_none=True)
+    facility_id = id_field()
 
 
 def _user(user: Any) -> dict[str, Any] | None:
@@ -50,17 +51,17 @@ class FilingSchema(BaseSchema):
     """A filing as the API answers it."""
 
     id = fields.Integer(dump_only=True)
-    facility_id = fields.Integer(dump_only=True)
-    organization_id = fields.Integer(dump_only=True)
+    facility_id = id_field(dump_only=True)
+    organization_id = id_field(dump_only=True)
     status = fields.String(dump_only=True, metadata={"enum": list(FILING_STATUSES)})
-    note = fields.String(dump_only=True)
-    comment = fields.String(dump_only=True)
+    note = fields.String(dump_only=True, allow_none=True)
+    comment = fields.String(dump_only=True, allow_none=True)
     problem_count = fields.Integer(dump_only=True)
     submitted_at = fields.DateTime(dump_only=True)
     submitted_by = fields.Function(lambda f: _user(f.submitted_by), dump_only=True)
-    reviewed_at = fields.DateTime(dump_only=True)
+    reviewed_at = fields.DateTime(dump_only=True, allow_none=True)
     reviewed_by = fields.Function(lambda f: _user(f.reviewed_by), dump_only=True)
-    accepted_on = fields.Date(dump_only=True)
+    accepted_on = fields.Date(dump_only=True, allow_none=True)
 
 
 class FilingDetailSchema(FilingSchema):

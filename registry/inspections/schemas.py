@@ -16,6 +16,7 @@ from marshmallow import validate
 from marshmallow import validates
 
 from registry.core.schemas import BaseSchema
+from registry.core.schemas import id_field
 from registry.core.types import utcnow
 
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -44,7 +45,7 @@ class FindingInSchema(BaseSchema):
 
 class InspectionInSchema(BaseSchema):
     client_uuid = fields.UUID(required=True)
-    asset_id = fields.Integer(required=True)
+    asset_id = id_field(required=True)
     performed_at = fields.AwareDateTime(default_timezone=UTC, allow_none=True, load_default=None)
     answers = fields.List(fields.Nested(AnswerSchema), load_default=list)
     result = fields.String(
@@ -64,9 +65,9 @@ class InspectionInSchema(BaseSchema):
 
 class PhotoOutSchema(Schema):
     id = fields.Integer()
-    inspection_id = fields.Integer(allow_none=True)
-    finding_id = fields.Integer(allow_none=True)
-    corrective_action_id = fields.Integer(allow_none=True)
+    inspection_id = id_field(allow_none=True)
+    finding_id = id_field(allow_none=True)
+    corrective_action_id = id_field(allow_none=True)
     sha256 = fields.String()
     width = fields.Integer()
     height = fields.Integer()
@@ -77,21 +78,21 @@ class PhotoOutSchema(Schema):
 
 class CorrectiveActionOutSchema(Schema):
     id = fields.Integer()
-    finding_id = fields.Integer()
+    finding_id = id_field()
     due_on = fields.Date()
     status = fields.String()
     fixed_at = fields.DateTime(allow_none=True)
-    fixed_by_id = fields.Integer(allow_none=True)
+    fixed_by_id = id_field(allow_none=True)
     verified_at = fields.DateTime(allow_none=True)
-    verified_by_id = fields.Integer(allow_none=True)
+    verified_by_id = id_field(allow_none=True)
     notes = fields.String(allow_none=True)
     photos = fields.List(fields.Nested(PhotoOutSchema))
 
 
 class FindingOutSchema(Schema):
     id = fields.Integer()
-    inspection_id = fields.Integer()
-    asset_id = fields.Integer()
+    inspection_id = id_field()
+    asset_id = id_field()
     item = fields.String(allow_none=True)
     severity = fields.String()
     description = fields.String()
@@ -103,8 +104,8 @@ class FindingOutSchema(Schema):
 class InspectionOutSchema(Schema):
     id = fields.Integer()
     client_uuid = fields.String()
-    asset_id = fields.Integer()
-    inspector_id = fields.Integer(allow_none=True)
+    asset_id = id_field()
+    inspector_id = id_field(allow_none=True)
     inspector_name = fields.Function(
         lambda i: (i.inspector.name or i.inspector.email) if i.inspector else None
     )
@@ -146,6 +147,6 @@ class ActionNoteSchema(BaseSchema):
 
 
 class FindingQuerySchema(Schema):
-    asset_id = fields.Integer(load_default=None)
+    asset_id = id_field(load_default=None)
     status = fields.String(load_default=None, validate=validate.OneOf(list(ACTION_STATUS_LABELS)))
-    organization_id = fields.Integer(load_default=None)
+    organization_id = id_field(load_default=None)
