@@ -72,6 +72,8 @@ def check_token(organization_id: int, token: str | None) -> bool:
 def uid_of(item: DueItem) -> str:
     """A UID that stays the same for the same obligation of the same asset or facility."""
     target = f"asset-{item.asset_id}" if item.asset_id else f"facility-{item.facility_id}"
+    if "finding_id" in item.extra:  # several corrective actions can be due on one asset
+        target += f".finding-{item.extra['finding_id']}"
     return f"{item.obligation}.{target}.org-{item.organization_id}@ust-registry"
 
 

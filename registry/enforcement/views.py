@@ -37,6 +37,7 @@ bp = Blueprint("enforcement", __name__)
 add_panel("asset_detail", "enforcement/_asset_red_tags.html", 10)
 add_panel("asset_actions", "enforcement/_asset_actions.html", 50)
 add_panel("facility_actions", "enforcement/_facility_banner.html", 0)
+add_panel("operator_home", "enforcement/_operator_red_tags.html", 0)
 add_nav_item(
     "enforcement.red_tag_list",
     _l("Red tags"),
@@ -48,6 +49,14 @@ add_nav_item(
 def red_tag_record(asset: Asset) -> list[RedTag]:
     """Return every red tag of an asset, newest first."""
     return services.red_tags_of(asset.id)
+
+
+@bp.app_template_global()
+def my_red_tags() -> list[RedTag]:
+    """Return the red tags in force on the current operator's assets (none for other roles)."""
+    if not current_user.is_authenticated or current_user.role != "operator":
+        return []
+    return services.active_red_tags(current_user.organization_id)
 
 
 @bp.app_template_global()

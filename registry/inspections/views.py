@@ -27,6 +27,7 @@ from sqlalchemy import select
 from registry.assets.models import Asset
 from registry.assets.services import get_asset
 from registry.auth import policy
+from registry.compliance.services import register_reminder_source
 from registry.core.errors import DomainError
 from registry.core.panels import add_panel
 from registry.extensions import db
@@ -40,6 +41,7 @@ from registry.inspections.models import CorrectiveAction
 from registry.inspections.models import Finding
 from registry.inspections.models import Inspection
 from registry.inspections.models import Photo
+from registry.inspections.reminders import corrective_action_reminders
 from registry.inspections.schemas import ACTION_STATUS_LABELS
 from registry.inspections.schemas import RESULT_LABELS
 from registry.inspections.schemas import SEVERITY_LABELS
@@ -48,6 +50,7 @@ bp = Blueprint("inspections", __name__)
 
 add_panel("asset_actions", "inspections/_inspect_button.html", 20)
 add_panel("asset_detail", "inspections/_asset_panel.html", 20)
+register_reminder_source(corrective_action_reminders)
 
 
 @bp.app_context_processor

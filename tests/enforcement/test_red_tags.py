@@ -228,3 +228,21 @@ def test_red_tag_list_is_scoped(client: Any, world: dict[str, Any]) -> None:
     assert "乙的原因" in page and "甲的原因" in page
     page = client.get("/red-tags?state=lifted").get_data(as_text=True)
     assert "乙的原因" not in page
+
+
+@pytest.mark.parametrize("page", ["/facilities", "/reminders"])
+def test_operator_start_pages_say_why_deliveries_are_prohibited(
+    client: Any, world: dict[str, Any], page: str
+) -> None:
+    from registry.enforcement.services import place_red_tag
+
+    reg = world["users"]["regulator"]
+    place_red_tag(world["tank_a"], reason="渗漏未整改", legal_basis="GB 50156 6.5", placed_by=reg)
+    db.session.commit()
+    _as(client, world["users"]["operator_a"])
+    html = client.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'data-operator-red-tags="1"' in html
+    assert "渗漏未整改" in html and "GB 50156 6.5" in html and "DELIVERY PROHIBITED" in html
+    _as(client, world["users"]["operator_b"])
+    html = client.get(page).get_data(as_text=True)
+    assert "data-operator-red-tags" not in html and "渗漏未整改" not in html
