@@ -22,7 +22,7 @@ from registry.certificates.schemas import CertificateOutSchema
 from registry.certificates.schemas import IssueSchema
 from registry.certificates.schemas import RevokeSchema
 from registry.core.errors import DomainError
-from registry.core.errors import Forbidden
+from registry.core.errors import Invalid
 from registry.core.pagination import paginate
 
 PREFIX = "/certificates"
@@ -56,7 +56,9 @@ class Certificates(MethodView):
         """Issue a certificate from a passed inspection; 422 names why it cannot be."""
         try:
             if not policy.can(current_user, "issue_certificate"):
-                raise Forbidden(_("Only inspectors and regulators issue certificates."))
+                # The issue's contract: every refusal to issue is a 422 with a reason code.
+                message = _("Only inspectors and regulators issue certificates.")
+                raise Invalid(message, errors={"inspection_id": [message]}, reason="role")
             inspection = load_inspection(current_user, data["inspection_id"])
             cert = services.issue_certificate(inspection, issued_by=current_user)
         except DomainError as exc:

@@ -9,7 +9,7 @@ from tests.access import profile
 # A PDF asked for without a session answers 401 (programs use a bearer token).
 OWN_PDF = profile(anonymous=401, operator_b=404)
 ISSUE_PAGE = profile(operator_a=403, operator_b=404, viewer=403)
-ISSUE_API = profile(operator_a=403, operator_b=403, viewer=403)
+ISSUE_API = profile(operator_a=422, operator_b=422, viewer=422)
 REVOKE = profile(operator_a=403, operator_b=404, inspector=403, viewer=403)
 
 ROWS = [

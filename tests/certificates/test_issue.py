@@ -115,7 +115,8 @@ def test_operators_and_viewers_may_not_issue(
 ) -> None:
     inspection = passed_inspection(world["pipe_a"])
     for role in ("operator_a", "viewer"):
-        assert _refusal(client, inspection, api_headers(world["users"][role]))[0] == 403
+        status, body = _refusal(client, inspection, api_headers(world["users"][role]))
+        assert status == 422 and "Only inspectors and regulators" in body and "'role'" in body
     _login(client, world["users"]["operator_a"])
     assert client.post(f"/inspections/{inspection.id}/certificate").status_code == 403
 
