@@ -186,8 +186,8 @@ def _burst(port: int, base: dict[str, Any], token: str, proc: Any) -> tuple[list
                 sent.append(body)
             try:
                 status, _ = _request(port, "POST", "/api/v1/inspections", body, token)
-            except OSError:
-                continue  # refused or cut off by the kill: not acknowledged
+            except (OSError, http.client.HTTPException):
+                continue  # refused, or cut off mid-answer by the kill: not acknowledged
             with lock:
                 if status not in (200, 201):
                     failures.append(status)  # checked by the caller: a thread cannot fail a test
