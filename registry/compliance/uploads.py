@@ -12,6 +12,7 @@ from PIL import UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
 from registry.core.errors import Invalid
+from registry.core.search import clean
 
 MAX_PIXELS = 40_000_000
 SUBDIR = "records"
@@ -62,7 +63,9 @@ def store_attachment(upload: FileStorage) -> tuple[str, str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}.{ext}"
     (folder / name).write_bytes(content)
-    original = (upload.filename or name).replace("/", "_")[-200:]
+    # Control characters would break the download's Content-Disposition header (CR/LF) or the
+    # database (NUL); slashes would pose as folders.
+    original = clean(upload.filename).replace("/", "_").replace("\\", "_")[-200:] or name
     return f"{SUBDIR}/{name}", ctype, original
 
 

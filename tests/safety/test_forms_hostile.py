@@ -6,6 +6,7 @@ valid choices, then one kind of hostile value is put into every field of its typ
 
 from __future__ import annotations
 
+import io
 from html.parser import HTMLParser
 from typing import Any
 
@@ -284,3 +285,47 @@ def test_nul_in_an_action_note_is_refused(client: Any, world: dict[str, Any], st
     _login(client, user)
     resp = client.post(f"/corrective-actions/{action.id}/{step}", data={"notes": "a\x00b"})
     assert resp.status_code == 422 and "NUL" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "filename",
+    ["a\x00b.pdf", "evil\r\nX-Injected: 1.pdf", "../../../etc/passwd.pdf", "..\\..\\boot.pdf", ""],
+)
+def test_hostile_upload_names_store_and_download(
+    client: Any, world: dict[str, Any], filename: str
+) -> None:
+    from sqlalchemy import select
+
+    from registry.compliance.models import ActivityRecord
+    from registry.extensions import db
+
+    tank = world["tank_a"]
+    _login(client, world["users"]["operator_a"])
+    resp = client.post(
+        f"/assets/{tank.id}/records/new",
+        data={
+            "activity": "patrol",
+            "performed_on": "2026-01-05",
+            "result": "pass",
+            "attachment": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename),
+        },
+        content_type="multipart/form-data",
+    )
+    assert resp.status_code == 302, resp.status_code
+    db.session.expire_all()
+    record = db.session.scalars(
+        select(ActivityRecord)
+        .where(ActivityRecord.asset_id == tank.id)
+        .order_by(ActivityRecord.id.desc())
+    ).first()
+    assert record is not None
+    if record.attachment_name is None:
+        # No name, or a line break inside the part's header: the multipart parser sees no
+        # file at all, and the record is kept without one.
+        assert filename == "" or "\r\n" in filename
+        return
+    assert "/" not in record.attachment_name and "\\" not in record.attachment_name
+    assert not any(ord(c) < 32 for c in record.attachment_name)
+    got = client.get(f"/records/{record.id}/attachment")
+    assert got.status_code == 200 and got.data.startswith(b"%PDF-")
+    assert "X-Injected" not in got.headers
