@@ -207,3 +207,31 @@ def test_login_form_with_hostile_email(client: Any, world: dict[str, Any], email
     resp = client.post("/login", data={"email": email, "password": email})
     assert 200 <= resp.status_code < 500
     assert resp.status_code != 302  # not logged in
+
+
+PATCHES = [
+    {"version": "x", "operator_ref": "T1"},
+    {"version": 10**30, "operator_ref": "T1"},
+    {"version": -1, "operator_ref": "T1"},
+    {"version": 1, "operator_ref": NUL},
+    {"version": 1, "operator_ref": LONG},
+    {"version": 1, "capacity_litres": 1e300},
+    {"version": 1, "installed_on": "2026-02-30"},
+    {"version": 1, "kind": "pipeline"},
+    {"version": 1, "facility_id": 10**12},
+]
+
+
+@pytest.mark.parametrize("body", PATCHES, ids=[str(i) for i in range(len(PATCHES))])
+def test_hostile_patches_are_refused(
+    client: Any, world: dict[str, Any], api_headers: Any, body: dict[str, Any]
+) -> None:
+    tank = world["tank_a"]
+    headers = api_headers(world["users"]["regulator"])
+    before = client.get(f"/api/v1/assets/{tank.id}", headers=headers).json
+    body = {**body, "version": before["version"] if body["version"] == 1 else body["version"]}
+    resp = client.patch(f"/api/v1/assets/{tank.id}", json=body, headers=headers)
+    assert 400 <= resp.status_code < 500, (resp.status_code, resp.json)
+    assert resp.is_json and resp.json.get("message")
+    after = client.get(f"/api/v1/assets/{tank.id}", headers=headers).json
+    assert after == before  # nothing changed

@@ -88,6 +88,9 @@ def _form_urls(world: dict[str, Any]) -> list[str]:
         f"/assets/{tank.id}/red-tag",
         f"/assets/{tank.id}/close",
         "/users/new",
+        f"/users/{world['users']['viewer'].id}/edit",
+        f"/assets/{tank.id}/inspect",
+        f"/facilities/{fac.id}/filings/new",
     ]
 
 
