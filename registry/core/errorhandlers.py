@@ -126,6 +126,14 @@ def register_error_handlers(app: Flask) -> None:
             return _json(400, msg)
         return _page(400, _TITLES[400](), msg)
 
+    @app.errorhandler(RecursionError)
+    def too_deep(exc: RecursionError) -> Any:
+        # Only a hostile body nests thousands of levels deep; its JSON parsing overflows.
+        msg = _("The request is nested too deeply.")
+        if is_api_request():
+            return _json(400, msg)
+        return _page(400, _TITLES[400](), msg)
+
     @app.errorhandler(500)
     def server_error(exc: Exception) -> Any:
         from registry.extensions import db

@@ -235,3 +235,16 @@ def test_hostile_patches_are_refused(
     assert resp.is_json and resp.json.get("message")
     after = client.get(f"/api/v1/assets/{tank.id}", headers=headers).json
     assert after == before  # nothing changed
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/facilities", "/api/v1/inspections", "/api/v1/auth/token", "/api/v1/assets"]
+)
+@pytest.mark.parametrize("body", ["[" * 100_000, '{"a":' * 100_000], ids=["array", "object"])
+def test_deeply_nested_json_is_400(
+    client: Any, world: dict[str, Any], api_headers: Any, path: str, body: str
+) -> None:
+    """Python's JSON parser overflows its recursion limit on such bodies: a 400, not a 500."""
+    headers = {**api_headers(world["users"]["regulator"]), "Content-Type": "application/json"}
+    resp = client.post(path, data=body, headers=headers)
+    assert resp.status_code == 400 and resp.json["message"]
