@@ -64,6 +64,7 @@ def init_api(app: Flask) -> None:
     from inspection_api import facilities
     from inspection_api import filings
     from inspection_api import inspections
+    from inspection_api import monitoring
     from inspection_api import organizations
     from inspection_api import red_tags
 
@@ -77,6 +78,7 @@ def init_api(app: Flask) -> None:
         compliance,
         filings,
         red_tags,
+        monitoring,
     )
     for module in modules:
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")
