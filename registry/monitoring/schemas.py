@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 from marshmallow import validate
 
+from registry.audit.labels import FIELD_LABELS
 from registry.core import choices
 from registry.core.schemas import BaseSchema
 from registry.core.schemas import choice
@@ -32,6 +33,16 @@ ALERT_KIND_LABELS = {
 choices.ALL["monitoring_point_kind"] = POINT_KIND_LABELS
 choices.ALL["monitoring_parameter"] = PARAMETER_LABELS
 choices.ALL["monitoring_alert"] = ALERT_KIND_LABELS
+# How the change history names this domain's fields.
+for _field, _text in (
+    ("parameter", _l("Parameter")),
+    ("value", _l("Value")),
+    ("unit", _l("Unit")),
+    ("sampled_on", _l("Sampled on")),
+    ("point_id", _l("Monitoring point")),
+    ("notes", _l("Notes")),
+):
+    FIELD_LABELS.setdefault(_field, _text)
 MESSAGES = (
     _l("The unit of this point's readings is %(unit)s."),
     _l("Must be zero or more."),
