@@ -16,6 +16,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.exports.views import bp as exports_bp
     from registry.filings.views import bp as filings_bp
     from registry.inspections.views import bp as inspections_bp
+    from registry.monitoring.views import bp as monitoring_bp
     from registry.sites.views import bp as sites_bp
 
     blueprints = [
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         filings_bp,
         enforcement_bp,
         exports_bp,
+        monitoring_bp,
     ]
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -1,0 +1,207 @@
+"""Alerts, computed from the readings when asked (nothing to keep in step):
+
+- `exceedance`: a reading above the screening value of its parameter in its medium;
+- `rising_trend`: the readings of one parameter at one point (four or more) rise
+  significantly by the Mann–Kendall test (two-sided, α = 0.05), raised on the last sample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import and_
+from sqlalchemy import false
+from sqlalchemy import or_
+from sqlalchemy import select
+
+from registry.auth import policy
+from registry.compliance.engine import DueItem
+from registry.extensions import db
+from registry.monitoring.models import MonitoringPoint
+from registry.monitoring.models import MonitoringReading
+from registry.monitoring.trend import mann_kendall
+from registry.sites.models import Facility
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str
+    facility_id: int
+    facility_name: str
+    organization_id: int
+    subdistrict: str | None
+    point_id: int
+    point_name: str
+    parameter: str
+    raised_on: date
+    value: float
+    unit: str
+    screening_value: float | None = None
+    p_value: float | None = None
+
+
+def _base(user: Any, filters: dict[str, Any]) -> Any:
+    stmt: Any = (
+        select(MonitoringReading, MonitoringPoint, Facility)
+        .join(MonitoringPoint, MonitoringPoint.id == MonitoringReading.point_id)
+        .join(Facility, Facility.id == MonitoringPoint.facility_id)
+    )
+    if user is not None:
+        stmt = policy.scope(stmt, user, Facility.organization_id)
+    for key, column in (
+        ("facility_id", Facility.id),
+        ("organization_id", Facility.organization_id),
+        ("point_id", MonitoringPoint.id),
+    ):
+        if filters.get(key) is not None:
+            stmt = stmt.where(column == filters[key])
+    return stmt
+
+
+def _alert(kind: str, r: MonitoringReading, p: MonitoringPoint, f: Facility, **kw: Any) -> Alert:
+    return Alert(
+        kind=kind,
+        facility_id=f.id,
+        facility_name=f.name,
+        organization_id=f.organization_id,
+        subdistrict=f.subdistrict,
+        point_id=p.id,
+        point_name=p.name,
+        parameter=r.parameter,
+        raised_on=r.sampled_on,
+        value=r.value,
+        unit=r.unit,
+        **kw,
+    )
+
+
+def exceedances(user: Any, filters: dict[str, Any]) -> list[Alert]:
+    """Return every reading above its screening value, in one query."""
+    values: dict[str, dict[str, float]] = current_app.config["SCREENING_VALUES"]
+    above = [
+        and_(
+            MonitoringPoint.kind == kind,
+            MonitoringReading.parameter == parameter,
+            MonitoringReading.value > limit,
+        )
+        for kind, limits in values.items()
+        for parameter, limit in limits.items()
+    ]
+    stmt = _base(user, filters).where(or_(false(), *above))
+    return [
+        _alert("exceedance", r, p, f, screening_value=values[p.kind][r.parameter])
+        for r, p, f in db.session.execute(stmt)
+    ]
+
+
+def rising_trends(user: Any, filters: dict[str, Any]) -> list[Alert]:
+    """Return the series (point × parameter) with a significant rising trend."""
+    stmt = _base(user, filters).order_by(
+        MonitoringReading.point_id,
+        MonitoringReading.parameter,
+        MonitoringReading.sampled_on,
+        MonitoringReading.id,
+    )
+    series: dict[tuple[int, str], list[Any]] = {}
+    for row in db.session.execute(stmt):
+        series.setdefault((row[1].id, row[0].parameter), []).append(row)
+    out = []
+    for rows in series.values():
+        result = mann_kendall([r.value for r, _p, _f in rows])
+        if result.rising:
+            r, p, f = rows[-1]
+            out.append(_alert("rising_trend", r, p, f, p_value=result.p))
+    return out
+
+
+def alerts(user: Any, filters: dict[str, Any] | None = None) -> list[Alert]:
+    """Return the alerts the user may see, newest first; `kind`, `facility_id` filter."""
+    filters = filters or {}
+    found: list[Alert] = []
+    if filters.get("kind") in (None, "exceedance"):
+        found += exceedances(user, filters)
+    if filters.get("kind") in (None, "rising_trend"):
+        found += rising_trends(user, filters)
+    return sorted(found, key=lambda a: (a.raised_on, a.point_id, a.kind), reverse=True)
+
+
+TITLES = {
+    "exceedance": (
+        "监测超筛选值：{point}（{facility}）{parameter} {value} {unit}",
+        "Monitoring above screening value: {point} ({facility}) {parameter} {value} {unit}",
+    ),
+    "rising_trend": (
+        "监测浓度上升趋势：{point}（{facility}）{parameter}",
+        "Monitoring shows a rising trend: {point} ({facility}) {parameter}",
+    ),
+}
+PARAMETER_ZH = {
+    "tph": "石油烃(C10-C40)",
+    "benzene": "苯",
+    "toluene": "甲苯",
+    "ethylbenzene": "乙苯",
+    "xylenes": "二甲苯",
+    "mtbe": "甲基叔丁基醚",
+}
+PARAMETER_EN = {
+    "tph": "TPH (C10–C40)",
+    "benzene": "benzene",
+    "toluene": "toluene",
+    "ethylbenzene": "ethylbenzene",
+    "xylenes": "xylenes",
+    "mtbe": "MTBE",
+}
+
+
+def _titles(a: Alert) -> tuple[str, str]:
+    zh, en = TITLES[a.kind]
+    args = {
+        "point": a.point_name,
+        "facility": a.facility_name,
+        "value": f"{a.value:g}",
+        "unit": a.unit,
+    }
+    return (
+        zh.format(parameter=PARAMETER_ZH[a.parameter], **args),
+        en.format(parameter=PARAMETER_EN[a.parameter], **args),
+    )
+
+
+def monitoring_alert_reminders(
+    as_of: date, organization_id: int | None = None, window_days: int = 14
+) -> Iterable[DueItem]:
+    """Yield the alerts of the last year as operators' reminders: act on contamination.
+
+    An alert is due on the day it was raised, so it shows as overdue until the series calms
+    down; alerts older than a year are history, no longer a reminder.
+    """
+    filters = {"organization_id": organization_id}
+    for a in alerts(None, filters):
+        if a.raised_on < as_of - timedelta(days=365) or a.raised_on > as_of:
+            continue
+        zh, en = _titles(a)
+        days = (as_of - a.raised_on).days
+        yield DueItem(
+            obligation=f"monitoring_{a.kind}",
+            title_zh=zh,
+            title_en=en,
+            asset_id=None,
+            asset_tag=None,
+            asset_ref=None,
+            asset_kind=None,
+            facility_id=a.facility_id,
+            facility_name=a.facility_name,
+            subdistrict=a.subdistrict,
+            organization_id=a.organization_id,
+            due_on=a.raised_on,
+            last_done_on=None,
+            state="overdue" if days > 0 else "due_soon",
+            days_overdue=days,
+            source="monitoring_alert",
+            extra={"url": f"/monitoring-points/{a.point_id}", "point_id": a.point_id},
+        )
