@@ -12,6 +12,7 @@ from marshmallow import validates_schema
 
 from registry.assets.tags import display
 from registry.core.schemas import BaseSchema
+from registry.core.schemas import at_most
 from registry.core.schemas import choice
 from registry.core.schemas import id_field
 from registry.core.schemas import not_in_future
@@ -81,14 +82,15 @@ class AssetInSchema(AssetSchema):
     """A tank or a pipeline: the fields of the other kind are refused."""
 
     # Tank
-    capacity_litres = fields.Float(allow_none=True, validate=positive)
+    # Upper bounds far above any real tank or line: they keep absurd values out of the register.
+    capacity_litres = fields.Float(allow_none=True, validate=[positive, at_most(10_000_000)])
     compartments = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=10))
     spill_containment = fields.Boolean()
     overfill_prevention = fields.Boolean()
     # Pipeline
     piping_type = choice("piping_type", allow_none=True)
-    length_m = fields.Float(allow_none=True, validate=positive)
-    diameter_mm = fields.Float(allow_none=True, validate=positive)
+    length_m = fields.Float(allow_none=True, validate=[positive, at_most(100_000)])
+    diameter_mm = fields.Float(allow_none=True, validate=[positive, at_most(5_000)])
     line_leak_detector = fields.Boolean()
     from_point = fields.String(allow_none=True, validate=validate.Length(max=100))
     to_point = fields.String(allow_none=True, validate=validate.Length(max=100))

@@ -18,6 +18,9 @@ from registry.auth import policy
 from registry.core.errors import N_
 from registry.core.errors import Invalid
 from registry.core.errors import NotFound
+from registry.core.search import ESCAPE
+from registry.core.search import clean
+from registry.core.search import contains
 from registry.extensions import db
 from registry.sites.models import Facility
 from registry.sites.models import Organization
@@ -95,22 +98,22 @@ def assets_query(user: Any, filters: dict[str, Any]) -> Select[Any]:
     """Select the assets the user may see, filtered and searched (name, tag, code, address)."""
     stmt = select(Asset).join(Facility, Facility.id == Asset.facility_id)
     stmt = policy.scope(stmt, user, Facility.organization_id)
-    q = (filters.get("q") or "").strip()
+    q = clean(filters.get("q"))
     if q:
-        like = f"%{q}%"
+        like = contains(q)
         conditions: list[Any] = [
-            Asset.operator_ref.ilike(like),
-            Facility.name.ilike(like),
-            Facility.address.ilike(like),
-            Organization.name.ilike(like),
-            Organization.credit_code.ilike(like),
+            Asset.operator_ref.ilike(like, escape=ESCAPE),
+            Facility.name.ilike(like, escape=ESCAPE),
+            Facility.address.ilike(like, escape=ESCAPE),
+            Organization.name.ilike(like, escape=ESCAPE),
+            Organization.credit_code.ilike(like, escape=ESCAPE),
         ]
         if tags.is_valid(q):
             conditions.append(Asset.tag == tags.normalize(q))
         else:
             compact = q.replace("-", "").replace(" ", "").upper()
             if compact:
-                conditions.append(Asset.tag.like(f"%{compact}%"))
+                conditions.append(Asset.tag.like(contains(compact), escape=ESCAPE))
         stmt = stmt.join(Organization, Organization.id == Facility.organization_id).where(
             or_(*conditions)
         )

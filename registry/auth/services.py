@@ -28,6 +28,8 @@ def hash_token(token: str) -> str:
 
 def find_user_by_email(email: str) -> User | None:
     """Return the user with this e-mail address, ignoring case."""
+    if "\x00" in email:  # no address holds NUL, and PostgreSQL refuses to compare with it
+        return None
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 

@@ -32,6 +32,9 @@ from registry.core.http import safe_next
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.schemas import translate_errors
+from registry.core.search import ESCAPE
+from registry.core.search import clean
+from registry.core.search import contains
 from registry.extensions import db
 from registry.extensions import limiter
 from registry.sites.models import Organization
@@ -88,10 +91,13 @@ def user_list() -> Any:
     """List user accounts (regulators)."""
     policy.require(current_user, "manage_users")
     page, size = page_args(request.args)
-    q = (request.args.get("q") or "").strip()
+    q = clean(request.args.get("q"))
     stmt = select(User).order_by(User.email)
     if q:
-        stmt = stmt.where(User.email.ilike(f"%{q}%") | User.name.ilike(f"%{q}%"))
+        like = contains(q)
+        stmt = stmt.where(
+            User.email.ilike(like, escape=ESCAPE) | User.name.ilike(like, escape=ESCAPE)
+        )
     return render_template("auth/users.html", page=paginate(stmt, page=page, page_size=size), q=q)
 
 

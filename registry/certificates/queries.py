@@ -16,6 +16,9 @@ from registry.certificates.models import Certificate
 from registry.certificates.numbering import normalise
 from registry.core.dates import today
 from registry.core.errors import NotFound
+from registry.core.search import ESCAPE
+from registry.core.search import clean
+from registry.core.search import contains
 from registry.extensions import db
 from registry.sites.models import Facility
 
@@ -59,17 +62,17 @@ def _status_filter(stmt: Select[Any], status: str) -> Select[Any]:
 def certificates_query(user: Any, filters: dict[str, Any]) -> Select[Any]:
     """Select the certificates the user may see, newest first, searched and filtered."""
     stmt = _scoped(user).options(selectinload(Certificate.asset))
-    q = (filters.get("q") or "").strip()
+    q = clean(filters.get("q"))
     if q:
-        like = f"%{q}%"
+        like = contains(q)
         tag = q.replace("-", "").replace(" ", "").upper()
         conditions = [
-            Certificate.number.ilike(f"%{normalise(q)}%"),
-            Certificate.facility_name.ilike(like),
-            Certificate.operator_name.ilike(like),
+            Certificate.number.ilike(contains(normalise(q)), escape=ESCAPE),
+            Certificate.facility_name.ilike(like, escape=ESCAPE),
+            Certificate.operator_name.ilike(like, escape=ESCAPE),
         ]
         if tag:
-            conditions.append(Certificate.asset_tag.ilike(f"%{tag}%"))
+            conditions.append(Certificate.asset_tag.ilike(contains(tag), escape=ESCAPE))
         stmt = stmt.where(or_(*conditions))
     if filters.get("status"):
         stmt = _status_filter(stmt, filters["status"])

@@ -18,6 +18,18 @@ from registry.core import choices
 from registry.core.converters import MAX_ID
 from registry.core.dates import today
 
+# C0 control characters other than tab, line feed and carriage return: NUL cannot be stored in
+# PostgreSQL text at all, and escape sequences would reach terminals through logs and exports.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _has_control(value: Any) -> bool:
+    if isinstance(value, str):
+        return _CONTROL.search(value) is not None
+    if isinstance(value, list):
+        return any(isinstance(v, str) and _CONTROL.search(v) for v in value)
+    return False
+
 
 class BaseSchema(Schema):
     """Strips strings and turns empty form strings into None before validation."""
@@ -29,6 +41,10 @@ class BaseSchema(Schema):
     def _blank_to_none(self, data: Any, **kwargs: Any) -> Any:
         if not isinstance(data, dict):
             return data
+        bad = [key for key, value in data.items() if _has_control(value)]
+        if bad:
+            message = str(_l("Contains control characters (such as NUL) that cannot be stored."))
+            raise ValidationError({key: [message] for key in bad})
         cleaned: dict[str, Any] = {}
         for key, value in data.items():
             if isinstance(value, str):
@@ -69,6 +85,11 @@ def positive(value: float) -> None:
         return
     if value <= 0:
         raise ValidationError(str(_l("Must be greater than zero.")))
+
+
+def at_most(limit: float) -> validate.Range:
+    """Refuse numbers above a plausible limit."""
+    return validate.Range(max=limit, error=_l("Must be at most {max}."))
 
 
 def patch(schema_cls: type[Schema]) -> Schema:

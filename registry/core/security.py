@@ -12,6 +12,8 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from registry.auth.loaders import bearer_token
+from registry.core.errors import N_
+from registry.core.errors import DomainError
 from registry.extensions import csrf
 from registry.extensions import login_manager
 
@@ -39,6 +41,14 @@ def _csrf_check() -> None:
     ):
         return
     csrf.protect()
+
+
+def _refuse_nul() -> None:
+    # PostgreSQL cannot even compare text with NUL: refuse it in addresses and query strings
+    # here, once, with a clear answer; form and JSON fields are checked by their schemas.
+    args = [k + v for k, values in request.args.lists() for v in values]
+    if "\x00" in request.path or any("\x00" in a for a in args):
+        raise DomainError(N_("The address contains a NUL character."))
 
 
 def _headers(response: Response) -> Response:
@@ -69,5 +79,6 @@ def _unauthorized() -> Response:
 
 def register_security(app: Flask) -> None:
     """Install the CSRF check and the security headers."""
+    app.before_request(_refuse_nul)
     app.before_request(_csrf_check)
     app.after_request(_headers)

@@ -19,6 +19,9 @@ from registry.core.errors import N_
 from registry.core.errors import Conflict
 from registry.core.errors import Invalid
 from registry.core.errors import NotFound
+from registry.core.search import ESCAPE
+from registry.core.search import clean
+from registry.core.search import contains
 from registry.extensions import db
 from registry.sites.models import Facility
 from registry.sites.models import Organization
@@ -130,13 +133,13 @@ def find_organization_by_code(code: str) -> Organization | None:
 def organizations_query(user: Any, q: str | None = None) -> Select[Any]:
     """Select the organizations the user may see, searched by name, code or address."""
     stmt = policy.scope(select(Organization), user, Organization.id)
-    if q:
-        like = f"%{q.strip()}%"
+    if clean(q):
+        like = contains(q or "")
         stmt = stmt.where(
             or_(
-                Organization.name.ilike(like),
-                Organization.credit_code.ilike(like),
-                Organization.address.ilike(like),
+                Organization.name.ilike(like, escape=ESCAPE),
+                Organization.credit_code.ilike(like, escape=ESCAPE),
+                Organization.address.ilike(like, escape=ESCAPE),
             )
         )
     return stmt.order_by(Organization.name, Organization.id)
@@ -180,15 +183,15 @@ def get_facility(user: Any, facility_id: int) -> Facility:
 def facilities_query(user: Any, filters: dict[str, Any]) -> Select[Any]:
     """Select the facilities the user may see, filtered and searched."""
     stmt = policy.scope(select(Facility), user, Facility.organization_id)
-    q = (filters.get("q") or "").strip()
+    q = clean(filters.get("q"))
     if q:
-        like = f"%{q}%"
+        like = contains(q)
         stmt = stmt.join(Organization, Organization.id == Facility.organization_id).where(
             or_(
-                Facility.name.ilike(like),
-                Facility.address.ilike(like),
-                Organization.name.ilike(like),
-                Organization.credit_code.ilike(like),
+                Facility.name.ilike(like, escape=ESCAPE),
+                Facility.address.ilike(like, escape=ESCAPE),
+                Organization.name.ilike(like, escape=ESCAPE),
+                Organization.credit_code.ilike(like, escape=ESCAPE),
             )
         )
     for key in ("organization_id", "subdistrict", "kind", "status"):

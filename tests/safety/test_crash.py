@@ -1,0 +1,250 @@
+"""SIGKILL a real server in the middle of a burst of inspections: nothing acknowledged is lost.
+
+A gunicorn process (2 workers × 4 threads) serves the registry on the run's database (a SQLite
+file in WAL mode, or a PostgreSQL schema of its own). Client threads post inspections; once
+enough have been acknowledged the whole process group is killed with SIGKILL. After a restart
+every acknowledged client_uuid must be in the database, and resending every inspection stores
+each exactly once: 200 for one already stored, 201 for one that was not.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from registry import create_app
+from registry.extensions import db as _db
+from tests.conftest import make_config
+
+pytestmark = pytest.mark.slow
+
+THREADS = 6
+KILL_AFTER = 25  # acknowledged inspections before the kill
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Target:
+    """Where the server's database is, for the server (URL) and for the test (engine)."""
+
+    def __init__(self, tmp: Path, url: str, schema: str | None) -> None:
+        self.tmp, self.url, self.schema = tmp, url, schema
+        self.server_url = url
+        if schema:
+            sep = "&" if "?" in url else "?"
+            self.server_url = f"{url}{sep}options=-csearch_path%3D{schema}"
+
+    def app(self) -> Any:
+        return create_app(make_config(self.tmp, self.url, self.schema))
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> Iterator[Target]:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield Target(tmp_path, f"sqlite:///{tmp_path / 'crash.db'}", None)
+        return
+    schema = f"crash_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield Target(tmp_path, url, schema)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def _prepare(target: Target) -> tuple[dict[str, Any], str]:
+    """Migrate the database; create a tank and an inspector; return (a passing body, token)."""
+    from flask_migrate import upgrade
+
+    from registry.assets.services import create_asset
+    from registry.auth.services import create_user
+    from registry.auth.services import issue_token
+    from registry.core.creditcode import complete
+    from registry.sites.services import create_facility
+    from registry.sites.services import create_organization
+
+    app = target.app()
+    with app.app_context():
+        upgrade()
+        org = create_organization(
+            {"name": "断电公司", "credit_code": complete("91110101555555555")}
+        )
+        fac = create_facility(
+            {"organization_id": org.id, "name": "断电加油站", "kind": "gas_station"}
+        )
+        tank = create_asset({"facility_id": fac.id, "kind": "tank", "substance": "diesel"})
+        inspector = create_user(
+            email="crash@example.cn", password="secret-pass-1", role="inspector"
+        )
+        _db.session.commit()
+        answers = _passing_answers(tank)
+        token = issue_token(inspector, days=1)
+        _db.session.commit()
+        body = {"asset_id": tank.id, "answers": answers, "result": "pass", "notes": "burst"}
+        _db.session.remove()
+        _db.engine.dispose()
+    return body, token
+
+
+def _passing_answers(asset: Any) -> list[dict[str, Any]]:
+    from registry.inspections.checklists import load_checklist
+
+    answers = []
+    for item in load_checklist().for_asset(asset):
+        if item.type == "yesno":
+            value: Any = "yes"
+        elif item.type == "number":
+            value = item.max if item.max is not None else (item.min or 1)
+        elif item.type == "choice":
+            value = item.choices[0].value
+        else:
+            value = "ok"
+        answers.append({"item": item.code, "value": value, "note": None})
+    return answers
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start(target: Target, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": target.server_url,
+        "SECRET_KEY": "crash-test",
+        "INSTANCE_PATH": str(target.tmp / "instance"),
+        "UPLOAD_DIR": str(target.tmp / "uploads"),
+        "PYTHONPATH": str(ROOT),
+    }
+    cmd = [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}"]
+    proc = subprocess.Popen(
+        [*cmd, "registry:create_app()"],
+        env=env,
+        cwd=str(target.tmp),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group: the kill reaches every worker
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+        try:
+            if _request(port, "GET", "/healthz", None, "")[0] == 200:
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("server did not start")
+
+
+def _request(port: int, method: str, path: str, body: Any, token: str) -> tuple[int, Any]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+        conn.request(method, path, body=json.dumps(body) if body else None, headers=headers)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+
+
+def _burst(port: int, base: dict[str, Any], token: str, proc: Any) -> tuple[list[Any], set[str]]:
+    """Post inspections from THREADS threads; SIGKILL the server after KILL_AFTER acks."""
+    sent: list[dict[str, Any]] = []
+    acked: set[str] = set()
+    failures: list[int] = []
+    lock, killed = threading.Lock(), threading.Event()
+
+    def worker() -> None:
+        while not killed.is_set():
+            body = {**base, "client_uuid": str(uuid.uuid4())}
+            with lock:
+                sent.append(body)
+            try:
+                status, _ = _request(port, "POST", "/api/v1/inspections", body, token)
+            except (OSError, http.client.HTTPException):
+                continue  # refused, or cut off mid-answer by the kill: not acknowledged
+            with lock:
+                if status not in (200, 201):
+                    failures.append(status)  # checked by the caller: a thread cannot fail a test
+                    continue
+                acked.add(body["client_uuid"])
+                if len(acked) >= KILL_AFTER and not killed.is_set():
+                    killed.set()
+                    _kill(proc)
+
+    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not failures, f"answers other than 200/201 before the kill: {failures}"
+    return sent, acked
+
+
+def _stored(target: Target) -> dict[str, int]:
+    from registry.inspections.models import Inspection
+
+    app = target.app()
+    with app.app_context():
+        rows = _db.session.execute(
+            sa.select(Inspection.client_uuid, sa.func.count()).group_by(Inspection.client_uuid)
+        ).all()
+        _db.session.remove()
+        _db.engine.dispose()
+    return {str(u): n for u, n in rows}
+
+
+def test_sigkill_mid_burst_loses_nothing_acknowledged(target: Target) -> None:
+    base, token = _prepare(target)
+    if target.schema is None:
+        path = target.url.removeprefix("sqlite:///")
+        assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    port = _free_port()
+    proc = _start(target, port)
+    try:
+        sent, acked = _burst(port, base, token, proc)
+    finally:
+        if proc.poll() is None:
+            _kill(proc)
+    assert len(acked) >= KILL_AFTER
+    assert len(sent) > len(acked)  # some requests were in flight or refused: a real crash
+
+    proc = _start(target, port)  # restart on the same database
+    try:
+        before = _stored(target)
+        assert acked <= set(before), f"lost: {acked - set(before)}"
+        assert all(n == 1 for n in before.values())
+        for body in sent:  # the client's retry of everything it sent
+            status, _ = _request(port, "POST", "/api/v1/inspections", body, token)
+            assert status == (200 if body["client_uuid"] in before else 201), status
+    finally:
+        _kill(proc)
+    after = _stored(target)
+    print(f"sent {len(sent)}, acknowledged {len(acked)}, stored at restart {len(before)}")
+    assert set(after) == {b["client_uuid"] for b in sent}
+    assert all(n == 1 for n in after.values())

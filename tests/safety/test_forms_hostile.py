@@ -1,0 +1,226 @@
+"""Hostile input in every web form and the API: refused with a message or stored intact, never 500.
+
+Each form is read from its page (every input, select and textarea it really has), filled with
+valid choices, then one kind of hostile value is put into every field of its type.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from markupsafe import escape
+from werkzeug.datastructures import MultiDict
+
+TEXTS = {
+    "nul": "abc\x00def",
+    "control": "bell\x07\x1b[31m",
+    "long": "长" * 10_000,
+    "rtl-emoji": "\u202eevil\u202c 🛢️⛽ مرحبا",
+    "like": "%_%\\",
+}
+NUMBERS = {"negative": "-1", "huge": "1e309", "overflow": "99999999999999999999999", "nan": "NaN"}
+TEXT_KINDS = {"text", "textarea", "email", "tel", "search"}
+DATES = {"feb30": "2026-02-30", "zero": "0000-00-00", "far": "99999-01-01", "words": "tomorrow"}
+
+
+class _Form(HTMLParser):
+    """The fields of each POST form of a page: (name, type, default value)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, list[tuple[str, str, str]]]] = []
+        self._fields: list[tuple[str, str, str]] | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "").lower() == "post":
+            self._fields = []
+            self.forms.append((a.get("action", ""), self._fields))
+        elif self._fields is None:
+            return
+        elif tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            self._fields.append((a["name"], kind, a.get("value", "")))
+        elif tag == "select" and a.get("name"):
+            self._select = a["name"]
+        elif tag == "option" and self._select and a.get("value"):
+            self._fields.append((self._select, "select", a["value"]))
+            self._select = None
+        elif tag == "textarea" and a.get("name"):
+            self._fields.append((a["name"], "textarea", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._fields = None
+        if tag == "select":
+            self._select = None
+
+
+def _form(client: Any, url: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """The page's main form: the POST form with the most fields (not the language switcher)."""
+    resp = client.get(url)
+    assert resp.status_code == 200, url
+    parser = _Form()
+    parser.feed(resp.get_data(as_text=True))
+    assert parser.forms, f"no form on {url}"
+    action, fields = max(parser.forms, key=lambda f: len(f[1]))
+    return action or url, fields
+
+
+def _form_urls(world: dict[str, Any]) -> list[str]:
+    tank, fac, org = world["tank_b"], world["fac_b"], world["org_b"]
+    return [
+        "/organizations/new",
+        f"/organizations/{org.id}/edit",
+        "/facilities/new",
+        f"/facilities/{fac.id}/edit",
+        f"/facilities/{fac.id}/records/new",
+        f"/assets/new?facility_id={fac.id}",
+        f"/assets/new?facility_id={fac.id}&kind=pipeline",
+        f"/assets/{tank.id}/edit",
+        f"/assets/{tank.id}/records/new",
+        f"/assets/{tank.id}/red-tag",
+        f"/assets/{tank.id}/close",
+        "/users/new",
+    ]
+
+
+def _login(client: Any, user: Any) -> None:
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(user.id)
+        sess["_fresh"] = True
+
+
+def _post(
+    client: Any, url: str, fields: list[tuple[str, str, str]], kinds: set[str], value: str
+) -> Any:
+    data: list[tuple[str, str]] = []
+    hit = False
+    for name, kind, default in fields:
+        if (
+            name == "csrf_token"
+            or kind in ("hidden", "select", "checkbox", "radio")
+            or kind not in kinds
+        ):
+            data.append((name, default))
+        else:
+            data.append((name, value))
+            hit = True
+    return client.post(url, data=MultiDict(data)), hit
+
+
+def _check(resp: Any, url: str, value: str, hit: bool) -> None:
+    assert resp.status_code < 500, f"{url}: {resp.status_code}"
+    if resp.status_code in (200, 400, 409, 422) and resp.mimetype == "text/html":
+        html = resp.get_data(as_text=True)
+        if resp.status_code != 200:
+            assert 'class="error"' in html or 'role="alert"' in html, f"{url}: no message"
+        visible = value.replace("\x00", "")
+        if hit and resp.status_code == 422 and len(visible) < 200:
+            assert str(escape(visible.strip())) in html or "\x00" in value, f"{url}: input lost"
+
+
+@pytest.mark.parametrize("name", list(TEXTS))
+def test_web_forms_text(client: Any, world: dict[str, Any], name: str) -> None:
+    _login(client, world["users"]["regulator"])
+    touched = 0
+    for url in _form_urls(world):
+        action, fields = _form(client, url)
+        resp, hit = _post(
+            client, action, fields, {"text", "textarea", "email", "tel", "search"}, TEXTS[name]
+        )
+        touched += hit
+        _check(resp, url, TEXTS[name], hit)
+    assert touched >= 8
+
+
+@pytest.mark.parametrize("name", list(NUMBERS))
+def test_web_forms_numbers(client: Any, world: dict[str, Any], name: str) -> None:
+    _login(client, world["users"]["regulator"])
+    touched = 0
+    for url in _form_urls(world):
+        action, fields = _form(client, url)
+        resp, hit = _post(client, action, fields, {"number"}, NUMBERS[name])
+        touched += hit
+        _check(resp, url, NUMBERS[name], hit)
+        if hit and name != "negative":  # a negative number can be valid (a longitude)
+            assert resp.status_code == 422, f"{url} accepted {NUMBERS[name]}"
+    assert touched >= 3
+
+
+@pytest.mark.parametrize("name", list(DATES))
+def test_web_forms_dates(client: Any, world: dict[str, Any], name: str) -> None:
+    _login(client, world["users"]["regulator"])
+    touched = 0
+    for url in _form_urls(world):
+        action, fields = _form(client, url)
+        resp, hit = _post(client, action, fields, {"date"}, DATES[name])
+        touched += hit
+        _check(resp, url, DATES[name], hit)
+        if hit:
+            assert resp.status_code == 422, f"{url} accepted {DATES[name]}"
+    assert touched >= 3
+
+
+def test_nul_in_a_form_is_refused_with_a_message(client: Any, world: dict[str, Any]) -> None:
+    _login(client, world["users"]["regulator"])
+    fac = world["fac_b"]
+    action, fields = _form(client, f"/facilities/{fac.id}/edit")
+    resp, hit = _post(client, action, fields, {"text"}, "甲\x00乙")
+    assert hit and resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert 'class="error"' in html and "NUL" in html
+    assert client.get(f"/facilities/{fac.id}").get_data(as_text=True).count("甲\x00乙") == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/facilities", "百分百%_加油站"),
+        ("/assets", "百分百%_加油站"),
+        ("/organizations", "百分之100%_公司"),
+        ("/users", "wild%_card@example.cn"),
+        ("/certificates", None),
+    ],
+)
+def test_like_wildcards_match_themselves(
+    client: Any,
+    world: dict[str, Any],
+    make_org: Any,
+    make_facility: Any,
+    make_asset: Any,
+    make_user: Any,
+    path: str,
+    shown: str | None,
+) -> None:
+    org = make_org(name="百分之100%_公司", address="100%_路")
+    make_asset(make_facility(org, name="百分百%_加油站"), operator_ref="%_1")
+    make_user("viewer", email="wild%_card@example.cn")
+    _login(client, world["users"]["regulator"])
+    # Rows that must not match; (the facility list's filter offers every organization by name.)
+    others = {
+        "/organizations": world["org_a"].name,
+        "/users": world["users"]["viewer"].email,
+    }.get(path, world["fac_a"].name)
+    for q, found in (("%", True), ("_", True), ("%_", True), ("_%", False), ("\\", False)):
+        resp = client.get(path, query_string={"q": q})
+        assert resp.status_code == 200, (path, q)
+        html = resp.get_data(as_text=True)
+        assert others not in html, (path, q)  # not "match everything"
+        if shown:
+            assert (shown in html) is found, (path, q)
+
+
+@pytest.mark.parametrize(
+    "url", ["/facilities?q=a%00b", "/assets?subdistrict=%00", "/c/DC%00", "/users?q=%00"]
+)
+def test_nul_in_the_address_answers_400(client: Any, world: dict[str, Any], url: str) -> None:
+    _login(client, world["users"]["regulator"])
+    resp = client.get(url)
+    assert resp.status_code == 400
+    assert "NUL" in resp.get_data(as_text=True)
