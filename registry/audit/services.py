@@ -215,7 +215,7 @@ def record_created(entity: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
             "entity": entity,
             "row_id": row_id,
             "changes": {
-                k: [None, _plain(v)]
+                k: [None, v.isoformat() if isinstance(v, date) else v]
                 for k, v in values.items()
                 if k not in _IGNORED_FIELDS and v is not None and v != []
             },

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func
 from sqlalchemy import select
 
+from registry.assets import tags
 from registry.assets.models import Asset
 from registry.assets.models import Tank
 from registry.audit.models import AuditEvent
@@ -59,7 +60,8 @@ def test_good_file_imports_every_row(db: Any, client: Any, world: dict, regulato
     assert tank.capacity_litres == 30000
     assert tank.leak_detection == ["interstitial", "atg"]
     assert str(tank.installed_on) == "2019-03-01"
-    assert len(tank.tag) == 12
+    assert len(tank.tag) == 12 and tags.is_valid(tank.tag)
+    assert tank.status == "in_service" and tank.compartments == 1
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.entity == "asset", AuditEvent.row_id == tank.id)
     ).all()
@@ -235,3 +237,24 @@ def test_ten_thousand_rows(db: Any, client: Any, world: dict, regulator: Any) ->
     assert resp.get_json()["created"] == 10000
     assert _count(db, fac) == 10002
     assert elapsed < 60
+
+
+def test_random_tags_are_valid_and_distinct() -> None:
+    from registry.exports.imports import _random_tag
+
+    made = {_random_tag() for _ in range(2000)}
+    assert len(made) == 2000
+    assert all(tags.is_valid(t) and tags.normalize(t) == t for t in made)
+
+
+def test_reimport_without_a_column_leaves_it_alone(
+    db: Any, client: Any, world: dict, regulator: Any
+) -> None:
+    fac = world["fac_a"]
+    assert _post(client, regulator, _good(fac.id)).status_code == 201
+    text = f"facility_id,kind,operator_ref,substance\n{fac.id},tank,IMP-1,diesel\n"
+    assert _post(client, regulator, text).get_json()["updated"] == 1
+    db.session.expire_all()
+    tank = db.session.scalar(select(Tank).where(Tank.operator_ref == "IMP-1"))
+    assert tank.substance == "diesel"
+    assert tank.capacity_litres == 30000 and tank.leak_detection == ["interstitial", "atg"]
