@@ -162,3 +162,19 @@ def test_others_may_not_export(client: Any, world: dict[str, Any], role: str) ->
         sess["_user_id"] = str(world["users"][role].id)
     for url in ("/exports/assets.csv", "/exports/facilities.xlsx", "/exports/assets.geojson"):
         assert client.get(url).status_code == 403
+
+
+def test_list_pages_link_to_exports_with_filters(
+    client: Any, world: dict[str, Any], viewer: Any
+) -> None:
+    page = client.get("/assets?kind=tank&page=1").get_data(as_text=True)
+    assert "/exports/assets.csv?kind=tank" in page
+    assert "page=" not in page.split("/exports/assets.csv", 1)[1].split('"', 1)[0]
+    page = client.get("/facilities").get_data(as_text=True)
+    assert "/exports/facilities.geojson" in page
+
+
+def test_operators_see_no_export_links(client: Any, world: dict[str, Any]) -> None:
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(world["users"]["operator_a"].id)
+    assert "/exports/" not in client.get("/assets").get_data(as_text=True)

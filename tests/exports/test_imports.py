@@ -202,7 +202,8 @@ def test_xlsx_template_opens(client: Any, world: dict, login_as: Any) -> None:
 
 
 def test_unknown_column_and_missing_file(client: Any, world: dict, regulator: Any) -> None:
-    resp = _post(client, regulator, "facility_id,kind,operator_ref,substance,colour\n")
+    english = dict(regulator, **{"Accept-Language": "en"})
+    resp = _post(client, english, "facility_id,kind,operator_ref,substance,colour\n")
     errors = resp.get_json()["errors"]
     assert {"row": 1, "column": "colour", "message": "Unknown column."} in errors
     resp = client.post("/api/v1/imports", data={}, headers=regulator)
@@ -258,3 +259,10 @@ def test_reimport_without_a_column_leaves_it_alone(
     tank = db.session.scalar(select(Tank).where(Tank.operator_ref == "IMP-1"))
     assert tank.substance == "diesel"
     assert tank.capacity_litres == 30000 and tank.leak_detection == ["interstitial", "atg"]
+
+
+def test_report_in_chinese(client: Any, world: dict, regulator: Any) -> None:
+    headers = dict(regulator, **{"Accept-Language": "zh-CN,zh;q=0.9"})
+    resp = _post(client, headers, "facility_id,kind,operator_ref,substance,colour\n")
+    messages = {e["message"] for e in resp.get_json()["errors"]}
+    assert "未知的列。" in messages
