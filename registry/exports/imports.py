@@ -132,6 +132,7 @@ def _facilities(user: Any, lines: list[tuple[int, list[str]]], columns: list[str
     if names:
         for r in db.session.execute(stmt.where(Facility.name.in_({n.strip() for n in names}))):
             by_name.setdefault(r.name, []).append(r.id)
+            by_id[r.id] = r
     return by_id, by_name
 
 

@@ -36,8 +36,11 @@ def _decode(data: bytes) -> str:
 
 def _csv_lines(data: bytes) -> Iterator[Line]:
     reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    last = 0
     for row in reader:
-        yield reader.line_num, row
+        # A quoted cell may span lines: a row is numbered by the line it starts on.
+        yield last + 1, row
+        last = reader.line_num
 
 
 def _text(value: Any) -> str:

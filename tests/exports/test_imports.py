@@ -286,3 +286,45 @@ def test_an_export_imports_back_unchanged(
         select(AuditEvent).where(AuditEvent.action == "update", AuditEvent.entity == "asset")
     ).all()
     assert [c.changes for c in changes] == []
+
+
+def test_lines_are_counted_in_the_file(client: Any, world: dict, regulator: Any) -> None:
+    fac = world["fac_a"].id
+    text = (
+        "facility_id,kind,operator_ref,substance,substance_detail\n"
+        f'{fac},tank,L-1,diesel,"two\nlines"\n'
+        "\n"
+        f"{fac},tank,L-2,water,\n"
+    )
+    errors = _post(client, regulator, text).get_json()["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(5, "substance")]
+
+
+def test_facility_by_name(db: Any, client: Any, world: dict, regulator: Any) -> None:
+    text = "facility_name,kind,operator_ref,substance\n甲加油站,tank,N-1,diesel\n无此站,tank,N-2,diesel\n"
+    errors = _post(client, regulator, text).get_json()["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(3, "facility_name")]
+    resp = _post(client, regulator, text.rsplit("无此站", 1)[0])
+    assert resp.status_code == 201
+    tank = db.session.scalar(select(Tank).where(Tank.operator_ref == "N-1"))
+    assert tank.facility_id == world["fac_a"].id
+
+
+def test_row_and_size_limits(app: Any, client: Any, world: dict, regulator: Any) -> None:
+    fac = world["fac_a"].id
+    text = "facility_id,kind,operator_ref,substance\n" + "".join(
+        f"{fac},tank,S-{i},diesel\n" for i in range(6)
+    )
+    old = app.config["IMPORT_MAX_ROWS"]
+    app.config["IMPORT_MAX_ROWS"] = 5
+    try:
+        resp = _post(client, regulator, text)
+    finally:
+        app.config["IMPORT_MAX_ROWS"] = old
+    assert resp.status_code == 422
+    assert resp.get_json()["errors"][0]["column"] == "file"
+    big = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    resp = client.post(
+        "/api/v1/imports", data={"file": (io.BytesIO(big), "big.csv")}, headers=regulator
+    )
+    assert resp.status_code == 413
