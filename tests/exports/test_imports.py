@@ -301,7 +301,11 @@ def test_lines_are_counted_in_the_file(client: Any, world: dict, regulator: Any)
 
 
 def test_facility_by_name(db: Any, client: Any, world: dict, regulator: Any) -> None:
-    text = "facility_name,kind,operator_ref,substance\n甲加油站,tank,N-1,diesel\n无此站,tank,N-2,diesel\n"
+    text = (
+        "facility_name,kind,operator_ref,substance\n"
+        "甲加油站,tank,N-1,diesel\n"
+        "无此站,tank,N-2,diesel\n"
+    )
     errors = _post(client, regulator, text).get_json()["errors"]
     assert [(e["row"], e["column"]) for e in errors] == [(3, "facility_name")]
     resp = _post(client, regulator, text.rsplit("无此站", 1)[0])
