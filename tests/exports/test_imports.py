@@ -332,3 +332,16 @@ def test_row_and_size_limits(app: Any, client: Any, world: dict, regulator: Any)
         "/api/v1/imports", data={"file": (io.BytesIO(big), "big.csv")}, headers=regulator
     )
     assert resp.status_code == 413
+
+
+def test_repeated_values_are_checked_on_every_row(client: Any, world: dict, regulator: Any) -> None:
+    fac = world["fac_a"].id
+    text = "facility_id,kind,operator_ref,substance,installed_on,leak_detection\n" + "".join(
+        f"{fac},tank,R-{i},petrol,2999-01-01,atg;atg\n" for i in range(3)
+    )
+    errors = _post(client, regulator, text).get_json()["errors"]
+    found = sorted((e["row"], e["column"]) for e in errors)
+    assert found == [(row, c) for row in (2, 3, 4) for c in ("installed_on", "substance")], found
+    twice = text.replace("petrol,2999-01-01", "diesel,2001-01-01")
+    errors = _post(client, regulator, twice).get_json()["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(r, "leak_detection") for r in (2, 3, 4)]
