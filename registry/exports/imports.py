@@ -341,16 +341,33 @@ def _insert(rows: list[_Row]) -> None:
     record_created("asset", [(i, v) for i, v in zip(ids, values, strict=True)])
 
 
+def _changed(rows: list[_Row]) -> list[_Row]:
+    """The re-imported rows that differ from what is stored (read as plain rows, not objects)."""
+    tank: Any = Tank.__table__
+    pipe: Any = Pipeline.__table__
+    stmt = select(ASSET, tank, pipe).select_from(
+        ASSET.outerjoin(tank, tank.c.id == ASSET.c.id).outerjoin(pipe, pipe.c.id == ASSET.c.id)
+    )
+    out: list[_Row] = []
+    for i in range(0, len(rows), _CHUNK):
+        part = rows[i : i + _CHUNK]
+        found = db.session.execute(stmt.where(ASSET.c.id.in_([r.existing_id for r in part])))
+        stored = {m["id"]: m for m in found.mappings()}
+        for row in part:
+            now = stored[row.existing_id]
+            if any(now.get(k) != v for k, v in row.data.items()):
+                out.append(row)
+    return out
+
+
 def _update(rows: list[_Row]) -> None:
-    """Apply a re-imported row to its asset; the audit hook records what changed."""
-    old = [r for r in rows if r.existing_id is not None]
+    """Apply the changed re-imported rows to their assets; the audit hook records what changed."""
+    old = _changed([r for r in rows if r.existing_id is not None])
     for i in range(0, len(old), _CHUNK):
         part = old[i : i + _CHUNK]
         stmt = select(Asset).where(Asset.id.in_([r.existing_id for r in part]))
-        assets = {
-            a.id: a
-            for a in db.session.scalars(stmt.options(selectin_polymorphic(Asset, [Tank, Pipeline])))
-        }
+        stmt = stmt.options(selectin_polymorphic(Asset, [Tank, Pipeline]))
+        assets = {a.id: a for a in db.session.scalars(stmt)}
         for row in part:
             changes = {k: v for k, v in row.data.items() if k not in ("kind", "facility_id")}
             apply_changes(assets[int(row.existing_id or 0)], changes)
