@@ -178,3 +178,14 @@ def test_operators_see_no_export_links(client: Any, world: dict[str, Any]) -> No
     with client.session_transaction() as sess:
         sess["_user_id"] = str(world["users"]["operator_a"].id)
     assert "/exports/" not in client.get("/assets").get_data(as_text=True)
+
+
+def test_typed_filters(client: Any, world: dict[str, Any], viewer: Any, db: Any) -> None:
+    world["tank_b"].red_tagged = True
+    db.session.commit()
+    rows = _csv(client.get("/exports/assets.csv?red_tagged=true"))
+    assert [int(r["id"]) for r in rows] == [world["tank_b"].id]
+    rows = _csv(client.get(f"/exports/assets.csv?organization_id={world['org_a'].id}"))
+    assert {int(r["id"]) for r in rows} == {world["tank_a"].id, world["pipe_a"].id}
+    assert _csv(client.get("/exports/assets.csv?facility_id=abc")) == []
+    assert _csv(client.get("/exports/facilities.csv?organization_id=x")) == []

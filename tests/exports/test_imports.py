@@ -345,3 +345,13 @@ def test_repeated_values_are_checked_on_every_row(client: Any, world: dict, regu
     twice = text.replace("petrol,2999-01-01", "diesel,2001-01-01")
     errors = _post(client, regulator, twice).get_json()["errors"]
     assert [(e["row"], e["column"]) for e in errors] == [(r, "leak_detection") for r in (2, 3, 4)]
+
+
+def test_semicolon_csv_and_read_only_columns(
+    db: Any, client: Any, world: dict, regulator: Any
+) -> None:
+    fac = world["fac_a"].id
+    text = f"id;version;facility_id;kind;operator_ref;substance\n;3;{fac};tank;SC-1;diesel\n"
+    resp = _post(client, regulator, text)
+    assert resp.status_code == 201, resp.get_json()
+    assert db.session.scalar(select(Tank).where(Tank.operator_ref == "SC-1")) is not None
