@@ -3,7 +3,8 @@
 The import is the whole `import_assets()` call on a CSV (parse, schema validation, facility
 and re-import look-ups, tags, bulk insert, audit events) plus the commit. The floor inserts
 the already-typed rows into `asset` and `tank`/`pipeline` with two executemany statements
-and commits. A re-import of the same file (every row matched, nothing changed) is timed too.
+and commits. A re-import of the same file (every row matched, nothing changed) is timed too,
+and a CSV export of all the assets (the imported rows and the floor's: 2 × 10,000).
 SQLite always; PostgreSQL with BENCH_DATABASE_URL or TEST_DATABASE_URL.
 """
 
@@ -133,6 +134,18 @@ def _import(app: Any, db: Any, user: Any, data: bytes) -> tuple[float, Any]:
         return time.perf_counter() - start, report
 
 
+def _export(app: Any, user: Any) -> tuple[float, int]:
+    """Time a CSV export of every asset (the rows imported and the floor's)."""
+    from registry.exports import services
+    from registry.exports import writers
+    from registry.exports.rows import ASSET_COLUMNS
+
+    with app.test_request_context():
+        start = time.perf_counter()
+        size = sum(len(c) for c in writers.csv_chunks(ASSET_COLUMNS, services.asset_rows(user, {})))
+        return time.perf_counter() - start, size
+
+
 def _measure(label: str, url: str, schema: str | None, quick: bool) -> dict[str, Any]:
     from registry.extensions import db
 
@@ -148,6 +161,7 @@ def _measure(label: str, url: str, schema: str | None, quick: bool) -> dict[str,
             reimport_s, again = _import(app, db, user, data)
             assert again.created == 0 and again.updated == n
             floor_s = _floor(db, n, facility_ids)
+            export_s, size = _export(app, user)
             db.session.remove()
             if schema is None:
                 db.drop_all()
@@ -159,6 +173,8 @@ def _measure(label: str, url: str, schema: str | None, quick: bool) -> dict[str,
         "floor_s": round(floor_s, 2),
         "ratio": round(import_s / floor_s, 1),
         "reimport_s": round(reimport_s, 2),
+        "export_csv_s": round(export_s, 2),
+        "export_mb": round(size / 1e6, 1),
     }
 
 
