@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
@@ -12,42 +11,23 @@ from flask import current_app
 from flask_babel import gettext as _
 from marshmallow import Schema
 from marshmallow import ValidationError
-from sqlalchemy import insert
 from sqlalchemy import select
-from sqlalchemy import text as sql
-from sqlalchemy.orm import selectin_polymorphic
 
-from registry.assets import tags
-from registry.assets.models import ASSET_CLASSES
 from registry.assets.models import Asset
-from registry.assets.models import Pipeline
-from registry.assets.models import Tank
 from registry.assets.schemas import AssetInSchema
-from registry.audit.services import record_created
 from registry.auth import policy
 from registry.core.schemas import translate_errors
-from registry.core.types import utcnow
+from registry.exports import bulk
 from registry.exports import tables
+from registry.exports.bulk import Row
 from registry.exports.rows import ASSET_FIELDS
 from registry.extensions import db
 from registry.sites.models import Facility
-from registry.sites.services import apply_changes
 
 _TRUE = {"true", "1", "yes", "y", "是", "有", "on"}
 _FALSE = {"false", "0", "no", "n", "否", "无", "off"}
 _BOOLEANS = ("spill_containment", "overfill_prevention", "line_leak_detector")
 _CHUNK = 500
-ASSET: Any = Asset.__table__
-_NEXT_IDS = sql("SELECT nextval(pg_get_serial_sequence('asset', 'id')) FROM generate_series(1, :n)")
-# Defaults of columns a file may leave blank (the models' defaults, for a Core insert).
-_DEFAULTS: dict[str, Any] = {
-    "status": "in_service",
-    "leak_detection": [],
-    "compartments": 1,
-    "spill_containment": False,
-    "overfill_prevention": False,
-    "line_leak_detector": False,
-}
 
 
 @dataclass
@@ -60,13 +40,6 @@ class Report:
 
     def add(self, row: int | None, column: str | None, message: str) -> None:
         self.errors.append({"row": row, "column": column, "message": message})
-
-
-@dataclass
-class _Row:
-    line: int
-    data: dict[str, Any]
-    existing_id: int | None = None
 
 
 def _raw(cells: list[str], columns: list[str | None]) -> dict[str, Any]:
@@ -162,8 +135,11 @@ def _facilities(user: Any, lines: list[tuple[int, list[str]]], columns: list[str
         for name, c in zip(columns, cells, strict=False)
         if name == "facility_name"
     }
-    numeric = {int(i) for i in ids if i.strip().isdigit() and len(i.strip()) < 12}
-    by_id = {r.id: r for r in db.session.execute(stmt.where(Facility.id.in_(numeric)))}
+    numeric = sorted({int(i) for i in ids if i.strip().isdigit() and len(i.strip()) < 12})
+    by_id = {}
+    for i in range(0, len(numeric), _CHUNK):
+        part = stmt.where(Facility.id.in_(numeric[i : i + _CHUNK]))
+        by_id.update({r.id: r for r in db.session.execute(part)})
     by_name: dict[str, list[int]] = {}
     if names:
         for r in db.session.execute(stmt.where(Facility.name.in_({n.strip() for n in names}))):
@@ -185,13 +161,13 @@ def _resolve_facility(raw: dict[str, Any], cells: dict[str, str], by_name: Any) 
 
 def _validate(
     user: Any, lines: list[tuple[int, list[str]]], columns: list[str | None], report: Report
-) -> list[_Row]:
+) -> list[Row]:
     """Run every line through the asset schema and the facility check; collect every error."""
     # Only the file's columns: a column the file lacks is neither validated nor overwritten.
     present = {c for c in columns if c in ASSET_FIELDS} | {"facility_id"}
     schema = _remembering(AssetInSchema(only=sorted(present)))
     by_id, by_name = _facilities(user, lines, columns)
-    good: list[_Row] = []
+    good: list[Row] = []
     seen: dict[tuple[int, str], int] = {}
     for line, cells in lines:
         raw = _raw(cells, columns)
@@ -219,11 +195,11 @@ def _validate(
             )
             continue
         seen[key] = line
-        good.append(_Row(line, data))
+        good.append(Row(line, data))
     return good
 
 
-def _match_existing(rows: list[_Row], report: Report) -> None:
+def _match_existing(rows: list[Row], report: Report) -> None:
     """Find rows already registered (same facility and operator's reference)."""
     facility_ids = {r.data["facility_id"] for r in rows}
     stmt = select(Asset.id, Asset.facility_id, Asset.operator_ref, Asset.kind)
@@ -243,7 +219,7 @@ def _match_existing(rows: list[_Row], report: Report) -> None:
         row.existing_id = hit[0]
 
 
-def read_rows(user: Any, data: bytes, filename: str | None, report: Report) -> list[_Row]:
+def read_rows(user: Any, data: bytes, filename: str | None, report: Report) -> list[Row]:
     """Read and validate a file; errors go to the report (with their line and column)."""
     try:
         lines = [(n, cells) for n, cells in tables.read_lines(data, filename)]
@@ -268,112 +244,6 @@ def read_rows(user: Any, data: bytes, filename: str | None, report: Report) -> l
     return rows
 
 
-def _random_tag() -> str:
-    """A tag as `tags.generate()` makes it, from one random number (fast for thousands)."""
-    while True:
-        n = secrets.randbits(5 * tags.DATA_LENGTH)
-        # The check symbol is the data's base-32 value mod 37, i.e. n mod 37.
-        if n % 37 < 32:
-            symbols = [tags.ALPHABET[(n >> (5 * i)) & 31] for i in range(tags.DATA_LENGTH)]
-            return "".join(reversed(symbols)) + tags.ALPHABET[n % 37]
-
-
-def _new_tags(n: int) -> list[str]:
-    """n fresh tags, unused in the database (checked in chunks of a few hundred)."""
-    out: dict[str, None] = {}
-    while len(out) < n:
-        batch = [t for t in {_random_tag() for _ in range(n - len(out))} if t not in out]
-        taken: set[str] = set()
-        for i in range(0, len(batch), _CHUNK):
-            part = batch[i : i + _CHUNK]
-            taken |= set(db.session.scalars(select(Asset.tag).where(Asset.tag.in_(part))))
-        out.update(dict.fromkeys(t for t in batch if t not in taken))
-    return list(out)[:n]
-
-
-def _column_values(table: Any, data: dict[str, Any], fixed: dict[str, Any]) -> dict[str, Any]:
-    """Every column of the table (bar id) for one new row: the data, else the default."""
-    out = {}
-    for column in table.columns:
-        name = column.key
-        value = fixed.get(name, data.get(name))
-        out[name] = _DEFAULTS.get(name) if value is None else value
-    return out
-
-
-def _insert_base(values: list[dict[str, Any]]) -> list[int]:
-    """Insert the `asset` rows; return their ids in order."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        # A multi-row INSERT … RETURNING costs psycopg four times a plain executemany:
-        # take the ids from the sequence first and insert them with the rows.
-        ids = list(db.session.scalars(_NEXT_IDS, {"n": len(values)}))
-        for value, id_ in zip(values, ids, strict=True):
-            value["id"] = id_
-        db.session.execute(insert(ASSET), values)
-        return ids
-    for value in values:
-        del value["id"]
-    returning = insert(ASSET).returning(ASSET.c.id, sort_by_parameter_order=True)
-    return list(db.session.execute(returning, values).scalars())
-
-
-def _insert(rows: list[_Row]) -> None:
-    """Bulk-insert new assets (two executemany INSERTs, no ORM flush) and one audit event each."""
-    new = [r for r in rows if r.existing_id is None]
-    if not new:
-        return
-    now = utcnow()
-    fixed = {"id": None, "red_tagged": False, "version": 1, "created_at": now, "updated_at": now}
-    values = [
-        _column_values(ASSET, r.data, dict(fixed, tag=tag))
-        for r, tag in zip(new, _new_tags(len(new)), strict=True)
-    ]
-    ids = _insert_base(values)
-    for kind, cls in ASSET_CLASSES.items():
-        table: Any = cls.__table__
-        sub = [
-            _column_values(table, r.data, {"id": i})
-            for r, i in zip(new, ids, strict=True)
-            if r.data["kind"] == kind
-        ]
-        if sub:
-            db.session.execute(insert(table), sub)
-    record_created("asset", [(i, v) for i, v in zip(ids, values, strict=True)])
-
-
-def _changed(rows: list[_Row]) -> list[_Row]:
-    """The re-imported rows that differ from what is stored (read as plain rows, not objects)."""
-    tank: Any = Tank.__table__
-    pipe: Any = Pipeline.__table__
-    stmt = select(ASSET, tank, pipe).select_from(
-        ASSET.outerjoin(tank, tank.c.id == ASSET.c.id).outerjoin(pipe, pipe.c.id == ASSET.c.id)
-    )
-    out: list[_Row] = []
-    for i in range(0, len(rows), _CHUNK):
-        part = rows[i : i + _CHUNK]
-        found = db.session.execute(stmt.where(ASSET.c.id.in_([r.existing_id for r in part])))
-        stored = {m["id"]: m for m in found.mappings()}
-        for row in part:
-            now = stored[row.existing_id]
-            if any(now.get(k) != v for k, v in row.data.items()):
-                out.append(row)
-    return out
-
-
-def _update(rows: list[_Row]) -> None:
-    """Apply the changed re-imported rows to their assets; the audit hook records what changed."""
-    old = _changed([r for r in rows if r.existing_id is not None])
-    for i in range(0, len(old), _CHUNK):
-        part = old[i : i + _CHUNK]
-        stmt = select(Asset).where(Asset.id.in_([r.existing_id for r in part]))
-        stmt = stmt.options(selectin_polymorphic(Asset, [Tank, Pipeline]))
-        assets = {a.id: a for a in db.session.scalars(stmt)}
-        for row in part:
-            changes = {k: v for k, v in row.data.items() if k not in ("kind", "facility_id")}
-            apply_changes(assets[int(row.existing_id or 0)], changes)
-        db.session.flush()
-
-
 def import_assets(user: Any, data: bytes, filename: str | None) -> Report:
     """Validate a CSV/XLSX of tanks and pipelines and write every row, or none (errors set)."""
     report = Report()
@@ -381,8 +251,8 @@ def import_assets(user: Any, data: bytes, filename: str | None) -> Report:
     if report.errors:
         report.errors.sort(key=lambda e: e["row"] or 0)
         return report
-    _insert(rows)
-    _update(rows)
+    bulk.insert_new(rows)
+    bulk.update_existing(rows)
     report.updated = sum(1 for r in rows if r.existing_id is not None)
     report.created = len(rows) - report.updated
     return report

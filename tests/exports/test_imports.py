@@ -241,7 +241,7 @@ def test_ten_thousand_rows(db: Any, client: Any, world: dict, regulator: Any) ->
 
 
 def test_random_tags_are_valid_and_distinct() -> None:
-    from registry.exports.imports import _random_tag
+    from registry.exports.bulk import _random_tag
 
     made = {_random_tag() for _ in range(2000)}
     assert len(made) == 2000
