@@ -189,3 +189,26 @@ def test_typed_filters(client: Any, world: dict[str, Any], viewer: Any, db: Any)
     assert {int(r["id"]) for r in rows} == {world["tank_a"].id, world["pipe_a"].id}
     assert _csv(client.get("/exports/assets.csv?facility_id=abc")) == []
     assert _csv(client.get("/exports/facilities.csv?organization_id=x")) == []
+
+
+def test_compliance_columns_agree_with_the_engine(
+    client: Any, world: dict[str, Any], viewer: Any
+) -> None:
+    from registry.compliance.services import due_items
+
+    items = due_items(viewer)
+    rows = {int(r["id"]): r for r in _csv(client.get("/exports/assets.csv"))}
+    for key in ("tank_a", "pipe_b"):
+        asset_id = world[key].id
+        mine = [i for i in items if i.asset_id == asset_id]
+        overdue = sum(1 for i in mine if i.state == "overdue")
+        soon = sum(1 for i in mine if i.state == "due_soon")
+        row = rows[asset_id]
+        assert (int(row["overdue"]), int(row["due_soon"])) == (overdue, soon)
+        assert row["compliance"] == ("overdue" if overdue else "due_soon" if soon else "ok")
+    assert any(int(r["overdue"]) for r in rows.values())
+    facilities = {int(r["id"]): r for r in _csv(client.get("/exports/facilities.csv"))}
+    fac_items = [i for i in items if i.facility_id == world["fac_a"].id]
+    assert int(facilities[world["fac_a"].id]["overdue"]) == sum(
+        1 for i in fac_items if i.state == "overdue"
+    )
