@@ -178,6 +178,7 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
             "北京市东城区生态环境局 / Dongcheng District Ecology and Environment Bureau",
         ),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024,
+        "IMPORT_MAX_ROWS": _int(env, "IMPORT_MAX_ROWS", 50000, minimum=1),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "TAG_MISS_RATE_LIMIT": env.get("TAG_MISS_RATE_LIMIT", "30 per minute"),

@@ -215,11 +215,13 @@ def record_created(entity: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
             "entity": entity,
             "row_id": row_id,
             "changes": {
-                k: [None, _plain(v)]
+                k: [None, v.isoformat() if isinstance(v, date) else v]
                 for k, v in values.items()
                 if k not in _IGNORED_FIELDS and v is not None and v != []
             },
         }
         for row_id, values in rows
     ]
-    db.session.execute(insert(AuditEvent), events)
+    # Core, not ORM, bulk insert: thousands of rows without per-row ORM bookkeeping.
+    table: Any = AuditEvent.__table__
+    db.session.execute(insert(table), events)

@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from marshmallow import Schema
 from marshmallow import ValidationError
-from sqlalchemy import insert
 from sqlalchemy import select
-from sqlalchemy.orm import selectin_polymorphic
 
-from registry.assets import tags
-from registry.assets.models import ASSET_CLASSES
 from registry.assets.models import Asset
-from registry.assets.models import Pipeline
-from registry.assets.models import Tank
 from registry.assets.schemas import AssetInSchema
-from registry.audit.services import record_created
 from registry.auth import policy
 from registry.core.schemas import translate_errors
+from registry.exports import bulk
 from registry.exports import tables
+from registry.exports.bulk import Row
 from registry.exports.rows import ASSET_FIELDS
 from registry.extensions import db
 from registry.sites.models import Facility
-from registry.sites.services import apply_changes
 
 _TRUE = {"true", "1", "yes", "y", "是", "有", "on"}
 _FALSE = {"false", "0", "no", "n", "否", "无", "off"}
@@ -44,13 +40,6 @@ class Report:
 
     def add(self, row: int | None, column: str | None, message: str) -> None:
         self.errors.append({"row": row, "column": column, "message": message})
-
-
-@dataclass
-class _Row:
-    line: int
-    data: dict[str, Any]
-    existing_id: int | None = None
 
 
 def _raw(cells: list[str], columns: list[str | None]) -> dict[str, Any]:
@@ -80,6 +69,38 @@ def _flatten(messages: Any, column: str | None = None) -> list[tuple[str | None,
     if isinstance(messages, list):
         return [pair for m in messages for pair in _flatten(m, column)]
     return [(column, str(messages))]
+
+
+def _remembering(schema: Schema) -> Schema:
+    """Let each field of this schema instance remember what it made of a value: a file
+    repeats the same kind, substance, dates and yes/no thousands of times. The fields,
+    their validators and the schema's own checks are unchanged; only repeats are skipped."""
+    for field_ in schema.load_fields.values():
+        field_.deserialize = _remember(field_.deserialize)  # type: ignore[method-assign]
+    return schema
+
+
+def _remember(deserialize: Callable[..., Any]) -> Callable[..., Any]:
+    cache: dict[Any, tuple[bool, Any]] = {}
+
+    def wrapper(value: Any, attr: Any = None, data: Any = None, **kwargs: Any) -> Any:
+        key = (type(value), tuple(value) if isinstance(value, list) else value)
+        try:
+            hit: tuple[bool, Any] | None = cache.get(key)
+        except TypeError:  # unhashable: not worth remembering
+            return deserialize(value, attr, data, **kwargs)
+        if hit is None:
+            try:
+                hit = (True, deserialize(value, attr, data, **kwargs))
+            except ValidationError as err:
+                hit = (False, err.messages)
+            cache[key] = hit
+        ok, result = hit
+        if not ok:
+            raise ValidationError(result)
+        return list(result) if isinstance(result, list) else result
+
+    return wrapper
 
 
 def _columns(header: list[str], report: Report) -> list[str | None]:
@@ -114,12 +135,16 @@ def _facilities(user: Any, lines: list[tuple[int, list[str]]], columns: list[str
         for name, c in zip(columns, cells, strict=False)
         if name == "facility_name"
     }
-    numeric = {int(i) for i in ids if i.strip().isdigit() and len(i.strip()) < 12}
-    by_id = {r.id: r for r in db.session.execute(stmt.where(Facility.id.in_(numeric)))}
+    numeric = sorted({int(i) for i in ids if i.strip().isdigit() and len(i.strip()) < 12})
+    by_id = {}
+    for i in range(0, len(numeric), _CHUNK):
+        part = stmt.where(Facility.id.in_(numeric[i : i + _CHUNK]))
+        by_id.update({r.id: r for r in db.session.execute(part)})
     by_name: dict[str, list[int]] = {}
     if names:
         for r in db.session.execute(stmt.where(Facility.name.in_({n.strip() for n in names}))):
             by_name.setdefault(r.name, []).append(r.id)
+            by_id[r.id] = r
     return by_id, by_name
 
 
@@ -136,11 +161,13 @@ def _resolve_facility(raw: dict[str, Any], cells: dict[str, str], by_name: Any) 
 
 def _validate(
     user: Any, lines: list[tuple[int, list[str]]], columns: list[str | None], report: Report
-) -> list[_Row]:
+) -> list[Row]:
     """Run every line through the asset schema and the facility check; collect every error."""
-    schema = AssetInSchema()
+    # Only the file's columns: a column the file lacks is neither validated nor overwritten.
+    present = {c for c in columns if c in ASSET_FIELDS} | {"facility_id"}
+    schema = _remembering(AssetInSchema(only=sorted(present)))
     by_id, by_name = _facilities(user, lines, columns)
-    good: list[_Row] = []
+    good: list[Row] = []
     seen: dict[tuple[int, str], int] = {}
     for line, cells in lines:
         raw = _raw(cells, columns)
@@ -168,11 +195,11 @@ def _validate(
             )
             continue
         seen[key] = line
-        good.append(_Row(line, data))
+        good.append(Row(line, data))
     return good
 
 
-def _match_existing(rows: list[_Row], report: Report) -> None:
+def _match_existing(rows: list[Row], report: Report) -> None:
     """Find rows already registered (same facility and operator's reference)."""
     facility_ids = {r.data["facility_id"] for r in rows}
     stmt = select(Asset.id, Asset.facility_id, Asset.operator_ref, Asset.kind)
@@ -192,7 +219,7 @@ def _match_existing(rows: list[_Row], report: Report) -> None:
         row.existing_id = hit[0]
 
 
-def read_rows(user: Any, data: bytes, filename: str | None, report: Report) -> list[_Row]:
+def read_rows(user: Any, data: bytes, filename: str | None, report: Report) -> list[Row]:
     """Read and validate a file; errors go to the report (with their line and column)."""
     try:
         lines = [(n, cells) for n, cells in tables.read_lines(data, filename)]
@@ -217,50 +244,6 @@ def read_rows(user: Any, data: bytes, filename: str | None, report: Report) -> l
     return rows
 
 
-def _new_tags(n: int) -> list[str]:
-    """n fresh tags, unused in the database (checked in chunks of a few hundred)."""
-    out: list[str] = []
-    while len(out) < n:
-        batch = list(dict.fromkeys(tags.generate() for _ in range(n - len(out))))
-        taken: set[str] = set()
-        for i in range(0, len(batch), _CHUNK):
-            part = batch[i : i + _CHUNK]
-            taken |= set(db.session.scalars(select(Asset.tag).where(Asset.tag.in_(part))))
-        out += [t for t in batch if t not in taken and t not in out]
-    return out
-
-
-def _insert(rows: list[_Row]) -> None:
-    """Bulk-insert new assets (ORM bulk INSERT, no per-row flush) and one audit event each."""
-    new = [r for r in rows if r.existing_id is None]
-    for kind, cls in ASSET_CLASSES.items():
-        batch = [r.data for r in new if r.data["kind"] == kind]
-        if not batch:
-            continue
-        fresh = _new_tags(len(batch))
-        values = [dict(d, tag=t, version=1) for d, t in zip(batch, fresh, strict=True)]
-        ids = db.session.scalars(
-            insert(cls).returning(cls.id, sort_by_parameter_order=True), values
-        ).all()
-        record_created("asset", list(zip(ids, values, strict=True)))
-
-
-def _update(rows: list[_Row]) -> None:
-    """Apply a re-imported row to its asset; the audit hook records what changed."""
-    old = [r for r in rows if r.existing_id is not None]
-    for i in range(0, len(old), _CHUNK):
-        part = old[i : i + _CHUNK]
-        stmt = select(Asset).where(Asset.id.in_([r.existing_id for r in part]))
-        assets = {
-            a.id: a
-            for a in db.session.scalars(stmt.options(selectin_polymorphic(Asset, [Tank, Pipeline])))
-        }
-        for row in part:
-            changes = {k: v for k, v in row.data.items() if k not in ("kind", "facility_id")}
-            apply_changes(assets[int(row.existing_id or 0)], changes)
-        db.session.flush()
-
-
 def import_assets(user: Any, data: bytes, filename: str | None) -> Report:
     """Validate a CSV/XLSX of tanks and pipelines and write every row, or none (errors set)."""
     report = Report()
@@ -268,8 +251,8 @@ def import_assets(user: Any, data: bytes, filename: str | None) -> Report:
     if report.errors:
         report.errors.sort(key=lambda e: e["row"] or 0)
         return report
-    _insert(rows)
-    _update(rows)
+    bulk.insert_new(rows)
+    bulk.update_existing(rows)
     report.updated = sum(1 for r in rows if r.existing_id is not None)
     report.created = len(rows) - report.updated
     return report

@@ -31,8 +31,17 @@ FACILITY_FILTERS = ("q", "subdistrict", "kind", "status", "organization_id")
 
 
 def filters_of(args: Any, keys: tuple[str, ...]) -> dict[str, Any]:
-    """The list filters from query arguments, as the list pages read them."""
-    return {k: args.get(k) or None for k in keys}
+    """The list filters from query arguments, as the list pages read them (ids and yes/no typed;
+    a malformed one matches nothing rather than failing)."""
+    filters: dict[str, Any] = {k: args.get(k) or None for k in keys}
+    for key in ("organization_id", "facility_id"):
+        if filters.get(key) is not None:
+            text = str(filters[key]).strip()
+            filters[key] = int(text) if text.isdigit() and len(text) < 10 else -1
+    if filters.get("red_tagged") is not None:
+        flag = str(filters["red_tagged"]).lower()
+        filters["red_tagged"] = flag in ("true", "1", "yes", "on") if flag else None
+    return filters
 
 
 def _batches(stmt: Select[Any], id_column: Any) -> Iterator[list[Any]]:

@@ -17,6 +17,8 @@ from registry.exports.rows import ASSET_FIELDS
 from registry.exports.rows import zh_label
 
 Line = tuple[int, list[str]]
+# Columns an export or the API's answer carries that an import reads past.
+IGNORED = (*ASSET_EXTRA, "version", "created_at", "updated_at", "organization_name")
 
 
 class UnreadableFile(ValueError):
@@ -35,9 +37,16 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_lines(data: bytes) -> Iterator[Line]:
-    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    text = _decode(data)
+    first = text.split("\n", 1)[0]
+    # Excel in some locales writes `;` between cells, some tools a tab.
+    delimiter = max(",;\t", key=first.count) if first.count(",") == 0 else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    last = 0
     for row in reader:
-        yield reader.line_num, row
+        # A quoted cell may span lines: a row is numbered by the line it starts on.
+        yield last + 1, row
+        last = reader.line_num
 
 
 def _text(value: Any) -> str:
@@ -81,7 +90,7 @@ def read_lines(data: bytes, filename: str | None) -> Iterator[Line]:
 def header_names() -> dict[str, str]:
     """Every accepted spelling of a column -> its field name."""
     known: dict[str, str] = {}
-    for name in ASSET_FIELDS + ASSET_EXTRA + ("facility_name",):
+    for name in ASSET_FIELDS + IGNORED:
         known[name] = name
         zh = zh_label(name)
         if zh:
@@ -102,4 +111,4 @@ def field_of(header: str, known: dict[str, str]) -> str | None:
     if text.lower() in known:
         return known[text.lower()]
     first = text.split(" ", 1)[0]
-    return known.get(first) if first in ASSET_FIELDS + ASSET_EXTRA else None
+    return known.get(first) if first in ASSET_FIELDS + IGNORED else None

@@ -61,25 +61,39 @@ def _stream(chunks: Iterator[Any]) -> Iterator[Any]:
     return stream_with_context(chunks)
 
 
+# name -> (columns, filter keys, rows(user, filters), (row, point) pairs(user, filters))
+_SOURCES: dict[
+    str, tuple[tuple[str, ...], tuple[str, ...], Callable[..., Any], Callable[..., Any]]
+] = {
+    "assets": (
+        ASSET_COLUMNS,
+        services.ASSET_FILTERS,
+        services.asset_rows,
+        services.asset_points,
+    ),
+    "facilities": (
+        FACILITY_COLUMNS,
+        services.FACILITY_FILTERS,
+        services.facility_rows,
+        services.facility_points,
+    ),
+}
+
+
 def _export(name: str, fmt: str) -> Response:
     policy.require(current_user, "export")
     user = current_user._get_current_object()
-    if name == "assets":
-        filters = services.filters_of(request.args, services.ASSET_FILTERS)
-        header: list[str] = list(ASSET_COLUMNS)
-        table: Callable[[], Any] = lambda: services.asset_rows(user, filters)  # noqa: E731
-        points: Callable[[], Any] = lambda: services.asset_points(user, filters)  # noqa: E731
-    else:
-        filters = services.filters_of(request.args, services.FACILITY_FILTERS)
-        header = list(FACILITY_COLUMNS)
-        table = lambda: services.facility_rows(user, filters)  # noqa: E731
-        points = lambda: services.facility_points(user, filters)  # noqa: E731
+    columns, keys, rows_of, points_of = _SOURCES[name]
+    filters = services.filters_of(request.args, keys)
+    header = list(columns)
     if fmt == "csv":
-        return _download(_stream(writers.csv_chunks(header, table())), CSV_TYPE, name)
+        chunks = writers.csv_chunks(header, rows_of(user, filters))
+        return _download(_stream(chunks), CSV_TYPE, name)
     if fmt == "xlsx":
-        path = writers.xlsx_file(header, table(), title=name)
+        path = writers.xlsx_file(header, rows_of(user, filters), title=name)
         return _download(writers.file_chunks(path), XLSX_TYPE, name)
-    return _download(_stream(writers.geojson_chunks(header, points())), GEOJSON_TYPE, name)
+    chunks = writers.geojson_chunks(header, points_of(user, filters))
+    return _download(_stream(chunks), GEOJSON_TYPE, name)
 
 
 @bp.get("/exports/<any(assets, facilities):name>.<any(csv, xlsx, geojson):fmt>")

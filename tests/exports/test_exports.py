@@ -162,3 +162,53 @@ def test_others_may_not_export(client: Any, world: dict[str, Any], role: str) ->
         sess["_user_id"] = str(world["users"][role].id)
     for url in ("/exports/assets.csv", "/exports/facilities.xlsx", "/exports/assets.geojson"):
         assert client.get(url).status_code == 403
+
+
+def test_list_pages_link_to_exports_with_filters(
+    client: Any, world: dict[str, Any], viewer: Any
+) -> None:
+    page = client.get("/assets?kind=tank&page=1").get_data(as_text=True)
+    assert "/exports/assets.csv?kind=tank" in page
+    assert "page=" not in page.split("/exports/assets.csv", 1)[1].split('"', 1)[0]
+    page = client.get("/facilities").get_data(as_text=True)
+    assert "/exports/facilities.geojson" in page
+
+
+def test_operators_see_no_export_links(client: Any, world: dict[str, Any]) -> None:
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(world["users"]["operator_a"].id)
+    assert "/exports/" not in client.get("/assets").get_data(as_text=True)
+
+
+def test_typed_filters(client: Any, world: dict[str, Any], viewer: Any, db: Any) -> None:
+    world["tank_b"].red_tagged = True
+    db.session.commit()
+    rows = _csv(client.get("/exports/assets.csv?red_tagged=true"))
+    assert [int(r["id"]) for r in rows] == [world["tank_b"].id]
+    rows = _csv(client.get(f"/exports/assets.csv?organization_id={world['org_a'].id}"))
+    assert {int(r["id"]) for r in rows} == {world["tank_a"].id, world["pipe_a"].id}
+    assert _csv(client.get("/exports/assets.csv?facility_id=abc")) == []
+    assert _csv(client.get("/exports/facilities.csv?organization_id=x")) == []
+
+
+def test_compliance_columns_agree_with_the_engine(
+    client: Any, world: dict[str, Any], viewer: Any
+) -> None:
+    from registry.compliance.services import due_items
+
+    items = due_items(viewer)
+    rows = {int(r["id"]): r for r in _csv(client.get("/exports/assets.csv"))}
+    for key in ("tank_a", "pipe_b"):
+        asset_id = world[key].id
+        mine = [i for i in items if i.asset_id == asset_id]
+        overdue = sum(1 for i in mine if i.state == "overdue")
+        soon = sum(1 for i in mine if i.state == "due_soon")
+        row = rows[asset_id]
+        assert (int(row["overdue"]), int(row["due_soon"])) == (overdue, soon)
+        assert row["compliance"] == ("overdue" if overdue else "due_soon" if soon else "ok")
+    assert any(int(r["overdue"]) for r in rows.values())
+    facilities = {int(r["id"]): r for r in _csv(client.get("/exports/facilities.csv"))}
+    fac_items = [i for i in items if i.facility_id == world["fac_a"].id]
+    assert int(facilities[world["fac_a"].id]["overdue"]) == sum(
+        1 for i in fac_items if i.state == "overdue"
+    )

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func
 from sqlalchemy import select
 
+from registry.assets import tags
 from registry.assets.models import Asset
 from registry.assets.models import Tank
 from registry.audit.models import AuditEvent
@@ -59,7 +60,8 @@ def test_good_file_imports_every_row(db: Any, client: Any, world: dict, regulato
     assert tank.capacity_litres == 30000
     assert tank.leak_detection == ["interstitial", "atg"]
     assert str(tank.installed_on) == "2019-03-01"
-    assert len(tank.tag) == 12
+    assert len(tank.tag) == 12 and tags.is_valid(tank.tag)
+    assert tank.status == "in_service" and tank.compartments == 1
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.entity == "asset", AuditEvent.row_id == tank.id)
     ).all()
@@ -200,7 +202,8 @@ def test_xlsx_template_opens(client: Any, world: dict, login_as: Any) -> None:
 
 
 def test_unknown_column_and_missing_file(client: Any, world: dict, regulator: Any) -> None:
-    resp = _post(client, regulator, "facility_id,kind,operator_ref,substance,colour\n")
+    english = dict(regulator, **{"Accept-Language": "en"})
+    resp = _post(client, english, "facility_id,kind,operator_ref,substance,colour\n")
     errors = resp.get_json()["errors"]
     assert {"row": 1, "column": "colour", "message": "Unknown column."} in errors
     resp = client.post("/api/v1/imports", data={}, headers=regulator)
@@ -235,3 +238,120 @@ def test_ten_thousand_rows(db: Any, client: Any, world: dict, regulator: Any) ->
     assert resp.get_json()["created"] == 10000
     assert _count(db, fac) == 10002
     assert elapsed < 60
+
+
+def test_random_tags_are_valid_and_distinct() -> None:
+    from registry.exports.bulk import _random_tag
+
+    made = {_random_tag() for _ in range(2000)}
+    assert len(made) == 2000
+    assert all(tags.is_valid(t) and tags.normalize(t) == t for t in made)
+
+
+def test_reimport_without_a_column_leaves_it_alone(
+    db: Any, client: Any, world: dict, regulator: Any
+) -> None:
+    fac = world["fac_a"]
+    assert _post(client, regulator, _good(fac.id)).status_code == 201
+    text = f"facility_id,kind,operator_ref,substance\n{fac.id},tank,IMP-1,diesel\n"
+    assert _post(client, regulator, text).get_json()["updated"] == 1
+    db.session.expire_all()
+    tank = db.session.scalar(select(Tank).where(Tank.operator_ref == "IMP-1"))
+    assert tank.substance == "diesel"
+    assert tank.capacity_litres == 30000 and tank.leak_detection == ["interstitial", "atg"]
+
+
+def test_report_in_chinese(client: Any, world: dict, regulator: Any) -> None:
+    headers = dict(regulator, **{"Accept-Language": "zh-CN,zh;q=0.9"})
+    resp = _post(client, headers, "facility_id,kind,operator_ref,substance,colour\n")
+    messages = {e["message"] for e in resp.get_json()["errors"]}
+    assert "未知的列。" in messages
+
+
+def test_an_export_imports_back_unchanged(
+    db: Any, client: Any, world: dict, regulator: Any
+) -> None:
+    exported = client.get("/exports/assets.csv", headers=regulator)
+    assert exported.status_code == 200
+    total = db.session.scalar(select(func.count()).select_from(Asset))
+    resp = client.post(
+        "/api/v1/imports",
+        data={"file": (io.BytesIO(exported.get_data()), "assets.csv")},
+        headers=regulator,
+    )
+    assert resp.status_code == 201, resp.get_json()
+    assert resp.get_json() == {"imported": total, "created": 0, "updated": total}
+    assert db.session.scalar(select(func.count()).select_from(Asset)) == total
+    changes = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "update", AuditEvent.entity == "asset")
+    ).all()
+    assert [c.changes for c in changes] == []
+
+
+def test_lines_are_counted_in_the_file(client: Any, world: dict, regulator: Any) -> None:
+    fac = world["fac_a"].id
+    text = (
+        "facility_id,kind,operator_ref,substance,substance_detail\n"
+        f'{fac},tank,L-1,diesel,"two\nlines"\n'
+        "\n"
+        f"{fac},tank,L-2,water,\n"
+    )
+    errors = _post(client, regulator, text).get_json()["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(5, "substance")]
+
+
+def test_facility_by_name(db: Any, client: Any, world: dict, regulator: Any) -> None:
+    text = (
+        "facility_name,kind,operator_ref,substance\n"
+        "甲加油站,tank,N-1,diesel\n"
+        "无此站,tank,N-2,diesel\n"
+    )
+    errors = _post(client, regulator, text).get_json()["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(3, "facility_name")]
+    resp = _post(client, regulator, text.rsplit("无此站", 1)[0])
+    assert resp.status_code == 201
+    tank = db.session.scalar(select(Tank).where(Tank.operator_ref == "N-1"))
+    assert tank.facility_id == world["fac_a"].id
+
+
+def test_row_and_size_limits(app: Any, client: Any, world: dict, regulator: Any) -> None:
+    fac = world["fac_a"].id
+    text = "facility_id,kind,operator_ref,substance\n" + "".join(
+        f"{fac},tank,S-{i},diesel\n" for i in range(6)
+    )
+    old = app.config["IMPORT_MAX_ROWS"]
+    app.config["IMPORT_MAX_ROWS"] = 5
+    try:
+        resp = _post(client, regulator, text)
+    finally:
+        app.config["IMPORT_MAX_ROWS"] = old
+    assert resp.status_code == 422
+    assert resp.get_json()["errors"][0]["column"] == "file"
+    big = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    resp = client.post(
+        "/api/v1/imports", data={"file": (io.BytesIO(big), "big.csv")}, headers=regulator
+    )
+    assert resp.status_code == 413
+
+
+def test_repeated_values_are_checked_on_every_row(client: Any, world: dict, regulator: Any) -> None:
+    fac = world["fac_a"].id
+    text = "facility_id,kind,operator_ref,substance,installed_on,leak_detection\n" + "".join(
+        f"{fac},tank,R-{i},petrol,2999-01-01,atg;atg\n" for i in range(3)
+    )
+    errors = _post(client, regulator, text).get_json()["errors"]
+    found = sorted((e["row"], e["column"]) for e in errors)
+    assert found == [(row, c) for row in (2, 3, 4) for c in ("installed_on", "substance")], found
+    twice = text.replace("petrol,2999-01-01", "diesel,2001-01-01")
+    errors = _post(client, regulator, twice).get_json()["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(r, "leak_detection") for r in (2, 3, 4)]
+
+
+def test_semicolon_csv_and_read_only_columns(
+    db: Any, client: Any, world: dict, regulator: Any
+) -> None:
+    fac = world["fac_a"].id
+    text = f"id;version;facility_id;kind;operator_ref;substance\n;3;{fac};tank;SC-1;diesel\n"
+    resp = _post(client, regulator, text)
+    assert resp.status_code == 201, resp.get_json()
+    assert db.session.scalar(select(Tank).where(Tank.operator_ref == "SC-1")) is not None
