@@ -14,9 +14,6 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_
-from sqlalchemy import false
-from sqlalchemy import or_
 from sqlalchemy import select
 
 from registry.auth import policy
@@ -80,27 +77,8 @@ def _alert(kind: str, r: MonitoringReading, p: MonitoringPoint, f: Facility, **k
     )
 
 
-def exceedances(user: Any, filters: dict[str, Any]) -> list[Alert]:
-    """Return every reading above its screening value, in one query."""
-    values: dict[str, dict[str, float]] = current_app.config["SCREENING_VALUES"]
-    above = [
-        and_(
-            MonitoringPoint.kind == kind,
-            MonitoringReading.parameter == parameter,
-            MonitoringReading.value > limit,
-        )
-        for kind, limits in values.items()
-        for parameter, limit in limits.items()
-    ]
-    stmt = _base(user, filters).where(or_(false(), *above))
-    return [
-        _alert("exceedance", r, p, f, screening_value=values[p.kind][r.parameter])
-        for r, p, f in db.session.execute(stmt)
-    ]
-
-
-def rising_trends(user: Any, filters: dict[str, Any]) -> list[Alert]:
-    """Return the series (point × parameter) with a significant rising trend."""
+def _series(user: Any, filters: dict[str, Any]) -> dict[tuple[int, str], list[Any]]:
+    """Return every reading in scope as series (point × parameter) in time order, one query."""
     stmt = _base(user, filters).order_by(
         MonitoringReading.point_id,
         MonitoringReading.parameter,
@@ -110,8 +88,21 @@ def rising_trends(user: Any, filters: dict[str, Any]) -> list[Alert]:
     series: dict[tuple[int, str], list[Any]] = {}
     for row in db.session.execute(stmt):
         series.setdefault((row[1].id, row[0].parameter), []).append(row)
+    return series
+
+
+def _series_alerts(rows: list[Any], limits: dict[str, dict[str, float]], kind: Any) -> list[Alert]:
+    """The exceedances of one series, and its rising trend if it has one."""
     out = []
-    for rows in series.values():
+    point = rows[0][1]
+    limit = limits.get(point.kind, {}).get(rows[0][0].parameter)
+    if kind in (None, "exceedance") and limit is not None:
+        out += [
+            _alert("exceedance", r, p, f, screening_value=limit)
+            for r, p, f in rows
+            if r.value > limit
+        ]
+    if kind in (None, "rising_trend"):
         result = mann_kendall([r.value for r, _p, _f in rows])
         if result.rising:
             r, p, f = rows[-1]
@@ -122,11 +113,10 @@ def rising_trends(user: Any, filters: dict[str, Any]) -> list[Alert]:
 def alerts(user: Any, filters: dict[str, Any] | None = None) -> list[Alert]:
     """Return the alerts the user may see, newest first; `kind`, `facility_id` filter."""
     filters = filters or {}
+    limits: dict[str, dict[str, float]] = current_app.config["SCREENING_VALUES"]
     found: list[Alert] = []
-    if filters.get("kind") in (None, "exceedance"):
-        found += exceedances(user, filters)
-    if filters.get("kind") in (None, "rising_trend"):
-        found += rising_trends(user, filters)
+    for rows in _series(user, filters).values():
+        found += _series_alerts(rows, limits, filters.get("kind"))
     return sorted(found, key=lambda a: (a.raised_on, a.point_id, a.kind), reverse=True)
 
 
