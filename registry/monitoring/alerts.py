@@ -40,6 +40,8 @@ class Alert:
     unit: str
     screening_value: float | None = None
     p_value: float | None = None
+    # the reading is the last of its series (a later reading may have come back down)
+    latest: bool = True
 
 
 def _base(user: Any, filters: dict[str, Any]) -> Any:
@@ -98,7 +100,7 @@ def _series_alerts(rows: list[Any], limits: dict[str, dict[str, float]], kind: A
     limit = limits.get(point.kind, {}).get(rows[0][0].parameter)
     if kind in (None, "exceedance") and limit is not None:
         out += [
-            _alert("exceedance", r, p, f, screening_value=limit)
+            _alert("exceedance", r, p, f, screening_value=limit, latest=r is rows[-1][0])
             for r, p, f in rows
             if r.value > limit
         ]
@@ -167,13 +169,16 @@ def monitoring_alert_reminders(
 ) -> Iterable[DueItem]:
     """Yield the alerts of the last year as operators' reminders: act on contamination.
 
-    An alert is due on the day it was raised, so it shows as overdue until the series calms
-    down; alerts older than a year are history, no longer a reminder.
+    One reminder per series and kind, due on the day it was raised: an exceedance while the
+    latest reading is still above the screening value, a rising trend while the series rises.
+    Alerts older than a year are history, no longer a reminder.
     """
     filters = {"organization_id": organization_id}
-    for a in alerts(None, filters):
-        if a.raised_on < as_of - timedelta(days=365) or a.raised_on > as_of:
-            continue
+    latest: dict[tuple[str, int, str], Alert] = {}
+    for a in alerts(None, filters):  # newest first: keep one reminder per series and kind
+        if a.latest and as_of - timedelta(days=365) <= a.raised_on <= as_of:
+            latest.setdefault((a.kind, a.point_id, a.parameter), a)
+    for a in latest.values():
         zh, en = _titles(a)
         days = (as_of - a.raised_on).days
         yield DueItem(
@@ -193,5 +198,9 @@ def monitoring_alert_reminders(
             state="overdue" if days > 0 else "due_soon",
             days_overdue=days,
             source="monitoring_alert",
-            extra={"url": f"/monitoring-points/{a.point_id}", "point_id": a.point_id},
+            extra={
+                "url": f"/monitoring-points/{a.point_id}",
+                "point_id": a.point_id,
+                "uid_key": f"point-{a.point_id}.{a.parameter}",
+            },
         )

@@ -166,13 +166,18 @@ def test_alerts_become_operator_reminders(
     client: Any, world: dict[str, Any], api_headers: Any
 ) -> None:
     reg = api_headers(world["users"]["regulator"])
-    _post_series(client, reg, world["point_a"].id, [0.5])
+    r = client.post(
+        f"/api/v1/monitoring-points/{world['point_a'].id}/readings",
+        json={"parameter": "benzene", "value": 0.5, "unit": "mg/L", "sampled_on": "2026-02-01"},
+        headers=reg,
+    )
+    assert r.status_code == 201
     op = api_headers(world["users"]["operator_a"])
-    items = client.get("/api/v1/reminders?as_of=2025-03-01", headers=op).json
+    items = client.get("/api/v1/reminders?as_of=2026-03-01", headers=op).json
     mine = [i for i in items if i["obligation"].startswith("monitoring_")]
     assert len(mine) == 1 and mine[0]["obligation"] == "monitoring_exceedance"
     assert mine[0]["facility_id"] == world["fac_a"].id and mine[0]["state"] == "overdue"
     other = client.get(
-        "/api/v1/reminders?as_of=2025-03-01", headers=api_headers(world["users"]["operator_b"])
+        "/api/v1/reminders?as_of=2026-03-01", headers=api_headers(world["users"]["operator_b"])
     ).json
     assert not [i for i in other if i["obligation"].startswith("monitoring_")]
