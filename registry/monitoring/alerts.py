@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from flask import current_app
@@ -44,9 +46,26 @@ class Alert:
     latest: bool = True
 
 
+# Plain columns, not entities: the alert list scans every reading in scope, and building
+# ORM objects for each was most of its time.
+_COLUMNS = (
+    MonitoringReading.point_id,
+    MonitoringReading.parameter,
+    MonitoringReading.value,
+    MonitoringReading.unit,
+    MonitoringReading.sampled_on,
+    MonitoringPoint.name.label("point_name"),
+    MonitoringPoint.kind.label("point_kind"),
+    Facility.id.label("facility_id"),
+    Facility.name.label("facility_name"),
+    Facility.organization_id,
+    Facility.subdistrict,
+)
+
+
 def _base(user: Any, filters: dict[str, Any]) -> Any:
     stmt: Any = (
-        select(MonitoringReading, MonitoringPoint, Facility)
+        select(*_COLUMNS)
         .join(MonitoringPoint, MonitoringPoint.id == MonitoringReading.point_id)
         .join(Facility, Facility.id == MonitoringPoint.facility_id)
     )
@@ -62,19 +81,19 @@ def _base(user: Any, filters: dict[str, Any]) -> Any:
     return stmt
 
 
-def _alert(kind: str, r: MonitoringReading, p: MonitoringPoint, f: Facility, **kw: Any) -> Alert:
+def _alert(kind: str, row: Any, **kw: Any) -> Alert:
     return Alert(
         kind=kind,
-        facility_id=f.id,
-        facility_name=f.name,
-        organization_id=f.organization_id,
-        subdistrict=f.subdistrict,
-        point_id=p.id,
-        point_name=p.name,
-        parameter=r.parameter,
-        raised_on=r.sampled_on,
-        value=r.value,
-        unit=r.unit,
+        facility_id=row.facility_id,
+        facility_name=row.facility_name,
+        organization_id=row.organization_id,
+        subdistrict=row.subdistrict,
+        point_id=row.point_id,
+        point_name=row.point_name,
+        parameter=row.parameter,
+        raised_on=row.sampled_on,
+        value=row.value,
+        unit=row.unit,
         **kw,
     )
 
@@ -87,28 +106,25 @@ def _series(user: Any, filters: dict[str, Any]) -> dict[tuple[int, str], list[An
         MonitoringReading.sampled_on,
         MonitoringReading.id,
     )
-    series: dict[tuple[int, str], list[Any]] = {}
-    for row in db.session.execute(stmt):
-        series.setdefault((row[1].id, row[0].parameter), []).append(row)
-    return series
+    rows = db.session.connection().execute(stmt).all()  # Core rows: no ORM loading step
+    return {key: list(group) for key, group in groupby(rows, key=itemgetter(0, 1))}
 
 
 def _series_alerts(rows: list[Any], limits: dict[str, dict[str, float]], kind: Any) -> list[Alert]:
     """The exceedances of one series, and its rising trend if it has one."""
     out = []
-    point = rows[0][1]
-    limit = limits.get(point.kind, {}).get(rows[0][0].parameter)
+    last = rows[-1]
+    limit = limits.get(last.point_kind, {}).get(last.parameter)
     if kind in (None, "exceedance") and limit is not None:
         out += [
-            _alert("exceedance", r, p, f, screening_value=limit, latest=r is rows[-1][0])
-            for r, p, f in rows
+            _alert("exceedance", r, screening_value=limit, latest=r is last)
+            for r in rows
             if r.value > limit
         ]
     if kind in (None, "rising_trend"):
-        result = mann_kendall([r.value for r, _p, _f in rows])
+        result = mann_kendall([r.value for r in rows])
         if result.rising:
-            r, p, f = rows[-1]
-            out.append(_alert("rising_trend", r, p, f, p_value=result.p))
+            out.append(_alert("rising_trend", last, p_value=result.p))
     return out
 
 
