@@ -32,6 +32,17 @@ class Trend:
     def rising(self) -> bool:
         return self.trend == "rising"
 
+    @property
+    def h(self) -> bool:
+        """Whether the trend is significant (pymannkendall's `h`)."""
+        return self.trend in ("rising", "falling")
+
+    @property
+    def tau(self) -> float:
+        """Kendall's tau: S over the number of pairs (pymannkendall's `Tau`)."""
+        pairs = self.n * (self.n - 1) / 2
+        return self.s / pairs if pairs else 0.0
+
 
 def s_statistic(values: Sequence[float]) -> int:
     """Return S: the count of increasing pairs minus the count of decreasing pairs."""

@@ -35,7 +35,8 @@ def test_worked_example_by_hand_with_one_tie() -> None:
     assert result.var_s == pytest.approx((14 * 13 * 33 - 2 * 1 * 9) / 18)
     assert result.z == pytest.approx(2.9058, abs=0.0001)
     assert result.p / 2 == pytest.approx(0.0018, abs=0.0001)
-    assert result.rising
+    assert result.rising and result.h
+    assert result.tau == pytest.approx(54 / 91)
 
 
 def test_tie_correction_changes_the_variance() -> None:
