@@ -115,7 +115,8 @@ def _count_statements(as_of: date) -> tuple[int, int]:
     seen: list[str] = []
 
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
+        if not statement.startswith("SET "):  # PostgreSQL's `SET LOCAL jit = off` is no query
+            seen.append(statement)
 
     target = _db.session.connection().engine
     event.listen(target, "before_cursor_execute", count)
