@@ -2,7 +2,8 @@
 
 - `exceedance`: a reading above the screening value of its parameter in its medium;
 - `rising_trend`: the readings of one parameter at one point (four or more) rise
-  significantly by the Mann–Kendall test (two-sided, α = 0.05), raised on the last sample.
+  significantly by the Mann–Kendall test (one-sided for an upward trend, α = 0.05), raised
+  on the last sample.
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def _series_alerts(rows: list[Any], limits: dict[str, dict[str, float]], kind: A
             if r.value > limit
         ]
     if kind in (None, "rising_trend"):
-        result = mann_kendall([r.value for r in rows])
+        result = mann_kendall([r.value for r in rows], alternative="greater")
         if result.rising:
             out.append(_alert("rising_trend", last, p_value=result.p))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from registry.audit.models import AuditEvent
@@ -121,13 +122,27 @@ def test_alerts_exceedance_and_rising_trend(
     assert [a["kind"] for a in only] == ["rising_trend"]
 
 
-def test_four_readings_and_a_flat_series_raise_no_trend(
+def test_trend_needs_four_readings_rising_significantly(
     client: Any, world: dict[str, Any], api_headers: Any
 ) -> None:
     h = api_headers(world["users"]["regulator"])
-    _post_series(client, h, world["point_a"].id, [0.001, 0.002, 0.003, 0.004], "xylenes")
-    _post_series(client, h, world["point_a"].id, [0.1, 0.1, 0.1, 0.1, 0.1], "ethylbenzene")
+    point = world["point_a"].id
+    _post_series(client, h, point, [0.001, 0.002, 0.003], "xylenes")  # three: too few
+    _post_series(client, h, point, [0.1, 0.1, 0.1, 0.1, 0.1], "ethylbenzene")  # flat
+    _post_series(client, h, point, [0.001, 0.003, 0.002, 0.004], "mtbe")  # S = 4: weak
+    _post_series(client, h, point, [0.005, 0.004, 0.003, 0.002, 0.001], "toluene")  # falling
     assert client.get("/api/v1/alerts", headers=h).json == []
+    r = client.post(
+        f"/api/v1/monitoring-points/{point}/readings",
+        json={"parameter": "xylenes", "value": 0.004, "unit": "mg/L", "sampled_on": "2025-06-01"},
+        headers=h,
+    )
+    assert r.status_code == 201
+    (alert,) = client.get("/api/v1/alerts", headers=h).json  # the fourth rising reading
+    assert alert["kind"] == "rising_trend" and alert["parameter"] == "xylenes"
+    assert alert["raised_on"] == "2025-06-01" and alert["p_value"] == pytest.approx(
+        0.0447, abs=1e-4
+    )
 
 
 def test_alerts_are_scoped_to_the_operators_organization(
