@@ -63,6 +63,7 @@ def init_api(app: Flask) -> None:
     from inspection_api import compliance
     from inspection_api import facilities
     from inspection_api import filings
+    from inspection_api import imports
     from inspection_api import inspections
     from inspection_api import monitoring
     from inspection_api import organizations
@@ -78,6 +79,7 @@ def init_api(app: Flask) -> None:
         compliance,
         filings,
         red_tags,
+        imports,
         monitoring,
     )
     for module in modules:

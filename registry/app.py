@@ -67,10 +67,12 @@ def _configure(app: Flask, config: dict[str, Any] | None) -> None:
             app.config["DISTRICT_BOUNDS"] = config_module.parse_bounds(config["DISTRICT_BOUNDS"])
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in _csrf_check, bearer calls exempt
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PACKAGE_DIR / "translations"))
-    if app.config.get("PROXY_FIX"):
+    hops = int(app.config.get("PROXY_FIX") or 0)
+    if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+        # Trust exactly `hops` proxies: a client cannot spoof its address past them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def _init_extensions(app: Flask) -> None:

@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.compliance.views import bp as compliance_bp
     from registry.core.views import bp as core_bp
     from registry.enforcement.views import bp as enforcement_bp
+    from registry.exports.views import bp as exports_bp
     from registry.filings.views import bp as filings_bp
     from registry.inspections.views import bp as inspections_bp
     from registry.monitoring.views import bp as monitoring_bp
@@ -28,6 +29,7 @@ def register_blueprints(app: Flask) -> None:
         compliance_bp,
         filings_bp,
         enforcement_bp,
+        exports_bp,
         monitoring_bp,
     ]
     for bp in blueprints:

@@ -52,6 +52,16 @@ def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def _proxy_hops(raw: str) -> int:
+    """How many reverse proxies are trusted to set X-Forwarded-*: off, on (one) or a count."""
+    text = raw.strip().lower()
+    if text in ("", "0", "false", "off", "no"):
+        return 0
+    if text in ("true", "on", "yes"):
+        return 1
+    if not text.isdigit():
+        raise ConfigError(f"PROXY_FIX: a number of proxies or on/off, got {raw!r}")
+    return int(text)
 # Screening values of monitoring readings, per medium (point kind) and parameter, in the
 # medium's unit (registry.monitoring.models.UNITS). Groundwater: GB/T 14848-2017 class III
 # (benzene 10, toluene 700, ethylbenzene 300, xylenes 500 µg/L); TPH C10–C40 0.6 mg/L and
@@ -173,7 +183,7 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "TAG_MISS_RATE_LIMIT": env.get("TAG_MISS_RATE_LIMIT", "30 per minute"),
         "API_TOKEN_DAYS": _int(env, "API_TOKEN_DAYS", 30, minimum=1),
         "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "http"),
-        "PROXY_FIX": env.get("PROXY_FIX", "") not in ("", "0", "false"),
+        "PROXY_FIX": _proxy_hops(env.get("PROXY_FIX", "")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("PREFERRED_URL_SCHEME", "http") == "https",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from registry.auth.models import ApiToken
@@ -93,3 +96,28 @@ def test_token_endpoint_refuses_wrong_password_with_json(client: Any, make_user:
     assert r.status_code == 401 and r.json["message"] == "电子邮箱或密码错误。"
     r = client.post("/api/v1/auth/token", json={"email": user.email})
     assert r.status_code == 422 and "password" in r.json["errors"]["json"]
+
+
+def test_lifetime_follows_api_token_days(
+    app: Any, client: Any, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "API_TOKEN_DAYS", 3)
+    creds = {"email": make_user("viewer").email, "password": "secret-pass-1"}
+    resp = client.post("/api/v1/auth/token", json=creds)
+    assert resp.status_code == 200
+    expires = datetime.fromisoformat(resp.json["expires_at"])
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=UTC)
+    left = expires - datetime.now(UTC)
+    assert timedelta(days=3) - timedelta(minutes=5) < left <= timedelta(days=3)
+
+
+def test_revoking_one_token_leaves_the_others(client: Any, make_user: Any) -> None:
+    user = make_user("viewer")
+    phone = {"Authorization": f"Bearer {_token(client, user)}"}
+    laptop = {"Authorization": f"Bearer {_token(client, user)}"}
+    assert client.delete("/api/v1/auth/token", headers=phone).status_code == 204
+    assert client.get("/api/v1/assets", headers=phone).status_code == 401
+    assert client.get("/api/v1/assets", headers=laptop).status_code == 200
+    # A revoked token cannot revoke (or do) anything any more.
+    assert client.delete("/api/v1/auth/token", headers=phone).status_code == 401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -225,7 +226,11 @@ def test_server_error_is_retried(browser: Any, site: dict[str, Any]) -> None:
     _answer_all(page)
     page.set_input_files("#f-photos", [_jpeg((10, 20, 30))])
     page.click("button[type=submit].big")
-    _wait_waiting(page, 1)
+    # The queue shows the inspection as waiting before it is first sent: wait for the refused
+    # send itself, not for the counter, or the assertion races the upload.
+    deadline = time.monotonic() + 30
+    while not failures and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
     assert failures == [1]
     _wait_waiting(page, 0, timeout=30000)
     assert _counts(site["tank_id"]) == (1, 1)
