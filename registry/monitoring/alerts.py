@@ -2,7 +2,8 @@
 
 - `exceedance`: a reading above the screening value of its parameter in its medium;
 - `rising_trend`: the readings of one parameter at one point (four or more) rise
-  significantly by the Mann–Kendall test (two-sided, α = 0.05), raised on the last sample.
+  significantly by the Mann–Kendall test (one-sided for an upward trend, α = 0.05), raised
+  on the last sample.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_
-from sqlalchemy import false
-from sqlalchemy import or_
 from sqlalchemy import select
 
 from registry.auth import policy
@@ -43,11 +43,30 @@ class Alert:
     unit: str
     screening_value: float | None = None
     p_value: float | None = None
+    # the reading is the last of its series (a later reading may have come back down)
+    latest: bool = True
+
+
+# Plain columns, not entities: the alert list scans every reading in scope, and building
+# ORM objects for each was most of its time.
+_COLUMNS = (
+    MonitoringReading.point_id,
+    MonitoringReading.parameter,
+    MonitoringReading.value,
+    MonitoringReading.unit,
+    MonitoringReading.sampled_on,
+    MonitoringPoint.name.label("point_name"),
+    MonitoringPoint.kind.label("point_kind"),
+    Facility.id.label("facility_id"),
+    Facility.name.label("facility_name"),
+    Facility.organization_id,
+    Facility.subdistrict,
+)
 
 
 def _base(user: Any, filters: dict[str, Any]) -> Any:
     stmt: Any = (
-        select(MonitoringReading, MonitoringPoint, Facility)
+        select(*_COLUMNS)
         .join(MonitoringPoint, MonitoringPoint.id == MonitoringReading.point_id)
         .join(Facility, Facility.id == MonitoringPoint.facility_id)
     )
@@ -63,70 +82,60 @@ def _base(user: Any, filters: dict[str, Any]) -> Any:
     return stmt
 
 
-def _alert(kind: str, r: MonitoringReading, p: MonitoringPoint, f: Facility, **kw: Any) -> Alert:
+def _alert(kind: str, row: Any, **kw: Any) -> Alert:
     return Alert(
         kind=kind,
-        facility_id=f.id,
-        facility_name=f.name,
-        organization_id=f.organization_id,
-        subdistrict=f.subdistrict,
-        point_id=p.id,
-        point_name=p.name,
-        parameter=r.parameter,
-        raised_on=r.sampled_on,
-        value=r.value,
-        unit=r.unit,
+        facility_id=row.facility_id,
+        facility_name=row.facility_name,
+        organization_id=row.organization_id,
+        subdistrict=row.subdistrict,
+        point_id=row.point_id,
+        point_name=row.point_name,
+        parameter=row.parameter,
+        raised_on=row.sampled_on,
+        value=row.value,
+        unit=row.unit,
         **kw,
     )
 
 
-def exceedances(user: Any, filters: dict[str, Any]) -> list[Alert]:
-    """Return every reading above its screening value, in one query."""
-    values: dict[str, dict[str, float]] = current_app.config["SCREENING_VALUES"]
-    above = [
-        and_(
-            MonitoringPoint.kind == kind,
-            MonitoringReading.parameter == parameter,
-            MonitoringReading.value > limit,
-        )
-        for kind, limits in values.items()
-        for parameter, limit in limits.items()
-    ]
-    stmt = _base(user, filters).where(or_(false(), *above))
-    return [
-        _alert("exceedance", r, p, f, screening_value=values[p.kind][r.parameter])
-        for r, p, f in db.session.execute(stmt)
-    ]
-
-
-def rising_trends(user: Any, filters: dict[str, Any]) -> list[Alert]:
-    """Return the series (point × parameter) with a significant rising trend."""
+def _series(user: Any, filters: dict[str, Any]) -> dict[tuple[int, str], list[Any]]:
+    """Return every reading in scope as series (point × parameter) in time order, one query."""
     stmt = _base(user, filters).order_by(
         MonitoringReading.point_id,
         MonitoringReading.parameter,
         MonitoringReading.sampled_on,
         MonitoringReading.id,
     )
-    series: dict[tuple[int, str], list[Any]] = {}
-    for row in db.session.execute(stmt):
-        series.setdefault((row[1].id, row[0].parameter), []).append(row)
+    rows = db.session.connection().execute(stmt).all()  # Core rows: no ORM loading step
+    return {key: list(group) for key, group in groupby(rows, key=itemgetter(0, 1))}
+
+
+def _series_alerts(rows: list[Any], limits: dict[str, dict[str, float]], kind: Any) -> list[Alert]:
+    """The exceedances of one series, and its rising trend if it has one."""
     out = []
-    for rows in series.values():
-        result = mann_kendall([r.value for r, _p, _f in rows])
+    last = rows[-1]
+    limit = limits.get(last.point_kind, {}).get(last.parameter)
+    if kind in (None, "exceedance") and limit is not None:
+        out += [
+            _alert("exceedance", r, screening_value=limit, latest=r is last)
+            for r in rows
+            if r.value > limit
+        ]
+    if kind in (None, "rising_trend"):
+        result = mann_kendall([r.value for r in rows], alternative="greater")
         if result.rising:
-            r, p, f = rows[-1]
-            out.append(_alert("rising_trend", r, p, f, p_value=result.p))
+            out.append(_alert("rising_trend", last, p_value=result.p))
     return out
 
 
 def alerts(user: Any, filters: dict[str, Any] | None = None) -> list[Alert]:
     """Return the alerts the user may see, newest first; `kind`, `facility_id` filter."""
     filters = filters or {}
+    limits: dict[str, dict[str, float]] = current_app.config["SCREENING_VALUES"]
     found: list[Alert] = []
-    if filters.get("kind") in (None, "exceedance"):
-        found += exceedances(user, filters)
-    if filters.get("kind") in (None, "rising_trend"):
-        found += rising_trends(user, filters)
+    for rows in _series(user, filters).values():
+        found += _series_alerts(rows, limits, filters.get("kind"))
     return sorted(found, key=lambda a: (a.raised_on, a.point_id, a.kind), reverse=True)
 
 
@@ -177,13 +186,16 @@ def monitoring_alert_reminders(
 ) -> Iterable[DueItem]:
     """Yield the alerts of the last year as operators' reminders: act on contamination.
 
-    An alert is due on the day it was raised, so it shows as overdue until the series calms
-    down; alerts older than a year are history, no longer a reminder.
+    One reminder per series and kind, due on the day it was raised: an exceedance while the
+    latest reading is still above the screening value, a rising trend while the series rises.
+    Alerts older than a year are history, no longer a reminder.
     """
     filters = {"organization_id": organization_id}
-    for a in alerts(None, filters):
-        if a.raised_on < as_of - timedelta(days=365) or a.raised_on > as_of:
-            continue
+    latest: dict[tuple[str, int, str], Alert] = {}
+    for a in alerts(None, filters):  # newest first: keep one reminder per series and kind
+        if a.latest and as_of - timedelta(days=365) <= a.raised_on <= as_of:
+            latest.setdefault((a.kind, a.point_id, a.parameter), a)
+    for a in latest.values():
         zh, en = _titles(a)
         days = (as_of - a.raised_on).days
         yield DueItem(
@@ -203,5 +215,9 @@ def monitoring_alert_reminders(
             state="overdue" if days > 0 else "due_soon",
             days_overdue=days,
             source="monitoring_alert",
-            extra={"url": f"/monitoring-points/{a.point_id}", "point_id": a.point_id},
+            extra={
+                "url": f"/monitoring-points/{a.point_id}",
+                "point_id": a.point_id,
+                "uid_key": f"point-{a.point_id}.{a.parameter}",
+            },
         )

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from xml.sax.saxutils import quoteattr
 
 WIDTH, HEIGHT = 360, 220
-LEFT, RIGHT, TOP, BOTTOM = 52, 12, 16, 36
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 24, 30
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
 
@@ -48,7 +48,7 @@ def _y_axis(ticks: list[float], y: object) -> list[str]:
         out.append(
             f'<line x1="{LEFT}" y1="{yy:.1f}" x2="{WIDTH - RIGHT}" y2="{yy:.1f}" '
             'stroke="#e2e2e2" stroke-width="1"/>'
-            f'<text x="{LEFT - 4}" y="{yy + 3:.1f}" text-anchor="end" font-size="10" '
+            f'<text x="{LEFT - 4}" y="{yy + 3:.1f}" text-anchor="end" font-size="11" '
             f'fill="#444">{_fmt(t)}</text>'
         )
     return out
@@ -68,7 +68,7 @@ def _x_axis(dates: Sequence[date], xs: dict[date, float]) -> list[str]:
             anchor = "end"
         out.append(
             f'<text class="date" x="{xs[d]:.1f}" y="{TOP + PLOT_H + 16}" '
-            f'text-anchor="{anchor}" font-size="10" fill="#444">{d.isoformat()}</text>'
+            f'text-anchor="{anchor}" font-size="11" fill="#444">{d.isoformat()}</text>'
         )
     return out
 
@@ -94,7 +94,7 @@ def render_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="100%" role="img" aria-label={quoteattr(title)} class="chart">',
         f"<title>{escape(title)}</title>",
-        f'<text x="4" y="11" font-size="10" fill="#444">{escape(unit)}</text>',
+        f'<text x="4" y="12" font-size="11" fill="#444">{escape(unit)}</text>',
         *_y_axis(ticks, y),
     ]
     if readings:
@@ -114,7 +114,7 @@ def render_chart(
         parts.append(
             f'<line class="screening" x1="{LEFT}" y1="{sy:.1f}" x2="{WIDTH - RIGHT}" '
             f'y2="{sy:.1f}" stroke="#c0262d" stroke-width="1.5" stroke-dasharray="6 4"/>'
-            f'<text x="{WIDTH - RIGHT}" y="{sy - 4:.1f}" text-anchor="end" font-size="10" '
+            f'<text x="{WIDTH - RIGHT}" y="{sy - 4:.1f}" text-anchor="end" font-size="11" '
             f'fill="#c0262d">{escape(screening_label)} {_fmt(screening)}</text>'
         )
     parts.append("</svg>")

@@ -104,10 +104,20 @@ class AlertSchema(BaseSchema):
     point_name = fields.String(dump_only=True)
     parameter = fields.String(dump_only=True)
     raised_on = fields.Date(dump_only=True)
-    value = fields.Float(dump_only=True, metadata={"description": "the latest reading"})
+    facility_name = fields.String(dump_only=True)
+    value = fields.Float(
+        dump_only=True,
+        metadata={"description": "the reading above the screening value, or a trend's last"},
+    )
     unit = fields.String(dump_only=True)
-    screening_value = fields.Float(dump_only=True, allow_none=True)
-    p_value = fields.Float(dump_only=True, allow_none=True)
+    screening_value = fields.Float(
+        dump_only=True, allow_none=True, metadata={"description": "exceedance: the limit"}
+    )
+    p_value = fields.Float(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "rising_trend: one-sided Mann–Kendall p-value"},
+    )
 
 
 class AlertQuerySchema(BaseSchema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from registry.audit.models import AuditEvent
@@ -121,13 +122,27 @@ def test_alerts_exceedance_and_rising_trend(
     assert [a["kind"] for a in only] == ["rising_trend"]
 
 
-def test_four_readings_and_a_flat_series_raise_no_trend(
+def test_trend_needs_four_readings_rising_significantly(
     client: Any, world: dict[str, Any], api_headers: Any
 ) -> None:
     h = api_headers(world["users"]["regulator"])
-    _post_series(client, h, world["point_a"].id, [0.001, 0.002, 0.003, 0.004], "xylenes")
-    _post_series(client, h, world["point_a"].id, [0.1, 0.1, 0.1, 0.1, 0.1], "ethylbenzene")
+    point = world["point_a"].id
+    _post_series(client, h, point, [0.001, 0.002, 0.003], "xylenes")  # three: too few
+    _post_series(client, h, point, [0.1, 0.1, 0.1, 0.1, 0.1], "ethylbenzene")  # flat
+    _post_series(client, h, point, [0.001, 0.003, 0.002, 0.004], "mtbe")  # S = 4: weak
+    _post_series(client, h, point, [0.005, 0.004, 0.003, 0.002, 0.001], "toluene")  # falling
     assert client.get("/api/v1/alerts", headers=h).json == []
+    r = client.post(
+        f"/api/v1/monitoring-points/{point}/readings",
+        json={"parameter": "xylenes", "value": 0.004, "unit": "mg/L", "sampled_on": "2025-06-01"},
+        headers=h,
+    )
+    assert r.status_code == 201
+    (alert,) = client.get("/api/v1/alerts", headers=h).json  # the fourth rising reading
+    assert alert["kind"] == "rising_trend" and alert["parameter"] == "xylenes"
+    assert alert["raised_on"] == "2025-06-01" and alert["p_value"] == pytest.approx(
+        0.0447, abs=1e-4
+    )
 
 
 def test_alerts_are_scoped_to_the_operators_organization(
@@ -166,13 +181,18 @@ def test_alerts_become_operator_reminders(
     client: Any, world: dict[str, Any], api_headers: Any
 ) -> None:
     reg = api_headers(world["users"]["regulator"])
-    _post_series(client, reg, world["point_a"].id, [0.5])
+    r = client.post(
+        f"/api/v1/monitoring-points/{world['point_a'].id}/readings",
+        json={"parameter": "benzene", "value": 0.5, "unit": "mg/L", "sampled_on": "2026-02-01"},
+        headers=reg,
+    )
+    assert r.status_code == 201
     op = api_headers(world["users"]["operator_a"])
-    items = client.get("/api/v1/reminders?as_of=2025-03-01", headers=op).json
+    items = client.get("/api/v1/reminders?as_of=2026-03-01", headers=op).json
     mine = [i for i in items if i["obligation"].startswith("monitoring_")]
     assert len(mine) == 1 and mine[0]["obligation"] == "monitoring_exceedance"
     assert mine[0]["facility_id"] == world["fac_a"].id and mine[0]["state"] == "overdue"
     other = client.get(
-        "/api/v1/reminders?as_of=2025-03-01", headers=api_headers(world["users"]["operator_b"])
+        "/api/v1/reminders?as_of=2026-03-01", headers=api_headers(world["users"]["operator_b"])
     ).json
     assert not [i for i in other if i["obligation"].startswith("monitoring_")]

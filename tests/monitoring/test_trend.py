@@ -35,7 +35,8 @@ def test_worked_example_by_hand_with_one_tie() -> None:
     assert result.var_s == pytest.approx((14 * 13 * 33 - 2 * 1 * 9) / 18)
     assert result.z == pytest.approx(2.9058, abs=0.0001)
     assert result.p / 2 == pytest.approx(0.0018, abs=0.0001)
-    assert result.rising
+    assert result.rising and result.h
+    assert result.tau == pytest.approx(54 / 91)
 
 
 def test_tie_correction_changes_the_variance() -> None:
@@ -57,14 +58,30 @@ def test_fewer_than_four_readings_give_no_trend() -> None:
         assert not mann_kendall(values).rising
 
 
-def test_four_rising_readings_are_not_yet_significant_but_five_are() -> None:
-    # n = 4: S = 6, Var = 8.667, Z = 5/√8.667 = 1.698, p = 0.089 — the two-sided test at
-    # α = 0.05 cannot reject with four readings; with five (S = 10) p = 0.027.
+def test_four_rising_readings_are_significant_one_sided_only() -> None:
+    # n = 4: S = 6, Var = 8.667, Z = 5/√8.667 = 1.698. Two-sided p = 0.089: the two-sided
+    # test cannot reject with four readings. One-sided (H1: upward, Gilbert 1987 §16.4.1)
+    # p = 0.0447 < 0.05 (Gilbert's exact Table A18 gives 0.042 for n = 4, S = 6).
     four = mann_kendall([1, 2, 3, 4])
     assert four.s == 6 and four.z == pytest.approx(5 / math.sqrt(26 / 3))
     assert four.p == pytest.approx(0.0894, abs=0.0001) and four.trend == "none"
+    up = mann_kendall([1, 2, 3, 4], alternative="greater")
+    assert up.p == pytest.approx(0.0447, abs=0.0001) and up.rising
     five = mann_kendall([1, 2, 3, 4, 5])
     assert five.p == pytest.approx(0.0275, abs=0.0001) and five.rising
+
+
+def test_one_sided_test_ignores_falling_series_and_weak_rises() -> None:
+    falling = mann_kendall([4, 3, 2, 1, 0.5], alternative="greater")
+    assert falling.p > 0.5 and falling.trend == "none"
+    # S = 4 with n = 4: Z = 3/√8.667 = 1.019, one-sided p = 0.154
+    weak = mann_kendall([1, 3, 2, 4], alternative="greater")
+    assert weak.s == 4 and weak.p == pytest.approx(0.154, abs=0.001) and not weak.rising
+    # The EPA QA/G-9S series above: Z = 1.685, one-sided p = 0.046 — a rising trend.
+    epa = mann_kendall([10, 10, 10, 5, 10, 20, 18, 17, 15, 24, 15], alternative="greater")
+    assert epa.p == pytest.approx(0.0460, abs=0.0005) and epa.rising
+    with pytest.raises(ValueError):
+        mann_kendall([1, 2, 3, 4], alternative="less-ish")
 
 
 def test_falling_series() -> None:
