@@ -62,6 +62,8 @@ def _proxy_hops(raw: str) -> int:
     if not text.isdigit():
         raise ConfigError(f"PROXY_FIX: a number of proxies or on/off, got {raw!r}")
     return int(text)
+
+
 # Screening values of monitoring readings, per medium (point kind) and parameter, in the
 # medium's unit (registry.monitoring.models.UNITS). Groundwater: GB/T 14848-2017 class III
 # (benzene 10, toluene 700, ethylbenzene 300, xylenes 500 µg/L); TPH C10–C40 0.6 mg/L and
