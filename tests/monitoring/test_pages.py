@@ -131,3 +131,35 @@ def test_operator_reminders_page_lists_the_alert(client: Any, world: dict[str, A
     _as(client, world["users"]["operator_a"])
     html = client.get("/reminders?as_of=2026-07-01").get_data(as_text=True)
     assert "MW-2" in html
+
+
+def test_markup_in_a_point_name_stays_text(client: Any, world: dict[str, Any]) -> None:
+    evil = '<img src=x onerror="alert(1)">"\'&'
+    point = create_point(
+        world["fac_a"],
+        created_by=None,
+        name=evil,
+        kind="groundwater_well",
+        notes="<script>alert(2)</script>",
+    )
+    add_reading(
+        point,
+        entered_by=None,
+        parameter="benzene",
+        value=0.5,
+        unit="mg/L",
+        sampled_on=date(2026, 3, 1),
+    )
+    db.session.commit()
+    _as(client, world["users"]["regulator"])
+    for url in (
+        f"/monitoring-points/{point.id}",
+        f"/facilities/{world['fac_a'].id}/monitoring",
+        f"/facilities/{world['fac_a'].id}",
+        "/alerts",
+        "/dashboard",
+    ):
+        html = client.get(url).get_data(as_text=True)
+        assert "<img src=x" not in html and "<script>alert(2)" not in html, url
+    (svg,) = _svgs(client.get(f"/monitoring-points/{point.id}").get_data(as_text=True))
+    assert evil in svg.get("aria-label")
