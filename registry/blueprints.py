@@ -15,6 +15,8 @@ def register_blueprints(app: Flask) -> None:
     from registry.enforcement.views import bp as enforcement_bp
     from registry.filings.views import bp as filings_bp
     from registry.inspections.views import bp as inspections_bp
+    from registry.labels.views import bp as labels_bp
+    from registry.landing.views import bp as landing_bp
     from registry.sites.views import bp as sites_bp
 
     blueprints = [
@@ -27,6 +29,8 @@ def register_blueprints(app: Flask) -> None:
         compliance_bp,
         filings_bp,
         enforcement_bp,
+        labels_bp,
+        landing_bp,
     ]
     for bp in blueprints:
         app.register_blueprint(bp)
