@@ -56,6 +56,10 @@ def png_bytes(tag: str, base_url: str | None = None, *, box_size: int = 10) -> b
     return out.getvalue()
 
 
-def svg_data_uri(tag: str, base_url: str | None = None) -> str:
-    """Return the SVG QR code as a data URI (for the label sheet)."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg_bytes(tag, base_url)).decode()
+def png_data_uri(tag: str, base_url: str | None = None) -> str:
+    """Return a one-pixel-a-module PNG as a data URI, for the label sheet.
+
+    The sheet scales it up without smoothing (`image-rendering: pixelated`): crisp modules
+    with no hairline seams between them, which vector squares get from anti-aliasing.
+    """
+    return "data:image/png;base64," + base64.b64encode(png_bytes(tag, base_url, box_size=1)).decode()

@@ -83,7 +83,7 @@ def sheet_html(facility: Facility, assets: Sequence[Asset], stock: Stock, start:
     labels = []
     for asset, slot in zip(assets, places, strict=True):
         labels.append(
-            label_content(facility, asset) | {"slot": slot, "qr": qr.svg_data_uri(asset.tag)}
+            label_content(facility, asset) | {"slot": slot, "qr": qr.png_data_uri(asset.tag)}
         )
     sheets = [[lb for lb in labels if lb["slot"].sheet == n] for n in range(places[-1].sheet + 1)]
     return render_template(

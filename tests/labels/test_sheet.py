@@ -72,7 +72,7 @@ def test_text_has_every_tag_and_the_label_facts(
         assert display(asset.tag) in text and asset.tag in text
         assert asset.operator_ref in text
     assert "甲加油站" in text and "汽油" in text and "储罐" in text
-    assert "30,000 L" in text and "12.5 m" in text
+    assert "30,000 升" in text and "12.5 米" in text
 
 
 def test_fonts_are_embedded_chinese_included(
