@@ -62,4 +62,5 @@ def png_data_uri(tag: str, base_url: str | None = None) -> str:
     The sheet scales it up without smoothing (`image-rendering: pixelated`): crisp modules
     with no hairline seams between them, which vector squares get from anti-aliasing.
     """
-    return "data:image/png;base64," + base64.b64encode(png_bytes(tag, base_url, box_size=1)).decode()
+    png = png_bytes(tag, base_url, box_size=1)
+    return "data:image/png;base64," + base64.b64encode(png).decode()
