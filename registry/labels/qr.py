@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+from functools import lru_cache
 from typing import Literal
 
 import qrcode
@@ -57,7 +58,14 @@ def png_bytes(tag: str, base_url: str | None = None, *, box_size: int = 10) -> b
 
 
 def png_data_uri(tag: str, base_url: str | None = None) -> str:
-    """Return a one-pixel-a-module PNG as a data URI, for the label sheet.
+    """Return a one-pixel-a-module PNG as a data URI, for the label sheet (cached)."""
+    base = landing_url("").removesuffix("/t/") if base_url is None else base_url
+    return _png_data_uri(tag, base)
+
+
+@lru_cache(maxsize=4096)
+def _png_data_uri(tag: str, base_url: str) -> str:
+    """Return the data URI of a tag's code: the same tag and base URL give the same image.
 
     The sheet scales it up without smoothing (`image-rendering: pixelated`): crisp modules
     with no hairline seams between them, which vector squares get from anti-aliasing.
