@@ -2,8 +2,9 @@
 
 Data: one facility with 100 tanks on SQLite. The time is the whole web request
 (`/facilities/<id>/labels.pdf`, 99x38 stock: 8 A4 pages): the first print (QR codes made
-afresh, templates compiled) and the best and median of 5 more (--quick: 3; QR images cached). With pdftoppm and zbarimg installed the pages are also rendered at 200 dpi
-and decoded: `decoded` must equal `labels`.
+afresh, templates compiled) and the best and median of 5 more (--quick: 3; QR images
+cached). With pdftoppm and zbarimg installed the pages are also rendered at 200 dpi and
+decoded: `decoded` must equal `labels`.
 """
 
 from __future__ import annotations
