@@ -46,7 +46,7 @@ STOCKS = {
         "99x38", "L7163", 99.1, 38.1, 2, 7, top=15.1, left=4.65, column_gap=2.5, qr_size=36
     ),
     "63x38": Stock(
-        "63x38", "L7160", 63.5, 38.1, 3, 7, top=15.15, left=7.2, column_gap=2.5, qr_size=31
+        "63x38", "L7160", 63.5, 38.1, 3, 7, top=15.15, left=7.2, column_gap=2.5, qr_size=29
     ),
 }
 DEFAULT_STOCK = "99x38"

@@ -108,7 +108,8 @@ def test_small_stock_starting_mid_sheet_puts_each_label_in_its_cell(
     chosen = fifteen[:5]
     query = "&".join(f"asset={a.id}" for a in chosen)
     url = f"/facilities/{world['fac_a'].id}/labels.pdf?stock=63x38&start=19&{query}"
-    boxes = _word_boxes(_pdf(client, url, tmp_path))
+    pdf = _pdf(client, url, tmp_path)
+    boxes = _word_boxes(pdf)
     stock = STOCKS["63x38"]
     ordered = sorted(chosen, key=lambda a: (a.kind != "tank", a.operator_ref, a.id))
     for asset, slot in zip(ordered, slots(stock, 5, start=19), strict=True):
@@ -120,6 +121,10 @@ def test_small_stock_starting_mid_sheet_puts_each_label_in_its_cell(
     assert [boxes[display(a.tag)][0] for a in ordered] == [0, 0, 0, 1, 1]
     others = set(fifteen) - set(chosen)
     assert not any(display(a.tag) in boxes for a in others)
+    decoded = _decode_pages(pdf, tmp_path)  # the smaller codes scan too
+    assert sorted(u for page in decoded for u in page) == sorted(
+        f"http://registry.test/t/{a.tag}" for a in chosen
+    )
 
 
 def test_geometry_of_the_standard_stocks() -> None:
