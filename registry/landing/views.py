@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint
 from flask import abort
+from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -47,6 +47,7 @@ def landing(tag: str) -> Any:
     context = services.public_card(asset)
     if view == "summary":
         context |= services.summary(current_user, asset)
-    return render_template(
-        "landing/card.html", view=view, login_next=quote(request.path), **context
-    )
+    response = make_response(render_template("landing/card.html", view=view, **context))
+    # The page differs per user and changes with red tags and certificates: never cache it.
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

@@ -164,3 +164,14 @@ def test_form_lists_the_assets_and_stocks(client: Any, world: dict[str, Any]) ->
     assert world["tank_b"].tag not in html
     page = client.get(f"/facilities/{world['fac_a'].id}").get_data(as_text=True)
     assert f"/facilities/{world['fac_a'].id}/labels" in page
+
+
+def test_asset_page_links_to_its_code_and_label(client: Any, world: dict[str, Any]) -> None:
+    tank = world["tank_a"]
+    _login(client, world)
+    html = client.get(f"/assets/{tank.id}").get_data(as_text=True)
+    assert f"/assets/{tank.id}/qr.svg" in html
+    assert f"/facilities/{world['fac_a'].id}/labels.pdf?asset={tank.id}" in html
+    _login(client, world, "viewer")
+    html = client.get(f"/assets/{tank.id}").get_data(as_text=True)
+    assert f"/assets/{tank.id}/qr.svg" in html and "labels.pdf" not in html

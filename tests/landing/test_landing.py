@@ -26,7 +26,7 @@ def _main(html: str) -> str:
 def test_anonymous_sees_the_public_card_only(client: Any, world: dict[str, Any]) -> None:
     tank = world["tank_a"]
     resp = client.get(f"/t/{tank.tag}")
-    assert resp.status_code == 200
+    assert resp.status_code == 200 and "no-cache" in resp.headers["Cache-Control"]
     html = resp.get_data(as_text=True)
     main = _main(html)
     assert 'data-red-tagged="false"' in main and 'data-registered="true"' in main
