@@ -16,6 +16,8 @@ def register_blueprints(app: Flask) -> None:
     from registry.exports.views import bp as exports_bp
     from registry.filings.views import bp as filings_bp
     from registry.inspections.views import bp as inspections_bp
+    from registry.labels.views import bp as labels_bp
+    from registry.landing.views import bp as landing_bp
     from registry.monitoring.views import bp as monitoring_bp
     from registry.sites.views import bp as sites_bp
 
@@ -31,6 +33,8 @@ def register_blueprints(app: Flask) -> None:
         enforcement_bp,
         exports_bp,
         monitoring_bp,
+        labels_bp,
+        landing_bp,
     ]
     for bp in blueprints:
         app.register_blueprint(bp)
