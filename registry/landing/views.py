@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
-from flask import abort
 from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.landing import services
@@ -21,7 +21,16 @@ bp = Blueprint("landing", __name__)
 def _not_found(typed: str) -> Any:
     """Answer an unknown or mistyped tag: 404 with a box to type it, or 429 past the limit."""
     if not services.allow_miss():
-        abort(429)
+        page = render_template(
+            "errors/error.html",
+            status=429,
+            title=_("Too many requests"),
+            message=_(
+                "Too many unknown tags were looked up from your device. Please wait a minute"
+                " and try again; tags that exist still open."
+            ),
+        )
+        return page, 429, {"Retry-After": "60"}
     return render_template("landing/not_found.html", typed=typed), 404
 
 

@@ -53,7 +53,7 @@ def test_unknown_tags_hit_the_limit_real_tags_do_not(limited_app: Flask) -> None
     misses = [client.get(f"/t/ZZZZZZZZZZZ{n}").status_code for n in range(3)]
     assert misses == [404, 404, 404]
     refused = client.get("/t/ZZZZ-ZZZZ-ZZZZ", headers={"Accept-Language": "zh-CN"})
-    assert refused.status_code == 429
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
     html = refused.get_data(as_text=True)
     assert 'data-status-code="429"' in html and "请求过于频繁" in html
     # a real tag still answers, however often it is scanned
