@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import force_locale
 
+from registry.assets.tags import display
 from registry.audit.labels import FIELD_LABELS
 
 # What an operator fills in for a tank or pipeline (the import template, in this order).
@@ -126,7 +127,12 @@ def plain(value: Any) -> Any:
 def asset_row(asset: Mapping[str, Any], counts: Counts) -> list[Any]:
     """One export row of an asset (a plain row with its facility's columns), in column order."""
     overdue, due_soon = counts.get(asset["id"], (0, 0))
-    extra = {"compliance": state(overdue, due_soon), "overdue": overdue, "due_soon": due_soon}
+    extra = {
+        "tag": display(asset["tag"]),  # grouped, as the API and the labels show it
+        "compliance": state(overdue, due_soon),
+        "overdue": overdue,
+        "due_soon": due_soon,
+    }
     return [plain(extra[c]) if c in extra else plain(asset.get(c)) for c in ASSET_COLUMNS]
 
 
