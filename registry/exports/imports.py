@@ -30,6 +30,7 @@ _TRUE = {"true", "1", "yes", "y", "是", "有", "on"}
 _FALSE = {"false", "0", "no", "n", "否", "无", "off"}
 _BOOLEANS = ("spill_containment", "overfill_prevention", "line_leak_detector")
 _CHUNK = 500
+_NEUTRALISED = ("=", "+", "-", "@")
 _CHOICE_FIELDS = {
     "kind": "asset_kind",
     "substance": "substance",
@@ -84,6 +85,8 @@ def _raw(
         text = (cell or "").strip()
         if name not in ASSET_FIELDS or text == "":
             continue
+        if text[:1] == "'" and text[1:2] in _NEUTRALISED:
+            text = text[1:]  # an export's guard against formulas, not part of the value
         if name == "leak_detection":
             parts = [p.strip() for p in text.replace("；", ";").split(";")]
             raw[name] = [_code(name, p, codes) for p in parts if p]

@@ -375,3 +375,12 @@ def test_choice_labels_in_chinese_or_english(
     tank = db.session.scalar(select(Tank).where(Tank.operator_ref == "CN-1"))
     assert (tank.substance, tank.wall) == ("diesel", "double")
     assert tank.leak_detection == ["interstitial", "atg"]
+
+
+def test_neutralised_cells_import_as_their_value(
+    db: Any, client: Any, world: dict, regulator: Any
+) -> None:
+    fac = world["fac_a"].id
+    text = f"facility_id,kind,operator_ref,substance\n{fac},tank,'=A1,diesel\n"
+    assert _post(client, regulator, text).status_code == 201
+    assert db.session.scalar(select(Tank).where(Tank.operator_ref == "=A1")) is not None
