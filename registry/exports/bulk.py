@@ -89,8 +89,11 @@ def _insert_base(values: list[dict[str, Any]]) -> list[int]:
         return ids
     for value in values:
         del value["id"]
-    returning = insert(ASSET).returning(ASSET.c.id, sort_by_parameter_order=True)
-    return list(db.session.execute(returning, values).scalars())
+    # Rows come back in any order: the (unique, new) tag tells which id is whose, and lets
+    # the driver insert in multi-row batches instead of one row at a time.
+    returning = insert(ASSET).returning(ASSET.c.tag, ASSET.c.id)
+    by_tag = {tag: id_ for tag, id_ in db.session.execute(returning, values)}
+    return [by_tag[value["tag"]] for value in values]
 
 
 def insert_new(rows: list[Row]) -> None:

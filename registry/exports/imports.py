@@ -8,6 +8,7 @@ from dataclasses import field
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from marshmallow import Schema
 from marshmallow import ValidationError
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from registry.assets.models import Asset
 from registry.assets.schemas import AssetInSchema
 from registry.auth import policy
+from registry.core import choices
 from registry.core.schemas import translate_errors
 from registry.exports import bulk
 from registry.exports import tables
@@ -28,6 +30,18 @@ _TRUE = {"true", "1", "yes", "y", "是", "有", "on"}
 _FALSE = {"false", "0", "no", "n", "否", "无", "off"}
 _BOOLEANS = ("spill_containment", "overfill_prevention", "line_leak_detector")
 _CHUNK = 500
+_NEUTRALISED = ("=", "+", "-", "@")
+_CHOICE_FIELDS = {
+    "kind": "asset_kind",
+    "substance": "substance",
+    "status": "asset_status",
+    "wall": "wall",
+    "material": "material",
+    "corrosion_protection": "corrosion_protection",
+    "anti_seepage": "anti_seepage",
+    "leak_detection": "leak_detection",
+    "piping_type": "piping_type",
+}
 
 
 @dataclass
@@ -42,19 +56,44 @@ class Report:
         self.errors.append({"row": row, "column": column, "message": message})
 
 
-def _raw(cells: list[str], columns: list[str | None]) -> dict[str, Any]:
-    """The cells of a line as the schema's input: blanks dropped, lists split, yes/no read."""
+def choice_codes() -> dict[str, dict[str, str]]:
+    """field -> {label in Chinese or English (lower case): code}, so that a sheet saying
+    `储罐` or `Double-walled` reads as `tank` or `double`."""
+    out: dict[str, dict[str, str]] = {}
+    for name, group in _CHOICE_FIELDS.items():
+        codes: dict[str, str] = {}
+        for locale in ("en", "zh"):
+            with force_locale(locale):
+                codes.update(
+                    {str(label).lower(): code for code, label in choices.ALL[group].items()}
+                )
+        out[name] = codes
+    return out
+
+
+def _code(name: str, text: str, codes: dict[str, dict[str, str]]) -> str:
+    return codes[name].get(text.lower(), text) if name in codes else text
+
+
+def _raw(
+    cells: list[str], columns: list[str | None], codes: dict[str, dict[str, str]]
+) -> dict[str, Any]:
+    """The cells of a line as the schema's input: blanks dropped, lists split, yes/no and
+    choice labels read."""
     raw: dict[str, Any] = {}
     for name, cell in zip(columns, cells, strict=False):
         text = (cell or "").strip()
         if name not in ASSET_FIELDS or text == "":
             continue
+        if text[:1] == "'" and text[1:2] in _NEUTRALISED:
+            text = text[1:]  # an export's guard against formulas, not part of the value
         if name == "leak_detection":
-            raw[name] = [p.strip() for p in text.replace("；", ";").split(";") if p.strip()]
+            parts = [p.strip() for p in text.replace("；", ";").split(";")]
+            raw[name] = [_code(name, p, codes) for p in parts if p]
         elif name in _BOOLEANS and text.lower() in _TRUE | _FALSE:
             raw[name] = text.lower() in _TRUE
         else:
-            raw[name] = text
+            raw[name] = _code(name, text, codes)
     return raw
 
 
@@ -167,10 +206,11 @@ def _validate(
     present = {c for c in columns if c in ASSET_FIELDS} | {"facility_id"}
     schema = _remembering(AssetInSchema(only=sorted(present)))
     by_id, by_name = _facilities(user, lines, columns)
+    codes = choice_codes()
     good: list[Row] = []
     seen: dict[tuple[int, str], int] = {}
     for line, cells in lines:
-        raw = _raw(cells, columns)
+        raw = _raw(cells, columns, codes)
         named = {n: c for n, c in zip(columns, cells, strict=False) if n}
         problem = _resolve_facility(raw, named, by_name)
         if problem:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from datetime import datetime
 from typing import Any
 
 from flask_babel import force_locale
 
-from registry.assets.models import Asset
+from registry.assets.tags import display
 from registry.audit.labels import FIELD_LABELS
-from registry.sites.models import Facility
 
 # What an operator fills in for a tank or pipeline (the import template, in this order).
 ASSET_FIELDS = (
@@ -124,38 +124,29 @@ def plain(value: Any) -> Any:
     return value
 
 
-def asset_row(asset: Asset, counts: Counts) -> list[Any]:
-    """One export row of an asset, in ASSET_COLUMNS order."""
-    overdue, due_soon = counts.get(asset.id, (0, 0))
-    facility = asset.facility
+def asset_row(asset: Mapping[str, Any], counts: Counts) -> list[Any]:
+    """One export row of an asset (a plain row with its facility's columns), in column order."""
+    overdue, due_soon = counts.get(asset["id"], (0, 0))
     extra = {
-        "facility_name": facility.name,
-        "organization_id": facility.organization_id,
-        "subdistrict": facility.subdistrict,
+        "tag": display(asset["tag"]),  # grouped, as the API and the labels show it
         "compliance": state(overdue, due_soon),
         "overdue": overdue,
         "due_soon": due_soon,
     }
-    return [
-        plain(extra[c]) if c in extra else plain(getattr(asset, c, None)) for c in ASSET_COLUMNS
-    ]
+    return [plain(extra[c]) if c in extra else plain(asset.get(c)) for c in ASSET_COLUMNS]
 
 
 def facility_row(
-    facility: Facility, counts: Counts, sizes: dict[int, tuple[int, int]]
+    facility: Mapping[str, Any], counts: Counts, sizes: dict[int, tuple[int, int]]
 ) -> list[Any]:
-    """One export row of a facility, in FACILITY_COLUMNS order."""
-    overdue, due_soon = counts.get(facility.id, (0, 0))
-    n_assets, n_red = sizes.get(facility.id, (0, 0))
+    """One export row of a facility (a plain row), in FACILITY_COLUMNS order."""
+    overdue, due_soon = counts.get(facility["id"], (0, 0))
+    n_assets, n_red = sizes.get(facility["id"], (0, 0))
     extra = {
-        "organization_name": facility.organization.name,
         "assets": n_assets,
         "red_tagged": n_red,
         "compliance": state(overdue, due_soon),
         "overdue": overdue,
         "due_soon": due_soon,
     }
-    return [
-        plain(extra[c]) if c in extra else plain(getattr(facility, c, None))
-        for c in FACILITY_COLUMNS
-    ]
+    return [plain(extra[c]) if c in extra else plain(facility.get(c)) for c in FACILITY_COLUMNS]

@@ -9,7 +9,6 @@ from sqlalchemy import Select
 from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy.orm import selectin_polymorphic
 
 from registry.assets.models import Asset
 from registry.assets.models import Pipeline
@@ -20,9 +19,13 @@ from registry.compliance.services import due_items
 from registry.exports import rows
 from registry.extensions import db
 from registry.sites.models import Facility
+from registry.sites.models import Organization
 from registry.sites.services import facilities_query
 
 BATCH = 1000
+ASSET: Any = Asset.__table__
+TANK: Any = Tank.__table__
+PIPE: Any = Pipeline.__table__
 ASSET_FILTERS: tuple[str, ...] = (
     *("q", "subdistrict", "facility_kind", "kind", "status", "substance", "wall"),
     *("red_tagged", "organization_id", "facility_id"),
@@ -45,26 +48,18 @@ def filters_of(args: Any, keys: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _batches(stmt: Select[Any], id_column: Any) -> Iterator[list[Any]]:
-    """Yield the rows of a select in id order, BATCH at a time (keyset: id > last)."""
+    """Yield the rows (plain mappings, no ORM objects: memory stays flat) of a select in id
+    order, BATCH at a time (keyset: id > last)."""
     stmt = stmt.order_by(None).order_by(id_column).limit(BATCH)
     last = 0
     while True:
-        batch = list(db.session.scalars(stmt.where(id_column > last)).unique())
+        batch = list(db.session.execute(stmt.where(id_column > last)).mappings())
         if not batch:
             return
         yield batch
-        last = batch[-1].id
-        _forget(batch)
+        last = batch[-1]["id"]
         if len(batch) < BATCH:
             return
-
-
-def _forget(batch: list[Any]) -> None:
-    """Drop a written batch from the session so memory stays flat over a large export."""
-    for obj in batch:
-        for row in (obj, getattr(obj, "facility", None), getattr(obj, "organization", None)):
-            if row is not None and row in db.session:
-                db.session.expunge(row)
 
 
 def compliance_counts(user: Any) -> tuple[rows.Counts, rows.Counts]:
@@ -83,22 +78,37 @@ def compliance_counts(user: Any) -> tuple[rows.Counts, rows.Counts]:
     )
 
 
-def asset_rows(user: Any, filters: dict[str, Any]) -> Iterator[list[Any]]:
-    """Yield export rows of the assets the user may see, filtered like the list."""
-    counts, _by_facility = compliance_counts(user)
-    stmt = assets_query(user, filters).options(selectin_polymorphic(Asset, [Tank, Pipeline]))
-    for batch in _batches(stmt, Asset.id):
-        for asset in batch:
-            yield rows.asset_row(asset, counts)
+def _asset_select(user: Any, filters: dict[str, Any]) -> Select[Any]:
+    """The list's query (its joins and filters) reading plain columns of the asset, its
+    tank or pipeline part and its facility."""
+    tank, pipe = TANK.alias("t"), PIPE.alias("p")
+    columns = [
+        *ASSET.c,
+        *(c.label(c.key) for c in tank.c if c.key != "id"),
+        *(c.label(c.key) for c in pipe.c if c.key != "id"),
+        Facility.name.label("facility_name"),
+        Facility.organization_id.label("organization_id"),
+        Facility.subdistrict.label("subdistrict"),
+        Facility.latitude.label("latitude"),
+        Facility.longitude.label("longitude"),
+    ]
+    stmt = assets_query(user, filters).with_only_columns(*columns)
+    stmt = stmt.outerjoin(tank, tank.c.id == ASSET.c.id)
+    return stmt.outerjoin(pipe, pipe.c.id == ASSET.c.id)
 
 
 def asset_points(user: Any, filters: dict[str, Any]) -> Iterator[tuple[list[Any], Any]]:
     """Yield (export row, (longitude, latitude) or None) of each asset: its facility's point."""
     counts, _by_facility = compliance_counts(user)
-    stmt = assets_query(user, filters).options(selectin_polymorphic(Asset, [Tank, Pipeline]))
-    for batch in _batches(stmt, Asset.id):
+    for batch in _batches(_asset_select(user, filters), ASSET.c.id):
         for asset in batch:
-            yield rows.asset_row(asset, counts), _point(asset.facility)
+            yield rows.asset_row(asset, counts), _point(asset)
+
+
+def asset_rows(user: Any, filters: dict[str, Any]) -> Iterator[list[Any]]:
+    """Yield export rows of the assets the user may see, filtered like the list."""
+    for row, _where in asset_points(user, filters):
+        yield row
 
 
 def _sizes(facility_ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -111,11 +121,24 @@ def _sizes(facility_ids: list[int]) -> dict[int, tuple[int, int]]:
     return {fid: (int(n), int(r or 0)) for fid, n, r in db.session.execute(stmt)}
 
 
+def _facility_select(user: Any, filters: dict[str, Any]) -> Select[Any]:
+    """The facility list's query reading plain columns, with the organization's name."""
+    org_name = (
+        select(Organization.name)
+        .where(Organization.id == Facility.organization_id)
+        .scalar_subquery()
+        .label("organization_name")
+    )
+    # (The list's joinedload of the organization object has no effect on plain columns.)
+    stmt: Any = facilities_query(user, filters)
+    return stmt.with_only_columns(*Facility.__table__.c, org_name)  # type: ignore[no-any-return]
+
+
 def facility_points(user: Any, filters: dict[str, Any]) -> Iterator[tuple[list[Any], Any]]:
     """Yield (export row, (longitude, latitude) or None) of the facilities the user may see."""
     _by_asset, counts = compliance_counts(user)
-    for batch in _batches(facilities_query(user, filters), Facility.id):
-        sizes = _sizes([f.id for f in batch])
+    for batch in _batches(_facility_select(user, filters), Facility.id):
+        sizes = _sizes([f["id"] for f in batch])
         for facility in batch:
             yield rows.facility_row(facility, counts, sizes), _point(facility)
 
@@ -126,7 +149,7 @@ def facility_rows(user: Any, filters: dict[str, Any]) -> Iterator[list[Any]]:
         yield row
 
 
-def _point(facility: Facility) -> tuple[float, float] | None:
-    if facility.latitude is None or facility.longitude is None:
+def _point(row: Any) -> tuple[float, float] | None:
+    if row["latitude"] is None or row["longitude"] is None:
         return None
-    return (facility.longitude, facility.latitude)
+    return (row["longitude"], row["latitude"])

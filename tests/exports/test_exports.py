@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from registry.assets import tags
 from registry.exports.writers import neutralise
 
 
@@ -40,6 +41,7 @@ def test_csv_has_bom_and_chinese_round_trips(
     assert {"甲加油站", "乙加油站"} <= names
     tank = next(r for r in rows if r["id"] == str(world["tank_a"].id))
     assert tank["kind"] == "tank"
+    assert tank["tag"] == tags.display(world["tank_a"].tag)
     assert tank["capacity_litres"] == "30000.0"
     assert tank["leak_detection"] == "interstitial"
     assert tank["compliance"] in ("ok", "due_soon", "overdue")

@@ -355,3 +355,32 @@ def test_semicolon_csv_and_read_only_columns(
     resp = _post(client, regulator, text)
     assert resp.status_code == 201, resp.get_json()
     assert db.session.scalar(select(Tank).where(Tank.operator_ref == "SC-1")) is not None
+
+
+def test_choice_labels_in_chinese_or_english(
+    db: Any, client: Any, world: dict, regulator: Any
+) -> None:
+    fac = world["fac_a"].id
+    text = (
+        "facility_id,kind,operator_ref,substance,wall,leak_detection\n"
+        f"{fac},储罐,CN-1,柴油,双层,夹层空间监测；Automatic tank gauge\n"
+        f"{fac},Pipeline,CN-2,Diesel,double-walled,\n"
+    )
+    from registry.exports.imports import choice_codes
+
+    codes = choice_codes()
+    assert codes["kind"]["储罐"] == "tank"
+    resp = _post(client, regulator, text)
+    assert resp.status_code == 201, resp.get_json()
+    tank = db.session.scalar(select(Tank).where(Tank.operator_ref == "CN-1"))
+    assert (tank.substance, tank.wall) == ("diesel", "double")
+    assert tank.leak_detection == ["interstitial", "atg"]
+
+
+def test_neutralised_cells_import_as_their_value(
+    db: Any, client: Any, world: dict, regulator: Any
+) -> None:
+    fac = world["fac_a"].id
+    text = f"facility_id,kind,operator_ref,substance\n{fac},tank,'=A1,diesel\n"
+    assert _post(client, regulator, text).status_code == 201
+    assert db.session.scalar(select(Tank).where(Tank.operator_ref == "=A1")) is not None
