@@ -22,6 +22,7 @@ from registry.assets.schemas import AssetOutSchema
 from registry.assets.schemas import AssetPatchSchema
 from registry.audit.services import history
 from registry.auth import policy
+from registry.core.converters import id_arg
 from registry.core.dates import today
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
@@ -52,7 +53,9 @@ FILTER_KEYS = (
 @login_required
 def asset_list() -> Any:
     """List tanks and pipelines with search, filters and pagination."""
-    filters = {k: request.args.get(k) or None for k in FILTER_KEYS}
+    filters: dict[str, Any] = {k: request.args.get(k) or None for k in FILTER_KEYS}
+    for key in ("organization_id", "facility_id"):
+        filters[key] = id_arg(request.args, key)
     page, size = page_args(request.args)
     result = paginate(services.assets_query(current_user, filters), page=page, page_size=size)
     return render_template(
@@ -64,7 +67,7 @@ def asset_list() -> Any:
 @login_required
 def asset_new() -> Any:
     """Register a tank or pipeline at a facility."""
-    facility = get_facility(current_user, request.args.get("facility_id", type=int) or 0)
+    facility = get_facility(current_user, id_arg(request.args, "facility_id") or 0)
     policy.require(current_user, "create_asset", facility.organization_id)
     kind = "pipeline" if request.values.get("kind") == "pipeline" else "tank"
     values: dict[str, Any] = {"status": "in_service", "leak_detection": []}

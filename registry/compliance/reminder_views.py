@@ -25,6 +25,7 @@ from registry.compliance import calendar
 from registry.compliance import services
 from registry.compliance.rules import active_pack
 from registry.compliance.views import bp
+from registry.core.converters import id_arg
 from registry.core.dates import today
 from registry.extensions import db
 from registry.sites.services import get_organization
@@ -50,7 +51,7 @@ def _filtered(items: list[Any]) -> list[Any]:
 @login_required
 def reminders() -> Any:
     """Show overdue and due-soon items grouped by facility, most overdue first."""
-    org_id = request.args.get("organization_id", type=int)
+    org_id = id_arg(request.args, "organization_id")
     items = _filtered(services.due_items(current_user, as_of=_as_of(), organization_id=org_id))
     by_facility: dict[int, list[Any]] = {}
     for item in items:

@@ -15,3 +15,16 @@ class IdConverter(IntegerConverter):
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def id_arg(args: Any, name: str) -> int | None:
+    """An id filter from the query string: None when absent; 0 (matching nothing) when it is
+    not a number an id column can hold, so that the database never sees text or an overflow."""
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return 0
+    return value if 1 <= value <= MAX_ID else 0

@@ -9,6 +9,7 @@ from flask import jsonify
 from flask import render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from registry.core.errors import DomainError
@@ -112,6 +113,18 @@ def register_error_handlers(app: Flask) -> None:
                 resp.headers.setdefault("WWW-Authenticate", "Bearer")
             return resp
         return _page(status, _TITLES.get(status, _TITLES[400])(), _message(status))
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def unstorable(exc: Exception) -> Any:
+        # The last line of defence: schemas refuse such values first, with a field's message.
+        from registry.extensions import db
+
+        db.session.rollback()
+        msg = _("A value cannot be stored: it holds a NUL character or a number out of range.")
+        if is_api_request():
+            return _json(400, msg)
+        return _page(400, _TITLES[400](), msg)
 
     @app.errorhandler(500)
     def server_error(exc: Exception) -> Any:

@@ -23,7 +23,8 @@ from registry.core.dates import today
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _has_control(value: Any) -> bool:
+def has_control(value: Any) -> bool:
+    """Whether a string (or a list of strings) holds a control character that is refused."""
     if isinstance(value, str):
         return _CONTROL.search(value) is not None
     if isinstance(value, list):
@@ -41,7 +42,7 @@ class BaseSchema(Schema):
     def _blank_to_none(self, data: Any, **kwargs: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        bad = [key for key, value in data.items() if _has_control(value)]
+        bad = [key for key, value in data.items() if has_control(value)]
         if bad:
             message = str(_l("Contains control characters (such as NUL) that cannot be stored."))
             raise ValidationError({key: [message] for key in bad})

@@ -18,6 +18,7 @@ from flask_login import login_required
 from registry.assets.models import Asset
 from registry.assets.services import get_asset
 from registry.auth import policy
+from registry.core.converters import id_arg
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
 from registry.core.pagination import page_args
@@ -133,7 +134,7 @@ def red_tag_list() -> Any:
     filters: dict[str, Any] = {k: request.args.get(k) or None for k in ("state", "subdistrict")}
     if filters["state"] not in (None, "open", "lifted", "all"):
         filters["state"] = None
-    filters["organization_id"] = request.args.get("organization_id", type=int)
+    filters["organization_id"] = id_arg(request.args, "organization_id")
     page, size = page_args(request.args)
     result = paginate(services.red_tags_query(current_user, filters), page=page, page_size=size)
     return render_template(

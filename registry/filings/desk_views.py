@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from registry.assets.models import Asset
 from registry.auth import policy
+from registry.core.converters import id_arg
 from registry.core.errors import Forbidden
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
@@ -44,7 +45,7 @@ def quality_list() -> Any:
     if filters["code"] not in quality.CHECKS:
         filters["code"] = None
     for key in ("organization_id", "facility_id"):
-        filters[key] = request.args.get(key, type=int)
+        filters[key] = id_arg(request.args, key)
     page, size = page_args(request.args)
     result = paginate(
         quality.problems_query(current_user, filters), page=page, page_size=size, scalars=False

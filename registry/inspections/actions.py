@@ -10,8 +10,11 @@ from sqlalchemy.orm import selectinload
 
 from registry.assets.models import Asset
 from registry.auth import policy
+from registry.core.errors import N_
 from registry.core.errors import Conflict
+from registry.core.errors import Invalid
 from registry.core.errors import NotFound
+from registry.core.schemas import has_control
 from registry.core.types import utcnow
 from registry.extensions import db
 from registry.inspections.models import CorrectiveAction
@@ -41,6 +44,8 @@ def organization_of(action: CorrectiveAction) -> int:
 
 
 def _note(action: CorrectiveAction, notes: str | None) -> None:
+    if has_control(notes):
+        raise Invalid(N_("Contains control characters (such as NUL) that cannot be stored."))
     if notes:
         action.notes = f"{action.notes}\n{notes}" if action.notes else notes
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from registry.assets.models import Asset
 from registry.audit.services import history
 from registry.auth import policy
+from registry.core.converters import id_arg
 from registry.core.errors import Conflict
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
@@ -130,10 +131,11 @@ def organization_edit(org_id: int) -> Any:
 @login_required
 def facility_list() -> Any:
     """List facilities with search, filters and pagination."""
-    filters = {
+    filters: dict[str, Any] = {
         k: request.args.get(k) or None
         for k in ("q", "subdistrict", "kind", "status", "organization_id")
     }
+    filters["organization_id"] = id_arg(request.args, "organization_id")
     page, size = page_args(request.args)
     result = paginate(services.facilities_query(current_user, filters), page=page, page_size=size)
     counts = services.count_assets([f.id for f in result.items])

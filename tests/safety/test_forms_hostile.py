@@ -224,3 +224,63 @@ def test_nul_in_the_address_answers_400(client: Any, world: dict[str, Any], url:
     resp = client.get(url)
     assert resp.status_code == 400
     assert "NUL" in resp.get_data(as_text=True)
+
+
+BAD_QUERIES = [
+    "/facilities?page=-1",
+    "/facilities?page=99999999999999999999",
+    "/facilities?page_size=100000000000000000000",
+    "/facilities?organization_id=99999999999999999999",
+    "/facilities?kind=%27%20OR%201%3D1%20--",
+    "/assets?page=abc",
+    "/assets?facility_id=-5",
+    "/assets?facility_id=99999999999999999999",
+    "/assets?organization_id=abc",
+    "/certificates?status=%27",
+    "/filings?status=x%27",
+    "/red-tags?organization_id=99999999999999999999",
+    "/reminders?organization_id=-1",
+    "/reminders?as_of=0000-00-00",
+    "/reminders/overview?as_of=99999-01-01",
+    "/quality?organization_id=abc&facility_id=99999999999999999999",
+    "/c/%27%20OR%201%3D1%20--",
+    "/api/v1/assets?page=-1",
+    "/api/v1/assets?page_size=100000000000000000000",
+    "/api/v1/assets?facility_id=99999999999999999999",
+    "/api/v1/findings?due_before=2026-02-30",
+    "/api/v1/assets/by-tag/%25",
+]
+
+
+@pytest.mark.parametrize("url", BAD_QUERIES)
+def test_hostile_query_strings_never_500(client: Any, world: dict[str, Any], url: str) -> None:
+    _login(client, world["users"]["regulator"])
+    headers = {}
+    if url.startswith("/api/"):
+        from registry.auth.services import issue_token
+
+        headers = {"Authorization": f"Bearer {issue_token(world['users']['regulator'], days=1)}"}
+    resp = client.get(url, headers=headers)
+    assert resp.status_code < 500, (url, resp.status_code)
+
+
+def test_id_filters_are_numbers_on_every_database(client: Any, world: dict[str, Any]) -> None:
+    """An id filter compares as a number (PostgreSQL refused text = integer before)."""
+    _login(client, world["users"]["regulator"])
+    tank_a, tank_b = world["tank_a"], world["tank_b"]
+    html = client.get(f"/assets?facility_id={world['fac_a'].id}").get_data(as_text=True)
+    assert f'/assets/{tank_a.id}"' in html and f'/assets/{tank_b.id}"' not in html
+    html = client.get("/assets?facility_id=99999999999999999999").get_data(as_text=True)
+    assert f'/assets/{tank_a.id}"' not in html  # no such facility: nothing, not everything
+    html = client.get(f"/facilities?organization_id={world['org_b'].id}").get_data(as_text=True)
+    assert f'/facilities/{world["fac_b"].id}"' in html
+    assert f'/facilities/{world["fac_a"].id}"' not in html
+
+
+@pytest.mark.parametrize("step", ["fix", "verify"])
+def test_nul_in_an_action_note_is_refused(client: Any, world: dict[str, Any], step: str) -> None:
+    action = world["action_open"] if step == "fix" else world["action_fixed"]
+    user = world["users"]["operator_a"] if step == "fix" else world["users"]["inspector"]
+    _login(client, user)
+    resp = client.post(f"/corrective-actions/{action.id}/{step}", data={"notes": "a\x00b"})
+    assert resp.status_code == 422 and "NUL" in resp.get_data(as_text=True)

@@ -117,6 +117,7 @@ def test_regulator_pages_show_payload_inert(client: Any, hostile: dict[str, Any]
     _login(client, hostile["world"]["users"]["regulator"])
     pages = _walk(client, _start_pages(hostile))
     _assert_inert(pages, hostile["payload"])
+    print(f"walked {len(pages)} pages")
     escaped = str(escape(hostile["payload"]))
     for must in (f"/facilities/{hostile['facility'].id}", f"/inspections/{hostile['failed'].id}"):
         assert escaped in pages[must], must
@@ -131,6 +132,7 @@ def test_operator_pages_show_payload_inert(
     start = [u for u in _start_pages(hostile) if "/edit" not in u and "/quality" not in u]
     pages = _walk(client, [*start, f"/operators/{hostile['org'].id}/calendar"])
     _assert_inert(pages, hostile["payload"])
+    print(f"walked {len(pages)} pages")
     assert str(escape(hostile["payload"])) in pages[f"/facilities/{hostile['facility'].id}"]
 
 
