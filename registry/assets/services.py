@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import union
 from sqlalchemy.orm import contains_eager
 
 from registry.assets import tags
@@ -91,29 +92,41 @@ def find_by_tag(text: str) -> Asset | None:
     return db.session.scalar(select(Asset).where(Asset.tag == canon))
 
 
+def _search_ids(q: str) -> Any:
+    """The ids of assets whose name, tag, credit code or address holds q.
+
+    One union of per-table look-ups rather than an OR across a join: each branch can use its
+    trigram index on PostgreSQL (an OR spanning tables can only be checked row by row).
+    """
+    like = f"%{q}%"
+    own: list[Any] = [Asset.operator_ref.ilike(like)]
+    if tags.is_valid(q):
+        own.append(Asset.tag == tags.normalize(q))
+    else:
+        compact = q.replace("-", "").replace(" ", "").upper()
+        if compact:
+            own.append(Asset.tag.like(f"%{compact}%"))
+    by_facility = (
+        select(Asset.id)
+        .join(Facility, Facility.id == Asset.facility_id)
+        .where(or_(Facility.name.ilike(like), Facility.address.ilike(like)))
+    )
+    by_org = (
+        select(Asset.id)
+        .join(Facility, Facility.id == Asset.facility_id)
+        .join(Organization, Organization.id == Facility.organization_id)
+        .where(or_(Organization.name.ilike(like), Organization.credit_code.ilike(like)))
+    )
+    return union(select(Asset.id).where(or_(*own)), by_facility, by_org)
+
+
 def assets_query(user: Any, filters: dict[str, Any]) -> Select[Any]:
     """Select the assets the user may see, filtered and searched (name, tag, code, address)."""
     stmt = select(Asset).join(Facility, Facility.id == Asset.facility_id)
     stmt = policy.scope(stmt, user, Facility.organization_id)
     q = (filters.get("q") or "").strip()
     if q:
-        like = f"%{q}%"
-        conditions: list[Any] = [
-            Asset.operator_ref.ilike(like),
-            Facility.name.ilike(like),
-            Facility.address.ilike(like),
-            Organization.name.ilike(like),
-            Organization.credit_code.ilike(like),
-        ]
-        if tags.is_valid(q):
-            conditions.append(Asset.tag == tags.normalize(q))
-        else:
-            compact = q.replace("-", "").replace(" ", "").upper()
-            if compact:
-                conditions.append(Asset.tag.like(f"%{compact}%"))
-        stmt = stmt.join(Organization, Organization.id == Facility.organization_id).where(
-            or_(*conditions)
-        )
+        stmt = stmt.where(Asset.id.in_(_search_ids(q)))
     simple = {
         "organization_id": Facility.organization_id,
         "facility_id": Asset.facility_id,

@@ -25,6 +25,8 @@ from registry.auth import policy
 from registry.core.dates import today
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
+from registry.core.pagination import LIST_COUNT_CAP
+from registry.core.pagination import after_arg
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.schemas import patch
@@ -54,7 +56,13 @@ def asset_list() -> Any:
     """List tanks and pipelines with search, filters and pagination."""
     filters = {k: request.args.get(k) or None for k in FILTER_KEYS}
     page, size = page_args(request.args)
-    result = paginate(services.assets_query(current_user, filters), page=page, page_size=size)
+    result = paginate(
+        services.assets_query(current_user, filters),
+        page=page,
+        page_size=size,
+        count_cap=LIST_COUNT_CAP,
+        after=(Asset.id, after_arg(request.args)),
+    )
     return render_template(
         "assets/list.html", page=result, filters=filters, subdistricts=subdistricts()
     )

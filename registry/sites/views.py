@@ -21,6 +21,7 @@ from registry.auth import policy
 from registry.core.errors import Conflict
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
+from registry.core.pagination import LIST_COUNT_CAP
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.schemas import patch
@@ -135,7 +136,12 @@ def facility_list() -> Any:
         for k in ("q", "subdistrict", "kind", "status", "organization_id")
     }
     page, size = page_args(request.args)
-    result = paginate(services.facilities_query(current_user, filters), page=page, page_size=size)
+    result = paginate(
+        services.facilities_query(current_user, filters),
+        page=page,
+        page_size=size,
+        count_cap=LIST_COUNT_CAP,
+    )
     counts = services.count_assets([f.id for f in result.items])
     return render_template(
         "sites/facilities.html",
