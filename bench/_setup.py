@@ -1,12 +1,14 @@
 """Shared by the benches: a PostgreSQL schema holding a generated registry, and an app on it.
 
 A schema is named after its size (bench_assets_<n>) and reused when it already holds that
-many assets; it is dropped after the run unless BENCH_KEEP is set (a 1M registry takes
-minutes to generate, so keep it while iterating).
+many assets; it is dropped at the end of the run unless BENCH_KEEP is set (a 1M registry takes
+minutes to generate, so keep it while iterating). Within one run the benches share them:
+they are dropped when the process exits.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
 from collections.abc import Iterator
@@ -79,13 +81,24 @@ def registry_schema(n_assets: int) -> Iterator[tuple[str, str]]:
             for table in ("inspection", "activity_record", "tank", "pipeline", "asset"):
                 conn.execute(sa.text(f'DELETE FROM "{table}"'))
             generate(conn, Spec(assets=n_assets))
-    try:
-        yield url, schema
-    finally:
-        if not os.environ.get("BENCH_KEEP"):
-            with engine.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    engine.dispose()
+    if not os.environ.get("BENCH_KEEP") and schema not in _TO_DROP:
+        _TO_DROP.append(schema)
+        if len(_TO_DROP) == 1:
+            atexit.register(_drop_schemas, url)
+    yield url, schema
+
+
+_TO_DROP: list[str] = []
+
+
+def _drop_schemas(url: str) -> None:
+    """Drop the generated schemas when the run ends (the benches of one run share them)."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for schema in _TO_DROP:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
 
 
 def bench_user(role: str = "regulator") -> Any:

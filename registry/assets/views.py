@@ -62,6 +62,7 @@ def asset_list() -> Any:
         page_size=size,
         count_cap=LIST_COUNT_CAP,
         after=(Asset.id, after_arg(request.args)),
+        order_when_capped=Asset.id,
     )
     return render_template(
         "assets/list.html", page=result, filters=filters, subdistricts=subdistricts()
