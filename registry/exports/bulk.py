@@ -108,6 +108,7 @@ def insert_new(rows: list[Row]) -> None:
         for r, tag in zip(new, _new_tags(len(new)), strict=True)
     ]
     ids = _insert_base(values)
+    logged = {i: dict(v) for i, v in zip(ids, values, strict=True)}
     for kind, cls in ASSET_CLASSES.items():
         table: Any = cls.__table__
         sub = [
@@ -117,7 +118,12 @@ def insert_new(rows: list[Row]) -> None:
         ]
         if sub:
             db.session.execute(insert(table), sub)
-    record_created("asset", [(i, v) for i, v in zip(ids, values, strict=True)])
+        for part in sub:
+            logged[part["id"]].update(part)
+    # The event holds every field of the tank or pipeline, as the ORM hook's would.
+    record_created(
+        "asset", [(i, {k: v for k, v in d.items() if k != "id"}) for i, d in logged.items()]
+    )
 
 
 def _changed(rows: list[Row]) -> list[Row]:

@@ -67,6 +67,9 @@ def test_good_file_imports_every_row(db: Any, client: Any, world: dict, regulato
     ).all()
     assert [e.action for e in events] == ["create"]
     assert events[0].changes["operator_ref"] == [None, "IMP-1"]
+    assert events[0].changes["capacity_litres"] == [None, 30000.0]
+    assert events[0].changes["leak_detection"] == [None, ["interstitial", "atg"]]
+    assert "id" not in events[0].changes
     assert events[0].actor == world["users"]["regulator"].email
 
 
