@@ -161,6 +161,9 @@ def _measure(label: str, url: str, schema: str | None, quick: bool) -> dict[str,
             reimport_s, again = _import(app, db, user, data)
             assert again.created == 0 and again.updated == n
             floor_s = _floor(db, n, facility_ids)
+            # Fresh planner statistics, as a database in use has (the engine's query needs them).
+            db.session.execute(sa.text("ANALYZE"))
+            db.session.commit()
             export_s, size = _export(app, user)
             db.session.remove()
             if schema is None:

@@ -287,12 +287,13 @@ def read_rows(user: Any, data: bytes, filename: str | None, report: Report) -> l
 def import_assets(user: Any, data: bytes, filename: str | None) -> Report:
     """Validate a CSV/XLSX of tanks and pipelines and write every row, or none (errors set)."""
     report = Report()
-    rows = read_rows(user, data, filename, report)
-    if report.errors:
-        report.errors.sort(key=lambda e: e["row"] or 0)
-        return report
-    bulk.insert_new(rows)
-    bulk.update_existing(rows)
+    with bulk.collector_paused():
+        rows = read_rows(user, data, filename, report)
+        if report.errors:
+            report.errors.sort(key=lambda e: e["row"] or 0)
+            return report
+        bulk.insert_new(rows)
+        bulk.update_existing(rows)
     report.updated = sum(1 for r in rows if r.existing_id is not None)
     report.created = len(rows) - report.updated
     return report

@@ -17,6 +17,7 @@ from registry.assets.services import assets_query
 from registry.auth import policy
 from registry.compliance.services import due_items
 from registry.exports import rows
+from registry.exports.bulk import collector_paused
 from registry.extensions import db
 from registry.sites.models import Facility
 from registry.sites.models import Organization
@@ -67,7 +68,9 @@ def compliance_counts(user: Any) -> tuple[rows.Counts, rows.Counts]:
     org = user.organization_id if policy.is_operator(user) else None
     by_asset: dict[int, list[int]] = {}
     by_facility: dict[int, list[int]] = {}
-    for item in due_items(user, organization_id=org):
+    with collector_paused():
+        items = due_items(user, organization_id=org)
+    for item in items:
         slot = 0 if item.state == "overdue" else 1
         if item.asset_id is not None:
             by_asset.setdefault(item.asset_id, [0, 0])[slot] += 1

@@ -67,6 +67,9 @@ def test_good_file_imports_every_row(db: Any, client: Any, world: dict, regulato
     ).all()
     assert [e.action for e in events] == ["create"]
     assert events[0].changes["operator_ref"] == [None, "IMP-1"]
+    assert events[0].changes["capacity_litres"] == [None, 30000.0]
+    assert events[0].changes["leak_detection"] == [None, ["interstitial", "atg"]]
+    assert "id" not in events[0].changes
     assert events[0].actor == world["users"]["regulator"].email
 
 
@@ -384,3 +387,15 @@ def test_neutralised_cells_import_as_their_value(
     text = f"facility_id,kind,operator_ref,substance\n{fac},tank,'=A1,diesel\n"
     assert _post(client, regulator, text).status_code == 201
     assert db.session.scalar(select(Tank).where(Tank.operator_ref == "=A1")) is not None
+
+
+def test_the_collector_runs_again_after_an_import(
+    client: Any, world: dict, regulator: Any
+) -> None:
+    import gc
+
+    assert gc.isenabled()
+    _post(client, regulator, "facility_id,kind,operator_ref,substance\n1,boat,X,diesel\n")
+    assert gc.isenabled()
+    assert _post(client, regulator, _good(world["fac_a"].id)).status_code == 201
+    assert gc.isenabled()
