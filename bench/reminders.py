@@ -9,14 +9,11 @@ the floor is one SQL statement returning the same (obligation, asset/facility) p
 from __future__ import annotations
 
 import os
-import random
 import statistics
 import tempfile
 import time
 import uuid
-from datetime import UTC
 from datetime import date
-from datetime import datetime
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +22,6 @@ import sqlalchemy as sa
 
 AS_OF = date(2026, 11, 20)
 WINDOW = 14
-ACTIVITIES = ("patrol", "interstitial_monitoring_check", "observation_pipe_check")
 
 
 def _app(url: str, schema: str | None, tmp: Path) -> Any:
@@ -46,111 +42,20 @@ def _app(url: str, schema: str | None, tmp: Path) -> Any:
     )
 
 
-def _chunks(rows: list[dict[str, Any]], size: int = 20000) -> Any:
-    for i in range(0, len(rows), size):
-        yield rows[i : i + size]
-
-
 def _generate(db: Any, n_assets: int, n_records: int) -> None:
-    from registry.assets.models import Asset
-    from registry.assets.models import Tank
-    from registry.compliance.models import ActivityRecord
-    from registry.sites.models import Facility
-    from registry.sites.models import Organization
+    """Three tanks a facility (the floor below covers the obligations of tanks only)."""
+    from bench.generate import ACTIVITIES
+    from bench.generate import Spec
+    from bench.generate import generate
 
-    rnd = random.Random(5)
-    now = datetime(2024, 1, 1, tzinfo=UTC)
-    n_fac = n_assets // 3
-    n_org = max(1, n_fac // 30)
+    spec = Spec(n_assets, tanks=(3, 3), pipelines=(0, 0), records=n_records, inspections=0)
+    assert spec.activities == ACTIVITIES
     conn = db.session.connection()
-    conn.execute(
-        sa.insert(Organization.__table__),
-        [
-            {
-                "id": i + 1,
-                "name": f"org{i}",
-                "credit_code": f"{i:018d}",
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for i in range(n_org)
-        ],
-    )
-    conn.execute(
-        sa.insert(Facility.__table__),
-        [
-            {
-                "id": i + 1,
-                "organization_id": i % n_org + 1,
-                "name": f"fac{i}",
-                "kind": "gas_station",
-                "subdistrict": f"sub{i % 17}",
-                "key_supervised": False,
-                "status": "active",
-                "version": 1,
-                "created_at": now - timedelta(days=rnd.randint(0, 2000)),
-                "updated_at": now,
-            }
-            for i in range(n_fac)
-        ],
-    )
-    assets, tanks = [], []
-    for i in range(n_assets):
-        double = rnd.random() < 0.7
-        assets.append(
-            {
-                "id": i + 1,
-                "facility_id": i % n_fac + 1,
-                "kind": "tank",
-                "tag": f"B{i:015d}",
-                "substance": "gasoline",
-                "installed_on": date(2005, 1, 1) + timedelta(days=rnd.randint(0, 7000)),
-                "status": "in_service" if rnd.random() < 0.95 else "permanently_closed",
-                "wall": "double" if double else "single",
-                "anti_seepage": "double_wall" if double else "seepage_pit",
-                "leak_detection": ["interstitial", "atg"] if double else ["observation_pipe"],
-                "red_tagged": False,
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        tanks.append(
-            {
-                "id": i + 1,
-                "compartments": 1,
-                "spill_containment": False,
-                "overfill_prevention": False,
-            }
-        )
-    for chunk in _chunks(assets):
-        conn.execute(sa.insert(Asset.__table__), chunk)
-    for chunk in _chunks(tanks):
-        conn.execute(sa.insert(Tank.__table__), chunk)
-    records = []
-    for _ in range(n_records):
-        aid = rnd.randint(1, n_assets)
-        records.append(
-            {
-                "asset_id": aid,
-                "facility_id": (aid - 1) % n_fac + 1,
-                "activity": ACTIVITIES[rnd.randint(0, 2)],
-                "performed_on": AS_OF - timedelta(days=int(rnd.expovariate(1 / 40))),
-                "result": "pass" if rnd.random() < 0.9 else "fail",
-                "created_at": now,
-            }
-        )
-        if len(records) == 50000:
-            conn.execute(sa.insert(ActivityRecord.__table__), records)
-            records = []
-    if records:
-        conn.execute(sa.insert(ActivityRecord.__table__), records)
-    db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.text("ANALYZE"))
-    else:
-        db.session.execute(sa.text("ANALYZE"))
+    generate(conn, spec)
+    # The plain profile: gas stations, not key supervised, one substance (no extra obligations).
+    conn.execute(sa.text("UPDATE facility SET kind = 'gas_station', key_supervised = false"))
+    conn.execute(sa.text("UPDATE asset SET substance = 'gasoline'"))
+    conn.execute(sa.text("ANALYZE"))
     db.session.commit()
 
 

@@ -63,7 +63,9 @@ def init_api(app: Flask) -> None:
     from inspection_api import compliance
     from inspection_api import facilities
     from inspection_api import filings
+    from inspection_api import imports
     from inspection_api import inspections
+    from inspection_api import monitoring
     from inspection_api import organizations
     from inspection_api import red_tags
 
@@ -77,6 +79,8 @@ def init_api(app: Flask) -> None:
         compliance,
         filings,
         red_tags,
+        imports,
+        monitoring,
     )
     for module in modules:
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")

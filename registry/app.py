@@ -90,10 +90,12 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
     login_manager.login_message_category = "info"
     from registry.auth import loaders  # noqa: F401  (registers user and request loaders)
+    from registry.core.postgres import disable_jit
     from registry.core.sqlite import enable_sqlite_pragmas
 
     with app.app_context():
         enable_sqlite_pragmas(db.engine)
+        disable_jit(db.engine)
 
 
 def _register_models() -> None:

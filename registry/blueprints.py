@@ -13,8 +13,12 @@ def register_blueprints(app: Flask) -> None:
     from registry.compliance.views import bp as compliance_bp
     from registry.core.views import bp as core_bp
     from registry.enforcement.views import bp as enforcement_bp
+    from registry.exports.views import bp as exports_bp
     from registry.filings.views import bp as filings_bp
     from registry.inspections.views import bp as inspections_bp
+    from registry.labels.views import bp as labels_bp
+    from registry.landing.views import bp as landing_bp
+    from registry.monitoring.views import bp as monitoring_bp
     from registry.sites.views import bp as sites_bp
 
     blueprints = [
@@ -27,6 +31,10 @@ def register_blueprints(app: Flask) -> None:
         compliance_bp,
         filings_bp,
         enforcement_bp,
+        exports_bp,
+        monitoring_bp,
+        labels_bp,
+        landing_bp,
     ]
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from dataclasses import dataclass
@@ -63,6 +64,75 @@ def _proxy_hops(raw: str) -> int:
     return int(text)
 
 
+# Screening values of monitoring readings, per medium (point kind) and parameter, in the
+# medium's unit (registry.monitoring.models.UNITS). Groundwater: GB/T 14848-2017 class III
+# (benzene 10, toluene 700, ethylbenzene 300, xylenes 500 µg/L); TPH C10–C40 0.6 mg/L and
+# MTBE 0.02 mg/L are assumed (no class III limit; Shanghai's screening value for first-class
+# land and the lower US EPA advisory level). Soil: GB 36600-2018 second-class land screening
+# values. Soil gas has no national screening value: none by default, set them to check.
+DEFAULT_SCREENING_VALUES: dict[str, dict[str, float]] = {
+    "groundwater_well": {
+        "tph": 0.6,
+        "benzene": 0.01,
+        "toluene": 0.7,
+        "ethylbenzene": 0.3,
+        "xylenes": 0.5,
+        "mtbe": 0.02,
+    },
+    "soil_gas_probe": {},
+    "soil": {
+        "tph": 4500.0,
+        "benzene": 4.0,
+        "toluene": 1200.0,
+        "ethylbenzene": 28.0,
+        "xylenes": 570.0,
+    },
+}
+_SCREENING_KINDS = tuple(DEFAULT_SCREENING_VALUES)
+_SCREENING_PARAMETERS = ("tph", "benzene", "toluene", "ethylbenzene", "xylenes", "mtbe")
+
+
+def _screening_entry(key: str, raw: Any) -> tuple[str, str, float]:
+    kind, _, parameter = key.strip().rpartition(".")
+    kind = kind or "groundwater_well"
+    if kind not in _SCREENING_KINDS or parameter not in _SCREENING_PARAMETERS:
+        raise ConfigError(f"SCREENING_VALUES: unknown medium or parameter {key!r}")
+    try:
+        value = float(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"SCREENING_VALUES: {key}: not a number: {raw!r}") from exc
+    if not value > 0 or value == float("inf"):
+        raise ConfigError(f"SCREENING_VALUES: {key}: must be greater than zero")
+    return kind, parameter, value
+
+
+def parse_screening_values(text: str) -> dict[str, dict[str, float]]:
+    """Parse `benzene=0.01,soil_gas_probe.benzene=0.5` or the same keys as a JSON object.
+
+    A key without a medium is groundwater's; entries override the defaults one by one.
+    """
+    values = {kind: dict(v) for kind, v in DEFAULT_SCREENING_VALUES.items()}
+    text = text.strip()
+    if not text:
+        return values
+    if text.startswith("{"):
+        try:
+            items = list(json.loads(text).items())
+        except (ValueError, AttributeError) as exc:
+            raise ConfigError("SCREENING_VALUES: not a JSON object") from exc
+    else:
+        items = []
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            key, sep, raw = part.partition("=")
+            if not sep:
+                raise ConfigError(f"SCREENING_VALUES: expected parameter=value, got {part!r}")
+            items.append((key, raw))
+    for key, raw in items:
+        kind, parameter, value = _screening_entry(str(key), raw)
+        values[kind][parameter] = value
+    return values
+
+
 def _secret_key(instance_path: Path) -> str:
     """Return the secret kept in the instance folder, creating it on first start."""
     path = instance_path / "secret_key"
@@ -110,6 +180,7 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
             "北京市东城区生态环境局 / Dongcheng District Ecology and Environment Bureau",
         ),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024,
+        "IMPORT_MAX_ROWS": _int(env, "IMPORT_MAX_ROWS", 50000, minimum=1),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "TAG_MISS_RATE_LIMIT": env.get("TAG_MISS_RATE_LIMIT", "30 per minute"),
@@ -130,4 +201,5 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "PAGE_SIZE": 25,
+        "SCREENING_VALUES": parse_screening_values(env.get("SCREENING_VALUES", "")),
     }

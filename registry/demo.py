@@ -428,6 +428,9 @@ def load_demo() -> bool:
 
     load_demo_inspections(created)
     _demo_records()
+    from registry.monitoring.demo import load_demo_monitoring
+
+    load_demo_monitoring()
     return True
 
 

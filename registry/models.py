@@ -20,6 +20,8 @@ from registry.inspections.models import CorrectiveAction  # noqa: F401
 from registry.inspections.models import Finding  # noqa: F401
 from registry.inspections.models import Inspection  # noqa: F401
 from registry.inspections.models import Photo  # noqa: F401
+from registry.monitoring.models import MonitoringPoint  # noqa: F401
+from registry.monitoring.models import MonitoringReading  # noqa: F401
 from registry.sites.models import Facility  # noqa: F401
 from registry.sites.models import Organization  # noqa: F401
 
@@ -35,3 +37,5 @@ _audit_services.register(ActivityRecord, "activity_record")
 _audit_services.register(CalendarToken, "calendar_token")
 _audit_services.register(Filing, "filing")
 _audit_services.register(RedTag, "red_tag")
+_audit_services.register(MonitoringPoint, "monitoring_point")
+_audit_services.register(MonitoringReading, "monitoring_reading")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
+from registry.core.search import trigram_indexes
 from registry.core.types import UTCDateTime
 from registry.core.types import utcnow
 from registry.extensions import Model
@@ -57,6 +58,7 @@ class Asset(Model):
     __table_args__ = (
         Index("ix_asset_facility_ref", "facility_id", "operator_ref"),
         Index("ix_asset_status_kind", "status", "kind"),
+        *trigram_indexes("asset", "operator_ref", "tag"),
     )
 
     @property

@@ -26,6 +26,8 @@ from registry.core.converters import id_arg
 from registry.core.dates import today
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
+from registry.core.pagination import LIST_COUNT_CAP
+from registry.core.pagination import after_arg
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.schemas import patch
@@ -57,7 +59,14 @@ def asset_list() -> Any:
     for key in ("organization_id", "facility_id"):
         filters[key] = id_arg(request.args, key)
     page, size = page_args(request.args)
-    result = paginate(services.assets_query(current_user, filters), page=page, page_size=size)
+    result = paginate(
+        services.assets_query(current_user, filters),
+        page=page,
+        page_size=size,
+        count_cap=LIST_COUNT_CAP,
+        after=(Asset.id, after_arg(request.args)),
+        order_when_capped=Asset.id,
+    )
     return render_template(
         "assets/list.html", page=result, filters=filters, subdistricts=subdistricts()
     )

@@ -198,3 +198,30 @@ def history(entity: str, row_id: int, *, limit: int = 200) -> list[AuditEvent]:
         .limit(limit)
     )
     return list(db.session.scalars(stmt))
+
+
+def record_created(entity: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """Log the creation of rows inserted in bulk (past the ORM hook): one event per row."""
+    if not rows:
+        return
+    user_id, label = _actor()
+    at = utcnow()
+    events = [
+        {
+            "at": at,
+            "user_id": user_id,
+            "actor": label,
+            "action": "create",
+            "entity": entity,
+            "row_id": row_id,
+            "changes": {
+                k: [None, v.isoformat() if isinstance(v, date) else v]
+                for k, v in values.items()
+                if k not in _IGNORED_FIELDS and v is not None and v != []
+            },
+        }
+        for row_id, values in rows
+    ]
+    # Core, not ORM, bulk insert: thousands of rows without per-row ORM bookkeeping.
+    table: Any = AuditEvent.__table__
+    db.session.execute(insert(table), events)

@@ -36,6 +36,7 @@ _RULES: dict[str, set[str]] = {
     "review_filing": {"regulator"},
     "submit_filing": {"operator", "regulator"},
     "import": {"operator", "regulator"},
+    "record_monitoring": {"operator", "inspector", "regulator"},
 }
 
 

@@ -74,6 +74,8 @@ def uid_of(item: DueItem) -> str:
     target = f"asset-{item.asset_id}" if item.asset_id else f"facility-{item.facility_id}"
     if "finding_id" in item.extra:  # several corrective actions can be due on one asset
         target += f".finding-{item.extra['finding_id']}"
+    if "uid_key" in item.extra:  # other sources name what sets their items apart
+        target += f".{item.extra['uid_key']}"
     return f"{item.obligation}.{target}.org-{item.organization_id}@ust-registry"
 
 

@@ -214,8 +214,12 @@ def _branch(o: Obligation, index: int, as_of: date, limit: date, scope: Scope) -
     last = _last_done(o, as_of)
     frm: Any
     cols: list[Any]
+    created: Any
     if o.scope == "asset":
-        base, created = ASSET.c.installed_on, ASSET.c.created_at
+        base = ASSET.c.installed_on
+        # Only needed without an installation date: NULL otherwise spares decoding a timestamp
+        # for every row.
+        created = sa.case((base.is_(None), ASSET.c.created_at), else_=sa.null())
         frm = FACILITY.join(ASSET, ASSET.c.facility_id == FACILITY.c.id)
         conds = o.when + o.unless + tuple(c for c, _ in o.interval_overrides)
         names = {n for c in conds for s, n, _ in c.tests if s == "asset"}
@@ -256,7 +260,10 @@ def _branch(o: Obligation, index: int, as_of: date, limit: date, scope: Scope) -
         inner = inner.where(FACILITY.c.id == scope.facility_id)
     if scope.asset_id is not None:
         inner = inner.where(ASSET.c.id == scope.asset_id if o.scope == "asset" else sa.false())
-    sub = inner.subquery(f"ob{index}")
+    # OFFSET 0 keeps the subquery a subquery: flattened into the outer query (SQLite and
+    # PostgreSQL both do), the last-done look-up would run once per mention of `last` in the
+    # due filter (up to four times a row) instead of once.
+    sub = inner.offset(0).subquery(f"ob{index}")
     return sa.select(sa.literal(index).label("ob"), *sub.c).where(_due_filter(o, sub.c, limit))
 
 
@@ -274,38 +281,51 @@ def build_query(pack: RulePack, as_of: date, limit: date, scope: Scope) -> tuple
     return (branches[0] if len(branches) == 1 else sa.union_all(*branches)), chosen
 
 
-def _local_date(value: datetime) -> date:
-    return value.astimezone(local_zone()).date()
+class _Items:
+    """Turns result rows into DueItems; per-row work is kept to tuple unpacking and lookups.
 
+    At national scale there are hundreds of thousands of rows: due dates repeat (a few hundred
+    distinct last-done days), so they are computed once per obligation, variant and day.
+    """
 
-def _item(o: Obligation, row: Any, as_of: date, window: int) -> DueItem:
-    condition_interval = variants(o)[row.variant][1]
-    if row.last is not None and condition_interval is not None:
-        due_on = condition_interval.add(row.last)
-    else:
-        start = row.base or _local_date(row.created)
-        if o.first_due.not_before and start < o.first_due.not_before:
-            start = o.first_due.not_before
-        due_on = first_after(o, condition_interval).add(start)
-    state, days = state_of(due_on, as_of, window)
-    return DueItem(
-        obligation=o.code,
-        title_zh=o.title_zh,
-        title_en=o.title_en,
-        asset_id=row.aid,
-        asset_tag=row.tag,
-        asset_ref=row.ref,
-        asset_kind=row.kind,
-        facility_id=row.fid,
-        facility_name=row.fname,
-        subdistrict=row.sub,
-        organization_id=row.org,
-        due_on=due_on,
-        last_done_on=row.last,
-        state=state,
-        days_overdue=days,
-        activities=o.satisfied_by,
-    )
+    def __init__(self, chosen: list[Obligation], as_of: date, window: int) -> None:
+        self.chosen, self.as_of, self.window = chosen, as_of, window
+        self.variants = [variants(o) for o in chosen]
+        self.zone = local_zone()  # read once: it goes through the app's config proxy
+        # Per obligation and interval variant: last-done day -> due date, start day -> due date.
+        self.after_last = [[{} for _ in v] for v in self.variants]  # type: list[list[dict[date, date]]]
+        self.after_start = [[{} for _ in v] for v in self.variants]  # type: list[list[dict[date, date]]]
+        self.states: dict[date, tuple[str, int]] = {}
+
+    def _due_on(self, ob: int, variant: int, row: Any) -> date:
+        last = row[11]
+        interval = self.variants[ob][variant][1]
+        if last is not None and interval is not None:
+            cache = self.after_last[ob][variant]
+            found = cache.get(last)
+            if found is None:
+                found = cache[last] = interval.add(last)
+            return found
+        o = self.chosen[ob]
+        start = row[5] or row[6].astimezone(self.zone).date()
+        cache = self.after_start[ob][variant]
+        found = cache.get(start)
+        if found is None:
+            nb = o.first_due.not_before
+            found = cache[start] = first_after(o, interval).add(max(start, nb) if nb else start)
+        return found
+
+    def item(self, row: Any) -> DueItem:
+        ob, aid, tag, ref, kind, _b, _c, fid, fname, sub, org, last, variant = row
+        o = self.chosen[ob]
+        due_on = self._due_on(ob, variant, row)
+        state = self.states.get(due_on)
+        if state is None:
+            state = self.states[due_on] = state_of(due_on, self.as_of, self.window)
+        return DueItem(
+            o.code, o.title_zh, o.title_en, aid, tag, ref, kind, fid, fname, sub, org,
+            due_on, last, state[0], state[1], o.satisfied_by,
+        )  # fmt: skip
 
 
 def compute(
@@ -322,12 +342,11 @@ def compute(
     stmt, chosen = build_query(pack, as_of, limit, scope)
     if stmt is None:
         return []
-    if db.session.get_bind().dialect.name == "postgresql":
-        # PostgreSQL's JIT costs more to compile this wide UNION than running it takes
-        # (about 1.2 s against 0.3 s at 5,000 assets); off for this transaction only.
-        db.session.execute(sa.text("SET LOCAL jit = off"))
+    # PostgreSQL's JIT would cost more than this wide UNION takes to run: the app's
+    # connections start with it off (registry.core.postgres).
     rows: Iterable[Any] = db.session.execute(stmt)
-    items = [_item(chosen[row.ob], row, as_of, window_days) for row in rows]
+    make = _Items(chosen, as_of, window_days).item
+    items = [make(row) for row in rows]
     items.sort(key=sort_key)
     return items
 

@@ -194,13 +194,18 @@ def due_items(
     items = engine.compute(
         active_pack(), as_of=as_of, window_days=window, horizon_days=horizon_days, scope=scope
     )
-    for source in _SOURCES:
-        for item in source(as_of=as_of, organization_id=organization_id, window_days=window):
-            if facility_id is None or item.facility_id == facility_id:
-                items.append(item)
+    extra = [
+        item
+        for source in _SOURCES
+        for item in source(as_of=as_of, organization_id=organization_id, window_days=window)
+        if facility_id is None or item.facility_id == facility_id
+    ]
     if not include_ok:
         items = [i for i in items if i.state != "ok"]
-    items.sort(key=engine.sort_key)
+        extra = [i for i in extra if i.state != "ok"]
+    if extra:  # the engine's items come sorted already
+        items += extra
+        items.sort(key=engine.sort_key)
     return items
 
 

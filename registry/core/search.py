@@ -1,11 +1,21 @@
-"""Free-text search: user input matched literally, wildcards and control characters included."""
+"""Free-text search: user input matched literally (wildcards and control characters included),
+and the trigram indexes that answer substring searches on PostgreSQL.
+
+pg_trgm's GIN indexes answer a substring search (`ILIKE '%q%'`) from the index; without one
+PostgreSQL reads every row. The operator class is schema-qualified because the app may run with
+a search_path that holds only its own schema. SQLite gets a plain index of the same name (it has
+no trigram indexes; a plain one keeps the schema the same on both databases).
+"""
 
 from __future__ import annotations
 
 import re
 
+from sqlalchemy import Index
+
 ESCAPE = "\\"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+TRIGRAM_OPS = "public.gin_trgm_ops"
 
 
 def clean(q: str | None) -> str:
@@ -22,3 +32,21 @@ def contains(q: str) -> str:
     for ch in (ESCAPE, "%", "_"):
         text = text.replace(ch, ESCAPE + ch)
     return f"%{text}%"
+
+
+def trigram_index_name(table: str, column: str) -> str:
+    """The name of the trigram index of a column."""
+    return f"ix_{table}_{column}_trgm"
+
+
+def trigram_indexes(table: str, *columns: str) -> list[Index]:
+    """One GIN trigram index per column (a plain index on other databases)."""
+    return [
+        Index(
+            trigram_index_name(table, c),
+            c,
+            postgresql_using="gin",
+            postgresql_ops={c: TRIGRAM_OPS},
+        )
+        for c in columns
+    ]

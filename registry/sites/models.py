@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
+from registry.core.search import trigram_indexes
 from registry.core.types import UTCDateTime
 from registry.core.types import utcnow
 from registry.extensions import Model
@@ -42,6 +43,7 @@ class Organization(Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (*trigram_indexes("organization", "name", "credit_code"),)
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.credit_code}>"
@@ -68,7 +70,10 @@ class Facility(Model):
     assets: Mapped[list[Asset]] = relationship(back_populates="facility", lazy="write_only")
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (Index("ix_facility_kind_status", "kind", "status"),)
+    __table_args__ = (
+        Index("ix_facility_kind_status", "kind", "status"),
+        *trigram_indexes("facility", "name", "address"),
+    )
 
     def __repr__(self) -> str:
         return f"<Facility {self.id} {self.name}>"

@@ -22,6 +22,7 @@ from registry.core.converters import id_arg
 from registry.core.errors import Conflict
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
+from registry.core.pagination import LIST_COUNT_CAP
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.schemas import patch
@@ -137,7 +138,12 @@ def facility_list() -> Any:
     }
     filters["organization_id"] = id_arg(request.args, "organization_id")
     page, size = page_args(request.args)
-    result = paginate(services.facilities_query(current_user, filters), page=page, page_size=size)
+    result = paginate(
+        services.facilities_query(current_user, filters),
+        page=page,
+        page_size=size,
+        count_cap=LIST_COUNT_CAP,
+    )
     counts = services.count_assets([f.id for f in result.items])
     return render_template(
         "sites/facilities.html",

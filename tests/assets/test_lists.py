@@ -78,3 +78,28 @@ def test_operator_sees_only_own_assets(client: Any, login_as: Any, world: dict[s
     login_as("operator", organization=world["org_b"])
     assert _assets(client, "") == {world["tank_b"].id, world["pipe_b"].id}
     assert _assets(client, f"q={world['tank_a'].tag}") == set()
+
+
+def test_keyset_pages_and_a_capped_total(
+    client: Any, login_as: Any, make_facility: Any, make_asset: Any, monkeypatch: Any
+) -> None:
+    import re
+
+    from registry.assets import views
+
+    station = make_facility(name="分页测试加油站")
+    made = [make_asset(station, operator_ref=f"K{i}").id for i in range(5)]
+    login_as("regulator")
+    q = f"facility_id={station.id}&page_size=2"
+    first = client.get(f"/assets?{q}").get_data(as_text=True)
+    assert "5 results" in first or "共 5 条" in first
+    cursor = re.search(r'href="[^"]*after=(\d+)[^"]*"', first)
+    assert cursor and int(cursor.group(1)) == made[1]
+    assert _assets(client, f"{q}&page=2&after={made[1]}") == set(made[2:4])
+    assert _assets(client, f"{q}&page=2") == set(made[2:4])  # the offset contract still holds
+    assert _assets(client, f"{q}&after=junk") == set(made[:2])
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 3)
+    capped = client.get(f"/assets?{q}").get_data(as_text=True)
+    assert "More than 3 results" in capped or "超过 3 条" in capped
+    last = client.get(f"/assets?{q}&page=3&after={made[3]}").get_data(as_text=True)
+    assert 'rel="next"' not in last

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import time
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -17,8 +16,6 @@ from sqlalchemy import select
 from registry.extensions import db as _db
 from registry.inspections.models import Inspection
 from registry.inspections.models import Photo
-from tests.browser.conftest import CHROMIUM_ARGS
-from tests.helpers import need_tool
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
@@ -57,17 +54,6 @@ def site(live_server: Any) -> dict[str, Any]:
     )
     _db.session.commit()
     return {"tank_id": tank.id, "email": user.email, "server": live_server}
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    need_tool("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _context(browser: Any, **kw: Any) -> Any:

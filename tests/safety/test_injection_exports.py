@@ -1,8 +1,5 @@
 """Attack payloads come out inert in the CSV, XLSX and GeoJSON exports.
 
-PENDING: the exports (registry/exports) are built in parallel; this file is named so pytest
-does not collect it. Rename it to test_injection_exports.py when the exports are merged.
-
 Formula injection (CWE-1236): a cell starting with = + - @ (or tab / carriage return) is
 neutralised by a leading apostrophe, as OWASP advises; everything else is kept verbatim.
 """

@@ -1,0 +1,1 @@
+"""Exports for other departments and the bulk import of tanks and pipelines."""

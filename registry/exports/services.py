@@ -1,0 +1,158 @@
+"""Read the rows of an export in keyset batches, with their compliance state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy import case
+from sqlalchemy import func
+from sqlalchemy import select
+
+from registry.assets.models import Asset
+from registry.assets.models import Pipeline
+from registry.assets.models import Tank
+from registry.assets.services import assets_query
+from registry.auth import policy
+from registry.compliance.services import due_items
+from registry.exports import rows
+from registry.exports.bulk import collector_paused
+from registry.extensions import db
+from registry.sites.models import Facility
+from registry.sites.models import Organization
+from registry.sites.services import facilities_query
+
+BATCH = 1000
+ASSET: Any = Asset.__table__
+TANK: Any = Tank.__table__
+PIPE: Any = Pipeline.__table__
+ASSET_FILTERS: tuple[str, ...] = (
+    *("q", "subdistrict", "facility_kind", "kind", "status", "substance", "wall"),
+    *("red_tagged", "organization_id", "facility_id"),
+)
+FACILITY_FILTERS = ("q", "subdistrict", "kind", "status", "organization_id")
+
+
+def filters_of(args: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The list filters from query arguments, as the list pages read them (ids and yes/no typed;
+    a malformed one matches nothing rather than failing)."""
+    filters: dict[str, Any] = {k: args.get(k) or None for k in keys}
+    for key in ("organization_id", "facility_id"):
+        if filters.get(key) is not None:
+            text = str(filters[key]).strip()
+            filters[key] = int(text) if text.isdigit() and len(text) < 10 else -1
+    if filters.get("red_tagged") is not None:
+        flag = str(filters["red_tagged"]).lower()
+        filters["red_tagged"] = flag in ("true", "1", "yes", "on") if flag else None
+    return filters
+
+
+def _batches(stmt: Select[Any], id_column: Any) -> Iterator[list[Any]]:
+    """Yield the rows (plain mappings, no ORM objects: memory stays flat) of a select in id
+    order, BATCH at a time (keyset: id > last)."""
+    stmt = stmt.order_by(None).order_by(id_column).limit(BATCH)
+    last = 0
+    while True:
+        batch = list(db.session.execute(stmt.where(id_column > last)).mappings())
+        if not batch:
+            return
+        yield batch
+        last = batch[-1]["id"]
+        if len(batch) < BATCH:
+            return
+
+
+def compliance_counts(user: Any) -> tuple[rows.Counts, rows.Counts]:
+    """Overdue and due-soon counts per asset and per facility (one engine run)."""
+    org = user.organization_id if policy.is_operator(user) else None
+    by_asset: dict[int, list[int]] = {}
+    by_facility: dict[int, list[int]] = {}
+    with collector_paused():
+        items = due_items(user, organization_id=org)
+    for item in items:
+        slot = 0 if item.state == "overdue" else 1
+        if item.asset_id is not None:
+            by_asset.setdefault(item.asset_id, [0, 0])[slot] += 1
+        by_facility.setdefault(item.facility_id, [0, 0])[slot] += 1
+    return (
+        {k: (v[0], v[1]) for k, v in by_asset.items()},
+        {k: (v[0], v[1]) for k, v in by_facility.items()},
+    )
+
+
+def _asset_select(user: Any, filters: dict[str, Any]) -> Select[Any]:
+    """The list's query (its joins and filters) reading plain columns of the asset, its
+    tank or pipeline part and its facility."""
+    tank, pipe = TANK.alias("t"), PIPE.alias("p")
+    columns = [
+        *ASSET.c,
+        *(c.label(c.key) for c in tank.c if c.key != "id"),
+        *(c.label(c.key) for c in pipe.c if c.key != "id"),
+        Facility.name.label("facility_name"),
+        Facility.organization_id.label("organization_id"),
+        Facility.subdistrict.label("subdistrict"),
+        Facility.latitude.label("latitude"),
+        Facility.longitude.label("longitude"),
+    ]
+    stmt = assets_query(user, filters).with_only_columns(*columns)
+    stmt = stmt.outerjoin(tank, tank.c.id == ASSET.c.id)
+    return stmt.outerjoin(pipe, pipe.c.id == ASSET.c.id)
+
+
+def asset_points(user: Any, filters: dict[str, Any]) -> Iterator[tuple[list[Any], Any]]:
+    """Yield (export row, (longitude, latitude) or None) of each asset: its facility's point."""
+    counts, _by_facility = compliance_counts(user)
+    for batch in _batches(_asset_select(user, filters), ASSET.c.id):
+        for asset in batch:
+            yield rows.asset_row(asset, counts), _point(asset)
+
+
+def asset_rows(user: Any, filters: dict[str, Any]) -> Iterator[list[Any]]:
+    """Yield export rows of the assets the user may see, filtered like the list."""
+    for row, _where in asset_points(user, filters):
+        yield row
+
+
+def _sizes(facility_ids: list[int]) -> dict[int, tuple[int, int]]:
+    red = func.sum(case((Asset.red_tagged.is_(True), 1), else_=0))
+    stmt = (
+        select(Asset.facility_id, func.count(), red)
+        .where(Asset.facility_id.in_(facility_ids))
+        .group_by(Asset.facility_id)
+    )
+    return {fid: (int(n), int(r or 0)) for fid, n, r in db.session.execute(stmt)}
+
+
+def _facility_select(user: Any, filters: dict[str, Any]) -> Select[Any]:
+    """The facility list's query reading plain columns, with the organization's name."""
+    org_name = (
+        select(Organization.name)
+        .where(Organization.id == Facility.organization_id)
+        .scalar_subquery()
+        .label("organization_name")
+    )
+    # (The list's joinedload of the organization object has no effect on plain columns.)
+    stmt: Any = facilities_query(user, filters)
+    return stmt.with_only_columns(*Facility.__table__.c, org_name)  # type: ignore[no-any-return]
+
+
+def facility_points(user: Any, filters: dict[str, Any]) -> Iterator[tuple[list[Any], Any]]:
+    """Yield (export row, (longitude, latitude) or None) of the facilities the user may see."""
+    _by_asset, counts = compliance_counts(user)
+    for batch in _batches(_facility_select(user, filters), Facility.id):
+        sizes = _sizes([f["id"] for f in batch])
+        for facility in batch:
+            yield rows.facility_row(facility, counts, sizes), _point(facility)
+
+
+def facility_rows(user: Any, filters: dict[str, Any]) -> Iterator[list[Any]]:
+    """Yield export rows of the facilities the user may see, filtered like the list."""
+    for row, _where in facility_points(user, filters):
+        yield row
+
+
+def _point(row: Any) -> tuple[float, float] | None:
+    if row["latitude"] is None or row["longitude"] is None:
+        return None
+    return (row["longitude"], row["latitude"])

@@ -1,0 +1,1 @@
+"""QR codes of asset tags and printable label sheets."""

@@ -1,0 +1,1 @@
+"""Monitoring points, their readings, and the alerts they raise (exceedance, rising trend)."""

@@ -1,0 +1,83 @@
+"""MonitoringPoint (a well, a soil-gas probe, a soil sampling spot) and its readings."""
+
+from __future__ import annotations
+
+from datetime import date
+from datetime import datetime
+
+from sqlalchemy import Date
+from sqlalchemy import Float
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from registry.auth.models import User
+from registry.core.types import UTCDateTime
+from registry.core.types import utcnow
+from registry.extensions import Model
+from registry.sites.models import Facility
+
+POINT_KINDS = ("groundwater_well", "soil_gas_probe", "soil")
+PARAMETERS = ("tph", "benzene", "toluene", "ethylbenzene", "xylenes", "mtbe")
+# The one unit a reading of each medium is entered in, so values compare with the screening
+# values without conversion.
+UNITS = {"groundwater_well": "mg/L", "soil_gas_probe": "mg/m³", "soil": "mg/kg"}
+
+
+class MonitoringPoint(Model):
+    __tablename__ = "monitoring_point"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(30))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    facility: Mapped[Facility] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def organization_id(self) -> int:
+        return self.facility.organization_id
+
+    @property
+    def unit(self) -> str:
+        return UNITS[self.kind]
+
+    def __repr__(self) -> str:
+        return f"<MonitoringPoint {self.id} {self.name} {self.kind}>"
+
+
+class MonitoringReading(Model):
+    __tablename__ = "monitoring_reading"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("monitoring_point.id"))
+    parameter: Mapped[str] = mapped_column(String(20))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(10))
+    sampled_on: Mapped[date] = mapped_column(Date)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    point: Mapped[MonitoringPoint] = relationship()
+    entered_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        # A point's series of one parameter in time order: the chart and the trend test.
+        Index("ix_monitoring_reading_series", "point_id", "parameter", "sampled_on"),
+    )
+
+    def __repr__(self) -> str:
+        return (
+            f"<MonitoringReading {self.point_id} {self.parameter}={self.value} {self.sampled_on}>"
+        )

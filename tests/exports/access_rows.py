@@ -1,0 +1,31 @@
+"""Access rows for exports, the import page, its templates and the import API."""
+
+import io
+
+from tests.access import OPERATOR_OR_REGULATOR
+from tests.access import Row
+from tests.access import profile
+
+# A file download answers an anonymous caller 401 rather than the log-in page.
+FILE_EXPORT = profile(anonymous=401, operator_a=403, operator_b=403, inspector=403)
+FILE_TEMPLATE = profile(anonymous=401, inspector=403, viewer=403)
+
+
+def _file(world):  # type: ignore[no-untyped-def]
+    text = f"facility_id,kind,operator_ref,substance\n{world['fac_a'].id},tank,ACC-1,diesel\n"
+    return {"file": (io.BytesIO(text.encode()), "tanks.csv")}
+
+
+ROWS = [
+    *[
+        Row("GET", f"/exports/{name}.{fmt}", FILE_EXPORT)
+        for name in ("assets", "facilities")
+        for fmt in ("csv", "xlsx", "geojson")
+    ],
+    Row("GET", "/imports", OPERATOR_OR_REGULATOR),
+    Row("GET", "/imports/template.csv", FILE_TEMPLATE),
+    Row("GET", "/imports/template.xlsx", FILE_TEMPLATE),
+    # operator_b gets 422 (organization A's facility is not theirs): a refusal on the data
+    Row("POST", "/imports", OPERATOR_OR_REGULATOR, body=_file, as_json=False),
+    Row("POST", "/api/v1/imports", OPERATOR_OR_REGULATOR, body=_file, as_json=False),
+]

@@ -1,0 +1,166 @@
+"""The landing page of a scanned tag: one URL, a different view for each holder of the phone."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from registry.assets.tags import display
+from registry.enforcement.services import place_red_tag
+from registry.extensions import db as _db
+from tests.certificates.conftest import inspect
+
+
+def _as(client: Any, world: dict[str, Any], role: str) -> None:
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(world["users"][role].id)
+
+
+def _main(html: str) -> str:
+    m = re.search(r"<main[^>]*>", html)
+    assert m, html[:300]
+    return m.group(0)
+
+
+def test_anonymous_sees_the_public_card_only(client: Any, world: dict[str, Any]) -> None:
+    tank = world["tank_a"]
+    resp = client.get(f"/t/{tank.tag}")
+    assert resp.status_code == 200 and "no-cache" in resp.headers["Cache-Control"]
+    html = resp.get_data(as_text=True)
+    main = _main(html)
+    assert 'data-red-tagged="false"' in main and 'data-registered="true"' in main
+    assert 'data-view="public"' in main
+    assert "甲加油站" in html and "储罐" in html and display(tank.tag) in html
+    assert 'data-certificate="none"' in html
+    assert "tag-summary" not in html and "甲公司" not in html  # no operator, contacts, findings
+    assert f'href="/login?next=/t/{tank.tag}"' in html
+
+
+def test_current_certificate_and_until_when(client: Any, world: dict[str, Any]) -> None:
+    cert = world["cert_a"]  # issued for pipeline A
+    assert cert.status == "valid"  # (issues it)
+    html = client.get(f"/t/{world['pipe_a'].tag}").get_data(as_text=True)
+    assert 'data-certificate="valid"' in html
+    assert cert.valid_until.isoformat() in html and cert.number in html
+
+
+def test_red_tag_banner_for_everyone(client: Any, world: dict[str, Any]) -> None:
+    tank = world["tank_a"]
+    place_red_tag(tank, reason="双层罐渗漏报警未处理", placed_by=world["users"]["regulator"])
+    _db.session.commit()
+    html = client.get(f"/t/{tank.tag}").get_data(as_text=True)
+    assert 'data-red-tagged="true"' in _main(html)
+    assert "red-tag-banner" in html and "禁止" in html
+    assert "双层罐渗漏报警未处理" not in html  # the reason is for staff
+    _as(client, world, "inspector")
+    html = client.get(f"/t/{tank.tag}").get_data(as_text=True)
+    assert 'data-red-tagged="true"' in _main(html) and "双层罐渗漏报警未处理" in html
+
+
+def test_inspector_and_regulator_get_the_summary_and_start_an_inspection(
+    client: Any, world: dict[str, Any]
+) -> None:
+    tank = world["tank_a"]
+    inspect(
+        tank,
+        world["users"]["inspector"],
+        result="fail",
+        findings=[{"severity": "high", "description": "人孔井积油", "due_on": date(2099, 1, 1)}],
+    )
+    for role in ("inspector", "regulator"):
+        _as(client, world, role)
+        html = client.get(f"/t/{tank.tag}").get_data(as_text=True)
+        assert 'data-view="summary"' in _main(html), role
+        assert f"/assets/{tank.id}/inspect" in html
+        assert f"/assets/{tank.id}/records/new" not in html
+        assert "人孔井积油" in html  # open finding
+        last = re.search(r'class="last-inspection">(.*?)</dd>', html, re.S)
+        assert last and 'class="badge bad"' in last.group(1)  # last inspection: failed
+        assert "双层" in html and "汽油" in html  # construction, substance
+        assert 'data-state="overdue"' in html or 'data-state="due_soon"' in html
+
+
+def test_own_operator_records_a_check_other_operator_sees_the_card(
+    client: Any, world: dict[str, Any]
+) -> None:
+    tank = world["tank_a"]
+    _as(client, world, "operator_a")
+    html = client.get(f"/t/{tank.tag}").get_data(as_text=True)
+    assert 'data-view="summary"' in _main(html)
+    assert f"/assets/{tank.id}/records/new" in html
+    assert f"/assets/{tank.id}/inspect" not in html
+    _as(client, world, "operator_b")
+    html = client.get(f"/t/{tank.tag}").get_data(as_text=True)
+    assert 'data-view="public"' in _main(html) and "tag-summary" not in html
+    assert f"/assets/{tank.id}" not in html
+
+
+def test_viewer_reads_the_summary_without_buttons(client: Any, world: dict[str, Any]) -> None:
+    tank = world["tank_a"]
+    _as(client, world, "viewer")
+    html = client.get(f"/t/{tank.tag}").get_data(as_text=True)
+    assert 'data-view="summary"' in _main(html)
+    assert "/inspect" not in html and "/records/new" not in html
+
+
+def test_bearer_token_is_a_log_in_too(client: Any, world: dict[str, Any], api_headers: Any) -> None:
+    headers = api_headers(world["users"]["inspector"])
+    html = client.get(f"/t/{world['tank_b'].tag}", headers=headers).get_data(as_text=True)
+    assert 'data-view="summary"' in _main(html)
+
+
+def test_typed_forms_redirect_to_the_canonical_tag(client: Any, world: dict[str, Any]) -> None:
+    tag = world["tank_a"].tag
+    for typed in (tag.lower(), display(tag), display(tag).lower()):
+        resp = client.get(f"/t/{typed}")
+        assert resp.status_code == 301 and resp.headers["Location"].endswith(f"/t/{tag}"), typed
+    confused = tag.replace("0", "O").replace("1", "I")
+    if confused != tag:
+        assert client.get(f"/t/{confused}").headers["Location"].endswith(f"/t/{tag}")
+
+
+def _wrong_check(tag: str) -> str:
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    return tag[:-1] + alphabet[(alphabet.index(tag[-1]) + 1) % 32]
+
+
+def test_mistyped_tag_is_a_404_in_the_users_language_with_a_box(
+    client: Any, world: dict[str, Any]
+) -> None:
+    wrong = _wrong_check(world["tank_a"].tag)
+    resp = client.get(f"/t/{wrong}", headers={"Accept-Language": "zh-CN"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 404 and 'data-registered="false"' in _main(html)
+    assert "未找到" in html and 'name="tag"' in html and 'action="/t/lookup"' in html
+    resp = client.get("/t/NOT-A-TAG", headers={"Accept-Language": "en"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 404 and "Tag not found" in html and 'name="tag"' in html
+
+
+def test_lookup_box_goes_to_the_landing_page(client: Any, world: dict[str, Any]) -> None:
+    tag = world["tank_a"].tag
+    resp = client.get(f"/t/lookup?tag=+{display(tag).lower()}+", follow_redirects=True)
+    assert resp.status_code == 200 and resp.request.path == f"/t/{tag}"
+    assert client.get("/t/lookup").status_code == 200
+
+
+def test_log_in_from_the_page_returns_to_it(
+    client: Any, make_user: Any, world: dict[str, Any]
+) -> None:
+    tag = world["tank_a"].tag
+    html = client.get(f"/t/{tag}").get_data(as_text=True)
+    m = re.search(r'href="(/login\?next=[^"]+)"', html)
+    assert m
+    login_page = client.get(m.group(1).replace("&amp;", "&"))
+    assert login_page.status_code == 200
+    user = make_user("inspector", password="long-enough-1")
+    nexts = re.findall(r'name="next" value="([^"]+)"', login_page.get_data(as_text=True))
+    assert f"/t/{tag}" in nexts  # the log-in form carries the way back
+    resp = client.post(
+        "/login",
+        data={"email": user.email, "password": "long-enough-1", "next": f"/t/{tag}"},
+    )
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/t/{tag}")
+    html = client.get(f"/t/{tag}").get_data(as_text=True)
+    assert 'data-view="summary"' in _main(html)

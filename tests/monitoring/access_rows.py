@@ -1,0 +1,24 @@
+"""Access rows for monitoring points, readings and alerts, pages and API."""
+
+from tests.access import ANY_USER
+from tests.access import OWN_OR_INSPECTOR
+from tests.access import OWN_VIEW
+from tests.access import Row
+
+READING = {"parameter": "benzene", "value": 0.004, "unit": "mg/L", "sampled_on": "2026-02-01"}
+POINT = {"name": "MW-9", "kind": "groundwater_well"}
+
+ROWS = [
+    Row("GET", "/alerts", ANY_USER),
+    Row("GET", "/alerts?kind=exceedance", ANY_USER),
+    Row("GET", "/facilities/{fac_a}/monitoring", OWN_VIEW),
+    Row("POST", "/facilities/{fac_a}/monitoring", OWN_OR_INSPECTOR, body=POINT, as_json=False),
+    Row("GET", "/monitoring-points/{point_a}", OWN_VIEW),
+    Row("POST", "/monitoring-points/{point_a}", OWN_OR_INSPECTOR, body=READING, as_json=False),
+    # API
+    Row("GET", "/api/v1/alerts", ANY_USER),
+    Row("GET", "/api/v1/facilities/{fac_a}/monitoring-points", OWN_VIEW),
+    Row("POST", "/api/v1/facilities/{fac_a}/monitoring-points", OWN_OR_INSPECTOR, body=POINT),
+    Row("GET", "/api/v1/monitoring-points/{point_a}/readings", OWN_VIEW),
+    Row("POST", "/api/v1/monitoring-points/{point_a}/readings", OWN_OR_INSPECTOR, body=READING),
+]
