@@ -1,7 +1,7 @@
 """Attack payloads in every free-text field come out inert: pages, search, PDF, e-mail, iCalendar.
 
 Every HTML page reachable by links (as a regulator and as the operator) is walked; the raw
-payload must never appear, its HTML-escaped form must. Exports: pending_injection_exports.py.
+payload must never appear, its HTML-escaped form must. Exports: test_injection_exports.py.
 """
 
 from __future__ import annotations
