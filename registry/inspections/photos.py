@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import uuid
 import warnings
 from pathlib import Path
@@ -104,6 +105,18 @@ def _existing(owner: dict[str, Any], digest: str) -> Photo | None:
     return db.session.scalar(stmt)
 
 
+def _write_durably(target: Path, data: bytes) -> None:
+    """Write the whole file to disk before its row can be committed: a crash (even of the
+    machine) never leaves an acknowledged photo with a missing or torn file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_name(target.name + ".part")
+    with open(part, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(part, target)
+
+
 def store_photo(
     raw: bytes,
     *,
@@ -127,8 +140,7 @@ def store_photo(
     parent = owner["inspection_id"] or owner["corrective_action_id"]
     relative = f"{folder}/{parent}/{uuid.uuid4().hex}.jpg"
     target = Path(current_app.config["UPLOAD_DIR"]) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    _write_durably(target, data)
     photo = Photo(
         **owner,
         path=relative,

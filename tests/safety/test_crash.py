@@ -1,4 +1,5 @@
-"""SIGKILL a real server in the middle of a burst of inspections: nothing acknowledged is lost.
+"""SIGKILL a real server in the middle of a burst of inspections (or photos): nothing acknowledged
+is lost.
 
 A gunicorn process (2 workers × 4 threads) serves the registry on the run's database (a SQLite
 file in WAL mode, or a PostgreSQL schema of its own). Client threads post inspections; once
@@ -252,3 +253,109 @@ def test_sigkill_mid_burst_loses_nothing_acknowledged(target: Target) -> None:
     print(f"sent {len(sent)}, acknowledged {len(acked)}, stored at restart {len(before)}")
     assert set(after) == {b["client_uuid"] for b in sent}
     assert all(n == 1 for n in after.values())
+
+
+def _multipart(data: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.jpg"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def _post_photo(port: int, inspection_id: int, data: bytes, token: str) -> int:
+    body, ctype = _multipart(data)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        headers = {"Content-Type": ctype, "Authorization": f"Bearer {token}"}
+        conn.request("POST", f"/api/v1/inspections/{inspection_id}/photos", body, headers)
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status
+    finally:
+        conn.close()
+
+
+def _photos(target: Target) -> dict[str, str]:
+    """Every stored photo: its sha256 (of the upload) -> its file's path."""
+    from registry.inspections.models import Photo
+
+    app = target.app()
+    with app.app_context():
+        rows = _db.session.execute(sa.select(Photo.sha256, Photo.path)).all()
+        _db.session.remove()
+        _db.engine.dispose()
+    return {digest: str(target.tmp / "uploads" / path) for digest, path in rows}
+
+
+def test_sigkill_mid_photo_burst_keeps_every_acknowledged_file(target: Target) -> None:
+    import hashlib
+
+    from PIL import Image
+
+    base, token = _prepare(target)
+    port = _free_port()
+    proc = _start(target, port)
+    status, raw = _request(
+        port, "POST", "/api/v1/inspections", {**base, "client_uuid": str(uuid.uuid4())}, token
+    )
+    assert status == 201
+    inspection_id = json.loads(raw)["id"]
+    photos = [_jpeg(i) for i in range(60)]
+    acked: set[str] = set()
+    lock, killed = threading.Lock(), threading.Event()
+    todo = list(enumerate(photos))
+
+    def worker() -> None:
+        while not killed.is_set():
+            with lock:
+                if not todo:
+                    return
+                _, data = todo.pop()
+            try:
+                code = _post_photo(port, inspection_id, data, token)
+            except (OSError, http.client.HTTPException):
+                continue
+            with lock:
+                if code == 201:
+                    acked.add(hashlib.sha256(data).hexdigest())
+                if len(acked) >= 12 and not killed.is_set():
+                    killed.set()
+                    _kill(proc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    if proc.poll() is None:
+        _kill(proc)
+    assert len(acked) >= 12
+    stored = _photos(target)
+    assert acked <= set(stored)
+    for digest in acked:  # the file of every acknowledged photo is whole
+        with Image.open(stored[digest]) as img:
+            img.load()
+    proc = _start(target, port)
+    try:
+        for data in photos:  # the phone resends everything it holds
+            code = _post_photo(port, inspection_id, data, token)
+            assert code == (200 if hashlib.sha256(data).hexdigest() in stored else 201)
+    finally:
+        _kill(proc)
+    assert len(_photos(target)) == len(photos)
+
+
+def _jpeg(i: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (400, 300), (i * 4 % 256, 90, 200)).save(out, "JPEG")
+    return out.getvalue()
