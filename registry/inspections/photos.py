@@ -115,6 +115,11 @@ def _write_durably(target: Path, data: bytes) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(part, target)
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the rename itself must reach the disk too
+    finally:
+        os.close(folder)
 
 
 def store_photo(
