@@ -55,6 +55,9 @@ FILTER_KEYS = (
 def asset_list() -> Any:
     """List tanks and pipelines with search, filters and pagination."""
     filters = {k: request.args.get(k) or None for k in FILTER_KEYS}
+    for key in ("organization_id", "facility_id"):
+        # Compared with integer columns: PostgreSQL refuses text (a junk id lists nothing).
+        filters[key] = _int_or_none(filters[key])
     page, size = page_args(request.args)
     result = paginate(
         services.assets_query(current_user, filters),
@@ -67,6 +70,16 @@ def asset_list() -> Any:
     return render_template(
         "assets/list.html", page=result, filters=filters, subdistricts=subdistricts()
     )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        return -1
+    return number if -(2**31) <= number < 2**31 else -1
 
 
 @bp.route("/assets/new", methods=["GET", "POST"])
