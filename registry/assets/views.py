@@ -54,7 +54,7 @@ FILTER_KEYS = (
 @login_required
 def asset_list() -> Any:
     """List tanks and pipelines with search, filters and pagination."""
-    filters = {k: request.args.get(k) or None for k in FILTER_KEYS}
+    filters: dict[str, Any] = {k: request.args.get(k) or None for k in FILTER_KEYS}
     for key in ("organization_id", "facility_id"):
         # Compared with integer columns: PostgreSQL refuses text (a junk id lists nothing).
         filters[key] = _int_or_none(filters[key])
