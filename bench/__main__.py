@@ -59,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
             rows.append({"bench": name, "error": str(exc)})
             print(f"FAILED {name}: {exc}", file=sys.stderr)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    table = f"# Benchmarks {stamp}{' (quick)' if args.quick else ''}\n\n" + to_markdown(rows)
+    table = f"# Benchmarks {stamp}{' (quick)' if args.quick else ''}\n"
+    # One table per bench: their columns differ.
+    for name in dict.fromkeys(str(r["bench"]) for r in rows):
+        table += f"\n## {name}\n\n" + to_markdown([r for r in rows if r["bench"] == name])
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     (out / f"{stamp}{'-quick' if args.quick else ''}.md").write_text(table, encoding="utf-8")

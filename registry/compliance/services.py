@@ -201,7 +201,9 @@ def due_items(
         if facility_id is None or item.facility_id == facility_id
     ]
     if not include_ok:
-        items = [i for i in items if i.state != "ok"]
+        if horizon_days is not None and horizon_days > window:
+            # Within the window the engine returns no "ok" item; beyond it, it may.
+            items = [i for i in items if i.state != "ok"]
         extra = [i for i in extra if i.state != "ok"]
     if extra:  # the engine's items come sorted already
         items += extra
