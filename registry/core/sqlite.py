@@ -17,7 +17,9 @@ def enable_sqlite_pragmas(engine: Engine) -> None:
     def _on_connect(dbapi_conn: Any, record: Any) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=10000")
+        # SQLite has one writer at a time: a writer waits for the lock rather than failing,
+        # long enough for a burst of concurrent writes on a loaded machine to drain.
+        cur.execute("PRAGMA busy_timeout=30000")
         if ":memory:" not in str(engine.url):
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
