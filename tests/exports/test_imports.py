@@ -389,9 +389,7 @@ def test_neutralised_cells_import_as_their_value(
     assert db.session.scalar(select(Tank).where(Tank.operator_ref == "=A1")) is not None
 
 
-def test_the_collector_runs_again_after_an_import(
-    client: Any, world: dict, regulator: Any
-) -> None:
+def test_the_collector_runs_again_after_an_import(client: Any, world: dict, regulator: Any) -> None:
     import gc
 
     assert gc.isenabled()
