@@ -56,7 +56,9 @@ class Asset(Model):
         "version_id_col": version,
     }
     __table_args__ = (
-        Index("ix_asset_facility_ref", "facility_id", "operator_ref"),
+        # An operator's reference names one asset at its facility: imports and the forms match
+        # on it, so two at once must not both insert it (several assets may have none).
+        Index("ix_asset_facility_ref", "facility_id", "operator_ref", unique=True),
         Index("ix_asset_status_kind", "status", "kind"),
         *trigram_indexes("asset", "operator_ref", "tag"),
     )

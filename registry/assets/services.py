@@ -8,6 +8,7 @@ from sqlalchemy import Select
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import union
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from registry.assets import tags
@@ -45,11 +46,36 @@ def create_asset(data: dict[str, Any]) -> Asset:
     cls = ASSET_CLASSES[kind]
     if db.session.get(Facility, data["facility_id"]) is None:
         raise Invalid(N_("Invalid input."), errors={"facility_id": [N_("No such facility.")]})
+    _check_reference_free(data["facility_id"], data.get("operator_ref"))
     fields_ = {k: v for k, v in data.items() if k != "kind"}
     asset = cls(**fields_, tag=_new_tag())
     db.session.add(asset)
-    db.session.flush()
+    _flush_unique(asset)
     return asset
+
+
+_REF_TAKEN = N_("Another tank or pipeline at this facility already has this reference.")
+
+
+def _check_reference_free(facility_id: int, ref: str | None, own_id: int | None = None) -> None:
+    """Refuse an operator's reference that another asset at the facility already carries."""
+    if not ref:
+        return
+    stmt = select(Asset.id).where(Asset.facility_id == facility_id, Asset.operator_ref == ref)
+    if own_id is not None:
+        stmt = stmt.where(Asset.id != own_id)
+    if db.session.scalar(stmt.limit(1)) is not None:
+        raise Invalid(N_("Invalid input."), errors={"operator_ref": [_REF_TAKEN]})
+
+
+def _flush_unique(asset: Asset) -> None:
+    """Flush in a savepoint: the same reference registered a moment ago by someone else (the
+    check above saw nothing yet) ends as the same message, not an error page."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise Invalid(N_("Invalid input."), errors={"operator_ref": [_REF_TAKEN]}) from exc
 
 
 def update_asset(asset: Asset, data: dict[str, Any], *, version: int | None) -> Asset:
@@ -72,6 +98,11 @@ def update_asset(asset: Asset, data: dict[str, Any], *, version: int | None) -> 
         )
     if "facility_id" in data and db.session.get(Facility, data["facility_id"]) is None:
         raise Invalid(N_("Invalid input."), errors={"facility_id": [N_("No such facility.")]})
+    _check_reference_free(
+        data.get("facility_id", asset.facility_id),
+        data.get("operator_ref", asset.operator_ref),
+        asset.id,
+    )
     apply_changes(asset, {k: v for k, v in data.items() if k != "kind"})
     flush_versioned(asset)
     return asset

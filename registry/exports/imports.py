@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from marshmallow import Schema
 from marshmallow import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from registry.assets.models import Asset
 from registry.assets.schemas import AssetInSchema
@@ -292,8 +293,22 @@ def import_assets(user: Any, data: bytes, filename: str | None) -> Report:
         if report.errors:
             report.errors.sort(key=lambda e: e["row"] or 0)
             return report
-        bulk.insert_new(rows)
-        bulk.update_existing(rows)
+        try:
+            with db.session.begin_nested():
+                bulk.insert_new(rows)
+                bulk.update_existing(rows)
+        except IntegrityError:
+            # Another import (or a form) registered one of these references a moment ago:
+            # nothing of this file is kept; sent again, its rows match and update.
+            report.add(
+                None,
+                "operator_ref",
+                _(
+                    "These references were registered by someone else a moment ago;"
+                    " upload the file again."
+                ),
+            )
+            return report
     report.updated = sum(1 for r in rows if r.existing_id is not None)
     report.created = len(rows) - report.updated
     return report

@@ -397,3 +397,24 @@ def test_the_collector_runs_again_after_an_import(client: Any, world: dict, regu
     assert gc.isenabled()
     assert _post(client, regulator, _good(world["fac_a"].id)).status_code == 201
     assert gc.isenabled()
+
+
+def test_an_import_racing_another_keeps_nothing(
+    db: Any, client: Any, world: dict, regulator: Any, monkeypatch: Any
+) -> None:
+    """Two imports of the same new rows at once: the one that loses inserts nothing, and says
+    so; sent again it matches the winner's rows."""
+    from registry.exports import imports
+
+    fac = world["fac_a"]
+    assert _post(client, regulator, _good(fac.id)).status_code == 201
+    count = _count(db, fac)
+    # The loser validated before the winner committed: it saw none of the rows as existing.
+    monkeypatch.setattr(imports, "_match_existing", lambda rows, report: None)
+    resp = _post(client, regulator, _good(fac.id))
+    assert resp.status_code == 422
+    assert resp.get_json()["errors"][0]["column"] == "operator_ref"
+    assert _count(db, fac) == count
+    monkeypatch.undo()
+    again = _post(client, regulator, _good(fac.id))
+    assert again.status_code == 201 and again.get_json()["created"] == 0
