@@ -84,6 +84,8 @@ def build(payload: str, users: dict[str, Any]) -> dict[str, Any]:
         {
             **common,
             "kind": "pipeline",
+            # A reference names one asset at its facility: the pipe's carries the payload too.
+            "operator_ref": payload + " 2",
             "piping_type": "pressurized",
             "length_m": 40.0,
             "diameter_mm": 50.0,
