@@ -22,6 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.sql.elements import ColumnElement
 
 from registry.assets.models import Asset
@@ -254,17 +255,62 @@ def _branch(o: Obligation, index: int, as_of: date, limit: date, scope: Scope) -
         _variant_index(o).label("variant"),
     ).select_from(frm)
     inner = inner.where(FACILITY.c.status == ALIVE_FACILITY, *where, *_applies(o))
-    if scope.organization_id is not None:
-        inner = inner.where(FACILITY.c.organization_id == scope.organization_id)
-    if scope.facility_id is not None:
-        inner = inner.where(FACILITY.c.id == scope.facility_id)
-    if scope.asset_id is not None:
-        inner = inner.where(ASSET.c.id == scope.asset_id if o.scope == "asset" else sa.false())
+    inner = inner.where(*_scope_filters(o, scope))
     # OFFSET 0 keeps the subquery a subquery: flattened into the outer query (SQLite and
     # PostgreSQL both do), the last-done look-up would run once per mention of `last` in the
     # due filter (up to four times a row) instead of once.
     sub = inner.offset(0).subquery(f"ob{index}")
     return sa.select(sa.literal(index).label("ob"), *sub.c).where(_due_filter(o, sub.c, limit))
+
+
+def _scope_filters(o: Obligation, scope: Scope) -> list[Any]:
+    """The scope as bound parameters: one statement serves every asset, facility or
+    organization (their ids come with the execution, see `scope_params`)."""
+    out: list[Any] = []
+    if scope.organization_id is not None:
+        out.append(FACILITY.c.organization_id == sa.bindparam("scope_org", type_=sa.Integer))
+    if scope.facility_id is not None:
+        out.append(FACILITY.c.id == sa.bindparam("scope_facility", type_=sa.Integer))
+    if scope.asset_id is not None:
+        asset = ASSET.c.id == sa.bindparam("scope_asset", type_=sa.Integer)
+        out.append(asset if o.scope == "asset" else sa.false())
+    return out
+
+
+def scope_params(scope: Scope) -> dict[str, int]:
+    """The values of the scope's bound parameters."""
+    values = {
+        "scope_org": scope.organization_id,
+        "scope_facility": scope.facility_id,
+        "scope_asset": scope.asset_id,
+    }
+    return {k: v for k, v in values.items() if v is not None}
+
+
+_QUERY_CACHE_SIZE = 64
+
+
+def cached_query(pack: RulePack, as_of: date, limit: date, scope: Scope) -> tuple[Any, list[Any]]:
+    """`build_query`, built once per day, window and shape of scope for the app's rule pack.
+
+    Building the UNION of every obligation costs more than running it for one asset (≈ 8 ms
+    against ≈ 2 ms): the asset pages, the landing page and the API ask for one asset at a time.
+    """
+    cache = current_app.extensions.setdefault("compliance_queries", {})
+    key = (
+        as_of,
+        limit,
+        scope.organization_id is not None,
+        scope.facility_id is not None,
+        scope.asset_id is not None,
+        scope.obligations,
+    )
+    hit = cache.get(key)
+    if hit is None or hit[0] is not pack:
+        if len(cache) >= _QUERY_CACHE_SIZE:
+            cache.clear()
+        hit = cache[key] = (pack, *build_query(pack, as_of, limit, scope))
+    return hit[1], hit[2]
 
 
 def build_query(pack: RulePack, as_of: date, limit: date, scope: Scope) -> tuple[Any, list[Any]]:
@@ -339,13 +385,13 @@ def compute(
     """Return every obligation due on or before as_of + horizon (default: the window)."""
     scope = scope or Scope()
     limit = as_of + timedelta(days=window_days if horizon_days is None else horizon_days)
-    stmt, chosen = build_query(pack, as_of, limit, scope)
+    stmt, chosen = cached_query(pack, as_of, limit, scope)
     if stmt is None:
         return []
     # PostgreSQL's JIT would cost more than this wide UNION takes to run: the app's
     # connections start with it off (registry.core.postgres).
     # fetchall: psycopg's row-by-row fetchone costs ~4 µs a row, a third of the run at 200k rows.
-    rows: Iterable[Any] = db.session.execute(stmt).all()
+    rows: Iterable[Any] = db.session.execute(stmt, scope_params(scope)).all()
     make = _Items(chosen, as_of, window_days).item
     items = [make(row) for row in rows]
     items.sort(key=sort_key)
