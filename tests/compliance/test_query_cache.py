@@ -17,6 +17,7 @@ def _patrol(asset_id: int, as_of: date) -> Any:
 def test_each_asset_gets_its_own_items_from_one_statement(
     app: Any, make_asset: Any, record: Any
 ) -> None:
+    app.extensions["compliance_queries"] = {}  # the app is shared with earlier tests
     old = make_asset(installed_on=date(2024, 1, 31))
     new = make_asset(installed_on=date(2026, 11, 10))
     record(new, "patrol", "2026-11-15")
@@ -28,7 +29,6 @@ def test_each_asset_gets_its_own_items_from_one_statement(
         date(2026, 11, 15),
         "ok",
     )
-    shapes = [k for k in app.extensions["compliance_queries"] if k[0] == as_of and k[4]]
-    assert len(shapes) == 1  # both assets, one statement
+    assert len(app.extensions["compliance_queries"]) == 1  # both assets, one statement
     # Another day is another statement, with that day's answer.
     assert _patrol(new.id, date(2026, 12, 20)).state == "overdue"
