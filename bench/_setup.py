@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import os
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,3 +121,24 @@ def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
     return ordered[k]
+
+
+def on_both_databases(measure: Any, quick: bool) -> list[dict[str, Any]]:
+    """Run `measure(label, url, schema, quick)` on a temporary SQLite file, then on
+    PostgreSQL (when `pg_url()` gives one) in a schema of its own, dropped afterwards."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        rows.append(measure("sqlite", f"sqlite:///{tmp}/bench.db", None, quick))
+    pg = pg_url()
+    if pg:
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        engine = sa.create_engine(pg)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            rows.append(measure("postgresql", pg, schema, quick))
+        finally:
+            with engine.begin() as conn:
+                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            engine.dispose()
+    return rows

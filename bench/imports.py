@@ -10,10 +10,8 @@ SQLite always; PostgreSQL with BENCH_DATABASE_URL or TEST_DATABASE_URL.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
-import uuid
 from datetime import UTC
 from datetime import date
 from datetime import datetime
@@ -22,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bench._setup import on_both_databases
 from bench.reminders import _app
 
 N_FACILITIES = 50
@@ -183,19 +182,4 @@ def _measure(label: str, url: str, schema: str | None, quick: bool) -> dict[str,
 
 def run(quick: bool) -> list[dict[str, Any]]:
     """Time a 10,000-row import against the raw insert floor on SQLite and PostgreSQL."""
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        rows.append(_measure("sqlite", f"sqlite:///{tmp}/bench.db", None, quick))
-    pg = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-    if pg:
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        engine = sa.create_engine(pg)
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            rows.append(_measure("postgresql", pg, schema, quick))
-        finally:
-            with engine.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            engine.dispose()
-    return rows
+    return on_both_databases(_measure, quick)

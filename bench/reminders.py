@@ -8,17 +8,17 @@ the floor is one SQL statement returning the same (obligation, asset/facility) p
 
 from __future__ import annotations
 
-import os
 import statistics
 import tempfile
 import time
-import uuid
 from datetime import date
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+
+from bench._setup import on_both_databases
 
 AS_OF = date(2026, 11, 20)
 WINDOW = 14
@@ -180,19 +180,4 @@ def _measure(label: str, url: str, schema: str | None, quick: bool) -> dict[str,
 
 def run(quick: bool) -> list[dict[str, Any]]:
     """Time the reminder computation against the floor on SQLite and PostgreSQL."""
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        rows.append(_measure("sqlite", f"sqlite:///{tmp}/bench.db", None, quick))
-    pg = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-    if pg:
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        engine = sa.create_engine(pg)
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            rows.append(_measure("postgresql", pg, schema, quick))
-        finally:
-            with engine.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            engine.dispose()
-    return rows
+    return on_both_databases(_measure, quick)
