@@ -24,7 +24,7 @@ from registry.core.forms import load_form
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.panels import add_panel
-from registry.core.schemas import translate_errors
+from registry.core.schemas import errors_of
 from registry.core.templating import add_nav_item
 from registry.enforcement import services
 from registry.enforcement.models import RedTag
@@ -66,10 +66,6 @@ def facility_red_tags(facility: Any) -> list[RedTag]:
     return services.active_red_tags(facility_id=facility.id)
 
 
-def _errors(exc: DomainError) -> dict[str, Any]:
-    return translate_errors(exc.errors) or {"_schema": [exc.message]}
-
-
 @bp.route("/assets/<int:asset_id>/red-tag", methods=["GET", "POST"])
 @login_required
 def red_tag_place(asset_id: int) -> Any:
@@ -90,7 +86,7 @@ def red_tag_place(asset_id: int) -> Any:
                 return redirect(url_for("assets.asset_detail", asset_id=asset.id))
             except DomainError as exc:
                 db.session.rollback()
-                errors, status = _errors(exc), exc.status
+                errors, status = errors_of(exc), exc.status
     active = services.active_red_tag(asset.id)
     return render_template(
         "enforcement/place.html", asset=asset, active=active, values=values, errors=errors
@@ -117,7 +113,7 @@ def red_tag_lift(asset_id: int) -> Any:
                 return redirect(url_for("assets.asset_detail", asset_id=asset.id))
             except DomainError as exc:
                 db.session.rollback()
-                errors, status = _errors(exc), exc.status
+                errors, status = errors_of(exc), exc.status
     active = services.active_red_tag(asset.id)
     if active is None and request.method == "GET":
         flash(_("This asset carries no red tag."), "info")

@@ -20,7 +20,7 @@ from registry.core.forms import load_form
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.panels import add_panel
-from registry.core.schemas import translate_errors
+from registry.core.schemas import errors_of
 from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.filings import desk_views  # noqa: F401  (the quality list and the dashboard)
@@ -126,7 +126,7 @@ def filing_new(facility_id: int) -> Any:
                 return redirect(url_for("filings.filing_detail", filing_id=filing.id))
             except DomainError as exc:
                 db.session.rollback()
-                errors = translate_errors(exc.errors) or {"_schema": [exc.message]}
+                errors = errors_of(exc)
     previous, changes = services.changes_since_accepted(facility)
     current = snapshot.take(facility)
     status = (409 if services.waiting_filing(facility.id) else 422) if errors else 200

@@ -22,7 +22,7 @@ from registry.core import choices
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
 from registry.core.panels import add_panel
-from registry.core.schemas import translate_errors
+from registry.core.schemas import errors_of
 from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.monitoring import alerts as alert_service
@@ -51,10 +51,6 @@ def monitoring_alerts(facility_id: int | None = None) -> list[alert_service.Aler
 def monitoring_points(facility: Any) -> list[MonitoringPoint]:
     """Return a facility's monitoring points."""
     return services.points_of(facility.id)
-
-
-def _errors(exc: DomainError) -> dict[str, Any]:
-    return translate_errors(exc.errors) or {"_schema": [exc.message]}
 
 
 @bp.route("/facilities/<int:facility_id>/monitoring", methods=["GET", "POST"])
@@ -128,7 +124,7 @@ def point_detail(point_id: int) -> Any:
                 return redirect(url_for("monitoring.point_detail", point_id=point.id))
             except DomainError as exc:
                 db.session.rollback()
-                errors, status = _errors(exc), exc.status
+                errors, status = errors_of(exc), exc.status
     series = services.series_of(point.id)
     return render_template(
         "monitoring/point.html",
