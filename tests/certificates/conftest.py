@@ -11,24 +11,14 @@ from typing import Any
 import pytest
 
 from registry.extensions import db as _db
+from tests.helpers import passing_answers
 
 
 def inspect(asset: Any, inspector: Any, *, result: str = "pass", findings: Any = None) -> Any:
     """Record an inspection of an asset answering every item compliantly (or failing it)."""
-    from registry.inspections.checklists import load_checklist
     from registry.inspections.services import submit_inspection
 
-    answers = []
-    for item in load_checklist().for_asset(asset):
-        if item.type == "yesno":
-            value: Any = "yes"
-        elif item.type == "number":
-            value = item.max if item.max is not None else (item.min or 1)
-        elif item.type == "choice":
-            value = item.choices[0].value
-        else:
-            value = "ok"
-        answers.append({"item": item.code, "value": value, "note": None})
+    answers = passing_answers(asset)
     data = {
         "client_uuid": uuid.uuid4(),
         "asset_id": asset.id,

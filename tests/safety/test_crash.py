@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from registry import create_app
 from registry.extensions import db as _db
 from tests.conftest import make_config
+from tests.helpers import passing_answers
 
 pytestmark = pytest.mark.slow
 
@@ -96,30 +97,13 @@ def _prepare(target: Target) -> tuple[dict[str, Any], str]:
             email="crash@example.cn", password="secret-pass-1", role="inspector"
         )
         _db.session.commit()
-        answers = _passing_answers(tank)
+        answers = passing_answers(tank)
         token = issue_token(inspector, days=1)
         _db.session.commit()
         body = {"asset_id": tank.id, "answers": answers, "result": "pass", "notes": "burst"}
         _db.session.remove()
         _db.engine.dispose()
     return body, token
-
-
-def _passing_answers(asset: Any) -> list[dict[str, Any]]:
-    from registry.inspections.checklists import load_checklist
-
-    answers = []
-    for item in load_checklist().for_asset(asset):
-        if item.type == "yesno":
-            value: Any = "yes"
-        elif item.type == "number":
-            value = item.max if item.max is not None else (item.min or 1)
-        elif item.type == "choice":
-            value = item.choices[0].value
-        else:
-            value = "ok"
-        answers.append({"item": item.code, "value": value, "note": None})
-    return answers
 
 
 def _free_port() -> int:
