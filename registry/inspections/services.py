@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm import selectinload
 
 from registry.assets.models import Asset
@@ -243,9 +244,14 @@ def _inspection_loads() -> list[Any]:
     ]
 
 
-def inspections_query(user: Any, *, asset_id: int | None = None) -> Select[Any]:
-    """Select the inspections the user may see, newest first."""
-    stmt = _scoped(select(Inspection), user).options(*_inspection_loads())
+def inspections_query(
+    user: Any, *, asset_id: int | None = None, details: bool = True
+) -> Select[Any]:
+    """Select the inspections the user may see, newest first (with findings, photos and
+    inspector loaded unless `details` is False)."""
+    stmt = _scoped(select(Inspection), user)
+    if details:
+        stmt = stmt.options(*_inspection_loads())
     if asset_id is not None:
         stmt = stmt.where(Inspection.asset_id == asset_id)
     return stmt.order_by(Inspection.performed_at.desc(), Inspection.id.desc())
@@ -257,18 +263,22 @@ def findings_query(
     asset_id: int | None = None,
     status: str | None = None,
     organization_id: int | None = None,
+    photos: bool = True,
 ) -> Select[Any]:
-    """Select the findings the user may see, filtered by asset, action status or owner."""
+    """Select the findings the user may see, filtered by asset, action status or owner, with
+    their corrective action (from the join) and, unless `photos` is False, their photos."""
     stmt = (
         select(Finding)
         .join(CorrectiveAction, CorrectiveAction.finding_id == Finding.id)
         .join(Asset, Asset.id == Finding.asset_id)
         .join(Facility, Facility.id == Asset.facility_id)
-        .options(
-            selectinload(Finding.corrective_action).selectinload(CorrectiveAction.photos),
+        .options(contains_eager(Finding.corrective_action))
+    )
+    if photos:
+        stmt = stmt.options(
+            contains_eager(Finding.corrective_action).selectinload(CorrectiveAction.photos),
             selectinload(Finding.photos),
         )
-    )
     stmt = policy.scope(stmt, user, Facility.organization_id)
     if asset_id is not None:
         stmt = stmt.where(Finding.asset_id == asset_id)

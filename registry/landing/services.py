@@ -8,9 +8,13 @@ from typing import Any
 from flask import current_app
 from limits import parse
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import with_polymorphic
 
 from registry.assets import tags
 from registry.assets.models import Asset
+from registry.assets.models import Pipeline
+from registry.assets.models import Tank
 from registry.auth import policy
 from registry.certificates.models import Certificate
 from registry.certificates.services import verdict
@@ -38,7 +42,11 @@ def look_up(text: str) -> Lookup:
         canon = tags.normalize(text)
     except tags.InvalidTag:
         return Lookup(None, None)
-    return Lookup(canon, db.session.scalar(select(Asset).where(Asset.tag == canon)))
+    # One statement for what the card shows: the asset with its tank or pipeline columns and
+    # its facility (lazy loads would add two round trips to every scan).
+    any_asset = with_polymorphic(Asset, [Tank, Pipeline])
+    stmt = select(any_asset).where(any_asset.tag == canon).options(joinedload(any_asset.facility))
+    return Lookup(canon, db.session.scalar(stmt))
 
 
 def allow_miss() -> bool:
@@ -91,7 +99,11 @@ def public_card(asset: Asset) -> dict[str, Any]:
 
 def summary(user: Any, asset: Asset) -> dict[str, Any]:
     """Return the staff summary: last inspection, obligations due or overdue, open findings."""
-    last = db.session.scalar(inspections_query(user, asset_id=asset.id).limit(1))
+    # The card shows the last inspection's date and result only: not its findings and photos.
+    newest = inspections_query(user, asset_id=asset.id, details=False).limit(1)
+    last = db.session.scalar(newest)
     due = [i for i in due_items_for_asset(asset.id) if i.state != "ok"]
-    findings = list(db.session.scalars(findings_query(user, asset_id=asset.id, status="open")))
+    findings = list(
+        db.session.scalars(findings_query(user, asset_id=asset.id, status="open", photos=False))
+    )
     return {"last_inspection": last, "due": due, "findings": findings}

@@ -6,6 +6,8 @@ import re
 from datetime import date
 from typing import Any
 
+from sqlalchemy import event
+
 from registry.assets.tags import display
 from registry.enforcement.services import place_red_tag
 from registry.extensions import db as _db
@@ -164,3 +166,33 @@ def test_log_in_from_the_page_returns_to_it(
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/t/{tag}")
     html = client.get(f"/t/{tag}").get_data(as_text=True)
     assert 'data-view="summary"' in _main(html)
+
+
+def _statements_of(client: Any, url: str) -> int:
+    seen: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    engine = _db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_summary_statements_do_not_grow_with_history(client: Any, world: dict[str, Any]) -> None:
+    """A scan answers in a fixed number of statements, however long the asset's history."""
+    tank, inspector = world["tank_a"], world["users"]["inspector"]
+    finding = [{"severity": "high", "description": "渗漏", "due_on": date(2099, 1, 1)}]
+    inspect(tank, inspector, result="fail", findings=finding)
+    _as(client, world, "inspector")
+    first = _statements_of(client, f"/t/{tank.tag}")
+    for _ in range(3):
+        inspect(tank, inspector, result="fail", findings=finding)
+    assert _statements_of(client, f"/t/{tank.tag}") == first
+    # user, asset with its facility and tank columns, certificate, red tag, last inspection,
+    # due items, open findings with their corrective actions (and a savepoint of the test's)
+    assert first <= 9
