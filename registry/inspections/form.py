@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+from flask import render_template
+from flask_babel import get_locale
+from markupsafe import Markup
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from registry.assets.models import Asset
 from registry.core.errors import DomainError
 from registry.core.schemas import translate_errors
+from registry.inspections.checklists import Checklist
+from registry.inspections.checklists import Item
 from registry.inspections.checklists import load_checklist
 from registry.inspections.schemas import InspectionInSchema
 
@@ -74,3 +80,25 @@ def errors_of(exc: DomainError) -> dict[str, Any]:
     """Turn a service's refusal into messages per field for the form."""
     errors = translate_errors(exc.errors) if exc.errors else {}
     return {**errors, "_schema": [exc.message]}
+
+
+_BLANK_ITEMS_KEPT = 64
+
+
+def blank_items(checklist: Checklist, items: list[Item]) -> Markup:
+    """The questions of a fresh form (nothing typed, no errors), rendered once per checklist,
+    set of items and language.
+
+    They are most of the page and the same for every tank of a kind: rendering them each time
+    was two thirds of the page's cost. Kept per process; a changed checklist file is a new
+    Checklist object, which replaces what was kept.
+    """
+    cache = current_app.extensions.setdefault("inspection_blank_items", {})
+    key = (id(checklist), tuple(item.code for item in items), str(get_locale()))
+    hit = cache.get(key)
+    if hit is None or hit[0] is not checklist:
+        if len(cache) >= _BLANK_ITEMS_KEPT:
+            cache.clear()
+        html = render_template("inspections/_items.html", items=items, values={}, answer_errors={})
+        hit = cache[key] = (checklist, Markup(html))
+    return hit[1]

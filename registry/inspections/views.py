@@ -35,6 +35,7 @@ from registry.inspections import actions
 from registry.inspections import photos
 from registry.inspections import services
 from registry.inspections.checklists import load_checklist
+from registry.inspections.form import blank_items
 from registry.inspections.form import errors_of
 from registry.inspections.form import read_form
 from registry.inspections.models import CorrectiveAction
@@ -70,9 +71,12 @@ def _recent_inspections(asset_id: int, limit: int = 5) -> list[Inspection]:
 
 def _form_context(asset: Asset, values: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
     checklist = load_checklist()
+    items = checklist.for_asset(asset)
+    fresh = not errors and set(values) <= {"client_uuid"}
     return {
         "asset": asset,
-        "items": checklist.for_asset(asset),
+        "items": items,
+        "items_html": blank_items(checklist, items) if fresh else None,
         "checklist": checklist,
         "due_days_json": json.dumps(checklist.finding_due_days),
         "values": values,

@@ -136,3 +136,47 @@ def test_asset_page_links_to_the_form(client, world) -> None:
         sess["_user_id"] = str(world["users"]["inspector"].id)
     html = client.get(f"/assets/{world['tank_a'].id}").get_data(as_text=True)
     assert f"/assets/{world['tank_a'].id}/inspect" in html
+
+
+def _items_of(html: str) -> list[str]:
+    return re.findall(r'data-item="([a-z_0-9]+)"', html)
+
+
+def test_fresh_form_questions_are_per_asset_kind_and_language(app, client, world) -> None:
+    """The questions of a fresh form are rendered once and kept: per kind, per language."""
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(world["users"]["inspector"].id)
+    tank, pipe = world["tank_a"], world["pipe_a"]
+    with app.app_context():
+        tank_item = load_checklist().for_asset(tank)[0]
+        expected = {a.id: [i.code for i in load_checklist().for_asset(a)] for a in (tank, pipe)}
+    pages = {}
+    for asset, lang in ((tank, "zh"), (pipe, "zh"), (tank, "en"), (tank, "zh")):
+        with client.session_transaction() as sess:
+            sess["locale"] = lang
+        html = client.get(f"/assets/{asset.id}/inspect").get_data(as_text=True)
+        assert _items_of(html) == expected[asset.id], (asset.kind, lang)
+        pages.setdefault((asset.id, lang), []).append(html[html.index('data-item="') :])
+    assert tank_item.label_zh in pages[(tank.id, "zh")][0]
+    assert tank_item.label_en in pages[(tank.id, "en")][0]
+    assert tank_item.label_en not in pages[(tank.id, "zh")][1]
+    # The second zh page of the tank came from what was kept: the same questions, unanswered.
+    first, second = pages[(tank.id, "zh")]
+    assert first[: first.index('id="f-notes"')] == second[: second.index('id="f-notes"')]
+    assert "checked" not in second[: second.index('id="f-notes"')]
+
+
+def test_a_refused_form_keeps_the_answers_given(app, client, world) -> None:
+    """After a fresh form was kept, a refused post still shows what was answered."""
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(world["users"]["inspector"].id)
+    tank = world["tank_a"]
+    client.get(f"/assets/{tank.id}/inspect")
+    fields = _form_fields(app, tank, answer="no")
+    fields.pop("answer-interstice_dry")
+    fields["client_uuid"] = "7c0e7f80-8a8e-4d0e-9a53-0c8f4ad1d2aa"
+    html = client.post(f"/assets/{tank.id}/inspect", data=fields).get_data(as_text=True)
+    answered = [k for k, v in fields.items() if k.startswith("answer-") and v == "no"]
+    assert answered
+    for name in answered:
+        assert re.search(rf'name="{name}" value="no" checked', html), name
