@@ -16,6 +16,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
+from sqlalchemy.orm import with_polymorphic
 
 from registry.core.search import trigram_indexes
 from registry.core.types import UTCDateTime
@@ -98,3 +99,7 @@ class Pipeline(Asset):
 
 
 ASSET_CLASSES: dict[str, type[Asset]] = {"tank": Tank, "pipeline": Pipeline}
+
+# An asset with its tank or pipeline columns in the same statement, for the pages that show one
+# asset (loaded lazily, they cost a second round trip on every such page).
+ANY_ASSET = with_polymorphic(Asset, [Tank, Pipeline])

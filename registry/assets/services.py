@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from registry.assets import tags
+from registry.assets.models import ANY_ASSET
 from registry.assets.models import ASSET_CLASSES
 from registry.assets.models import Asset
 from registry.assets.schemas import PIPELINE_ONLY
@@ -111,9 +112,11 @@ def update_asset(asset: Asset, data: dict[str, Any], *, version: int | None) -> 
 def get_asset(user: Any, asset_id: int) -> Asset:
     """Return an asset the user may see, or raise NotFound."""
     stmt = (
-        select(Asset).join(Facility, Facility.id == Asset.facility_id).where(Asset.id == asset_id)
+        select(ANY_ASSET)
+        .join(Facility, Facility.id == ANY_ASSET.facility_id)
+        .where(ANY_ASSET.id == asset_id)
+        .options(contains_eager(ANY_ASSET.facility))
     )
-    stmt = stmt.options(contains_eager(Asset.facility))
     asset = db.session.scalar(policy.scope(stmt, user, Facility.organization_id))
     if asset is None:
         raise NotFound(N_("No such tank or pipeline."))

@@ -9,12 +9,10 @@ from flask import current_app
 from limits import parse
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm import with_polymorphic
 
 from registry.assets import tags
+from registry.assets.models import ANY_ASSET
 from registry.assets.models import Asset
-from registry.assets.models import Pipeline
-from registry.assets.models import Tank
 from registry.auth import policy
 from registry.certificates.models import Certificate
 from registry.certificates.services import verdict
@@ -44,8 +42,7 @@ def look_up(text: str) -> Lookup:
         return Lookup(None, None)
     # One statement for what the card shows: the asset with its tank or pipeline columns and
     # its facility (lazy loads would add two round trips to every scan).
-    any_asset = with_polymorphic(Asset, [Tank, Pipeline])
-    stmt = select(any_asset).where(any_asset.tag == canon).options(joinedload(any_asset.facility))
+    stmt = select(ANY_ASSET).where(ANY_ASSET.tag == canon).options(joinedload(ANY_ASSET.facility))
     return Lookup(canon, db.session.scalar(stmt))
 
 
