@@ -18,6 +18,7 @@ import qrcode.constants
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import pgettext
+from PIL import Image
 from weasyprint import CSS
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -69,8 +70,12 @@ def qr_data_uri(url: str) -> str:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=4, box_size=1)
     code.add_data(url)
     code.make(fit=True)
+    # The same black-and-white image qrcode's make_image draws module by module, in one call.
+    matrix = code.get_matrix()
+    grey = bytes(0 if dark else 255 for row in matrix for dark in row)
+    image = Image.frombytes("L", (len(matrix), len(matrix)), grey).convert("1")
     out = io.BytesIO()
-    code.make_image().save(out)
+    image.save(out, format="PNG")
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
 
 

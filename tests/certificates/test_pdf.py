@@ -151,3 +151,23 @@ def test_renderer_refuses_files_and_outside_hosts(app: Any) -> None:
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert fetcher.fetch("data:text/plain;base64,aGk=").read() == b"hi"
+
+
+def test_qr_image_is_the_one_qrcode_draws() -> None:
+    """The PNG built in one call is byte for byte the one qrcode draws module by module."""
+    import base64
+    import io
+
+    import qrcode
+    import qrcode.constants
+
+    from registry.certificates.pdf import qr_data_uri
+
+    url = "https://registry.example.cn/c/DC-2026-000123"
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=4, box_size=1)
+    code.add_data(url)
+    code.make(fit=True)
+    drawn = io.BytesIO()
+    code.make_image().save(drawn)
+    expected = base64.b64encode(drawn.getvalue()).decode()
+    assert qr_data_uri(url) == "data:image/png;base64," + expected
