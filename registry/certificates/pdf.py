@@ -139,13 +139,11 @@ def _bilingual_labels() -> dict[str, dict[str, str]]:
     return both
 
 
+# Every certificate has the same style and font: parsing the CSS and loading the font for each
+# one took a third of its render time, and WeasyPrint lets renders share both.
 @functools.cache
 def _stylesheet() -> tuple[CSS, FontConfiguration]:
-    """Parse the certificate stylesheet and load its font, once per process.
-
-    Every certificate has the same style and font; parsing the CSS and loading the font again
-    for each one took a third of its render time. WeasyPrint lets renders share both.
-    """
+    """Return the parsed certificate stylesheet and the font configuration it loaded."""
     fonts = FontConfiguration()
     url = font_url()
     face = f'@font-face {{ font-family: "CertCJK"; src: url("{url}"); }}\n' if url else ""
