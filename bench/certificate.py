@@ -1,7 +1,12 @@
 """Certificate PDF render time against a minimal one-line WeasyPrint page (budget ≤ 2×).
 
 Both rendered in the same process after a warm-up (fonts loaded); medians of several runs.
-The certificate is the real template with a real asset's printed facts (not saved).
+The certificate is the real template with a real asset's printed facts (not saved), rendered
+by `render_pdf` as the server renders each download: QR code, template, layout and PDF every
+time; the stylesheet and its font are parsed once per process (see certificates/pdf.py). The
+one-line page is WeasyPrint with its default settings, which build the font configuration
+afresh on each render. On a busy machine the two medians are taken in different moments:
+run it a few times and take the median ratio.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import argparse
 from pathlib import Path
 
 from fontTools import subset
+from fontTools.ttLib import TTFont
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -27,6 +28,11 @@ EXTRA_RANGES = (
     (0x3000, 0x303F),  # CJK punctuation
     (0xFF00, 0xFFEF),  # full-width forms
 )
+# The PDFs are in zh-Hans or in a language without a system of its own in the font (English).
+# The Japanese, Korean and traditional Chinese systems only bring their local forms ("locl"):
+# 5,800 glyphs nothing here prints, and every embedded subset keeps a slot per glyph up to the
+# highest one used, which costs time and bytes on each PDF.
+LANGUAGE_SYSTEMS = ("ZHS ",)
 
 
 def gb2312_characters() -> set[int]:
@@ -49,6 +55,19 @@ def unicodes() -> list[int]:
     return sorted(points)
 
 
+def keep_language_systems(font: TTFont) -> None:
+    """Drop the layout tables' language systems other than LANGUAGE_SYSTEMS (defaults stay)."""
+    for tag in ("GSUB", "GPOS"):
+        if tag not in font:
+            continue
+        for record in font[tag].table.ScriptList.ScriptRecord:
+            script = record.Script
+            script.LangSysRecord = [
+                r for r in script.LangSysRecord if r.LangSysTag in LANGUAGE_SYSTEMS
+            ]
+            script.LangSysCount = len(script.LangSysRecord)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the subset font."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -64,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     options.recalc_bounds = True
     options.hinting = False  # printed at 300 dpi and up: hints only add bytes
     options.layout_features = ["kern", "palt", "locl", "ccmp"]
+    options.drop_tables += ["vhea", "vmtx", "VORG"]  # vertical writing: never printed here
     font = subset.load_font(str(args.source), options)
+    keep_language_systems(font)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=unicodes())
     subsetter.subset(font)

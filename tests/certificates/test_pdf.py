@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import need
 from tests.helpers import need_tool
 from tests.helpers import run
 
@@ -53,6 +54,31 @@ def test_every_font_is_embedded_chinese_included(printed: Any) -> None:
         columns = line.split()
         assert columns[-5] == "yes", f"not embedded: {line}"
     assert any("CJK" in line for line in fonts)
+
+
+def test_a_name_outside_the_packaged_font_prints_in_a_system_font(
+    client: Any, world: dict[str, Any], issue: Any, make_asset: Any, db: Any, tmp_path: Path
+) -> None:
+    """燊 is not in GB 2312: it must print (embedded) from a system CJK font, not as a box."""
+    from fontTools.ttLib import TTFont
+
+    from registry.certificates.pdf import packaged_font
+
+    font = packaged_font()
+    assert font is not None and 0x71CA not in TTFont(str(font))["cmap"].getBestCmap()
+    covering = run([need_tool("fc-list"), ":charset=71ca", "family"]).stdout
+    need("Noto Sans CJK SC" in covering, "no system font has 燊 (fonts-noto-cjk)")
+    world["fac_a"].name = "燊华加油站"
+    db.session.commit()
+    cert = issue(make_asset(world["fac_a"]))
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(world["users"]["operator_a"].id)
+    path = tmp_path / "rare.pdf"
+    path.write_bytes(client.get(f"/certificates/{cert.number}.pdf").data)
+    assert "燊华加油站" in run([need_tool("pdftotext"), str(path), "-"]).stdout
+    fonts = run([need_tool("pdffonts"), str(path)]).stdout.splitlines()[2:]
+    assert all(line.split()[-5] == "yes" for line in fonts), fonts
+    assert any("Noto-Sans-CJK-SC" in line for line in fonts), fonts
 
 
 def test_one_a4_page(printed: Any) -> None:
@@ -125,3 +151,23 @@ def test_renderer_refuses_files_and_outside_hosts(app: Any) -> None:
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert fetcher.fetch("data:text/plain;base64,aGk=").read() == b"hi"
+
+
+def test_qr_image_is_the_one_qrcode_draws() -> None:
+    """The PNG built in one call is byte for byte the one qrcode draws module by module."""
+    import base64
+    import io
+
+    import qrcode
+    import qrcode.constants
+
+    from registry.certificates.pdf import qr_data_uri
+
+    url = "https://registry.example.cn/c/DC-2026-000123"
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=4, box_size=1)
+    code.add_data(url)
+    code.make(fit=True)
+    drawn = io.BytesIO()
+    code.make_image().save(drawn)
+    expected = base64.b64encode(drawn.getvalue()).decode()
+    assert qr_data_uri(url) == "data:image/png;base64," + expected
