@@ -59,13 +59,15 @@ def asset_list() -> Any:
     for key in ("organization_id", "facility_id"):
         filters[key] = id_arg(request.args, key)
     page, size = page_args(request.args)
+    listing = services.asset_list(current_user, filters)
     result = paginate(
-        services.assets_query(current_user, filters),
+        listing.page,
         page=page,
         page_size=size,
         count_cap=LIST_COUNT_CAP,
         after=(Asset.id, after_arg(request.args)),
-        order_when_capped=Asset.id,
+        counted=listing.counted,
+        when_capped=listing.walked,
     )
     return render_template(
         "assets/list.html", page=result, filters=filters, subdistricts=subdistricts()
