@@ -208,6 +208,8 @@ class AssetList:
     # In id order by walking the primary key and checking each row: with many hits (a capped
     # count), 25 are found after a few hundred rows.
     walked: Select[Any]
+    # Searched by text: the selects are to be planned on indexes (core.postgres.index_driven).
+    searched: bool = False
 
 
 def asset_list(user: Any, filters: dict[str, Any]) -> AssetList:
@@ -228,6 +230,5 @@ def asset_list(user: Any, filters: dict[str, Any]) -> AssetList:
         ).with_only_columns(Asset.id),
     )
     walked = with_org.where(or_(on_facility, on_org, on_asset))
-    return AssetList(
-        page, counted, walked.options(contains_eager(Asset.facility)).order_by(Asset.id)
-    )
+    walked = walked.options(contains_eager(Asset.facility)).order_by(Asset.id)
+    return AssetList(page, counted, walked, searched=True)
