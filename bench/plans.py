@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     from registry.assets.services import asset_list
     from registry.assets.services import assets_query
     from registry.core.pagination import LIST_COUNT_CAP
+    from registry.core.postgres import index_driven
     from registry.extensions import db
 
     schema = (argv or sys.argv[1:])[0]
@@ -48,11 +49,13 @@ def main(argv: list[str] | None = None) -> int:
         for q in (None, fac_name, tag, code, "中石化"):
             listing = asset_list(user, {"q": q})
             capped = listing.counted.order_by(None).limit(LIST_COUNT_CAP + 1).subquery()
-            _explain(db, f"/assets?q={q or ''}: page of 25", listing.page.limit(25))
             count = sa.select(sa.func.count()).select_from(capped)
-            _explain(db, f"/assets?q={q or ''}: count", count)
-        broad = asset_list(user, {"q": "中石化"}).walked
-        _explain(db, "/assets?q=中石化: page when the count is capped", broad.limit(25))
+            with index_driven(db.session, when=listing.searched):  # as the list view does
+                _explain(db, f"/assets?q={q or ''}: page of 25", listing.page.limit(25))
+                _explain(db, f"/assets?q={q or ''}: count", count)
+        with index_driven(db.session):
+            broad = asset_list(user, {"q": "中石化"}).walked
+            _explain(db, "/assets?q=中石化: page when the count is capped", broad.limit(25))
         after = assets_query(user, {}).where(Asset.id > 500_000)
         _explain(db, "/assets?after=500000: keyset page", after.limit(25))
         offset = assets_query(user, {}).limit(25).offset(499_975)
