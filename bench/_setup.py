@@ -62,7 +62,20 @@ def _prepare(conn: sa.Connection, n_assets: int) -> bool:
     for table in db.metadata.sorted_tables:
         for index in table.indexes:
             index.create(conn, checkfirst=True)
+            _index_options(conn, index)
     return (conn.scalar(sa.text("SELECT count(*) FROM asset")) or 0) != n_assets
+
+
+def _index_options(conn: sa.Connection, index: sa.Index) -> None:
+    """Give an index of a kept schema the models' storage options, as the migrations would
+    (fastupdate off for the trigram indexes), and merge what its GIN pending list holds."""
+    options = index.dialect_options["postgresql"]["with"]
+    if options:
+        settings = ", ".join(f"{k} = {v}" for k, v in options.items())
+        conn.execute(sa.text(f'ALTER INDEX "{index.name}" SET ({settings})'))
+    if index.dialect_options["postgresql"]["using"] == "gin":
+        clean = "SELECT gin_clean_pending_list(CAST(:name AS regclass))"
+        conn.execute(sa.text(clean), {"name": index.name})
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""Print EXPLAIN ANALYZE of the asset list's queries on a generated PostgreSQL schema (Markdown).
+"""Print EXPLAIN (ANALYZE, BUFFERS) of the asset list's queries on a generated schema (Markdown).
 
     BENCH_DATABASE_URL=postgresql+psycopg://... python -m bench.plans bench_assets_1000000
 
@@ -15,7 +15,9 @@ import sqlalchemy as sa
 
 def _explain(db: Any, title: str, stmt: Any) -> None:
     sql = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
-    plan = db.session.execute(sa.text(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}")).scalars().all()
+    plan = (
+        db.session.execute(sa.text(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}")).scalars().all()
+    )
     print(f"### {title}\n\n```\n" + "\n".join(plan) + "\n```\n")
 
 
@@ -25,8 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     from bench._setup import make_app
     from bench._setup import pg_url
     from registry.assets.models import Asset
+    from registry.assets.services import asset_list
     from registry.assets.services import assets_query
     from registry.core.pagination import LIST_COUNT_CAP
+    from registry.core.postgres import index_driven
     from registry.extensions import db
 
     schema = (argv or sys.argv[1:])[0]
@@ -43,13 +47,15 @@ def main(argv: list[str] | None = None) -> int:
             )
         ).one()
         for q in (None, fac_name, tag, code, "中石化"):
-            stmt = assets_query(user, {"q": q})
-            capped = stmt.order_by(None).limit(LIST_COUNT_CAP + 1).subquery()
-            _explain(db, f"/assets?q={q or ''}: page of 25", stmt.limit(25))
+            listing = asset_list(user, {"q": q})
+            capped = listing.counted.order_by(None).limit(LIST_COUNT_CAP + 1).subquery()
             count = sa.select(sa.func.count()).select_from(capped)
-            _explain(db, f"/assets?q={q or ''}: count", count)
-        broad = assets_query(user, {"q": "中石化"}).order_by(None).order_by(Asset.id)
-        _explain(db, "/assets?q=中石化: page when the count is capped", broad.limit(25))
+            with index_driven(db.session, when=listing.searched):  # as the list view does
+                _explain(db, f"/assets?q={q or ''}: page of 25", listing.page.limit(25))
+                _explain(db, f"/assets?q={q or ''}: count", count)
+        with index_driven(db.session):
+            broad = asset_list(user, {"q": "中石化"}).walked
+            _explain(db, "/assets?q=中石化: page when the count is capped", broad.limit(25))
         after = assets_query(user, {}).where(Asset.id > 500_000)
         _explain(db, "/assets?after=500000: keyset page", after.limit(25))
         offset = assets_query(user, {}).limit(25).offset(499_975)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import CompoundSelect
 from sqlalchemy import Select
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import true
 from sqlalchemy import union
+from sqlalchemy import union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
@@ -129,13 +133,13 @@ def find_by_tag(text: str) -> Asset | None:
     return db.session.scalar(select(Asset).where(Asset.tag == canon))
 
 
-def _search_ids(q: str) -> Any:
-    """The ids of assets whose name, tag, credit code or address holds q.
-
-    One union of per-table look-ups rather than an OR across a join: each branch can use its
-    trigram index on PostgreSQL (an OR spanning tables can only be checked row by row).
-    """
+def _conditions(q: str) -> tuple[Any, Any, Any]:
+    """What q matches: on the facility, on its organization, on the asset itself."""
     like = contains(q)
+
+    def holds(*columns: Any) -> Any:
+        return or_(*(column.ilike(like, escape=ESCAPE) for column in columns))
+
     own: list[Any] = [Asset.operator_ref.ilike(like, escape=ESCAPE)]
     if tags.is_valid(q):
         own.append(Asset.tag == tags.normalize(q))
@@ -143,53 +147,91 @@ def _search_ids(q: str) -> Any:
         compact = q.replace("-", "").replace(" ", "").upper()
         if compact:
             own.append(Asset.tag.like(contains(compact), escape=ESCAPE))
-    by_facility = (
-        select(Asset.id)
-        .join(Facility, Facility.id == Asset.facility_id)
-        .where(
-            or_(
-                Facility.name.ilike(like, escape=ESCAPE),
-                Facility.address.ilike(like, escape=ESCAPE),
-            )
-        )
+    on_org = holds(Organization.name, Organization.credit_code)
+    return holds(Facility.name, Facility.address), on_org, or_(*own)
+
+
+def _search_ids(q: str) -> Any:
+    """The ids of assets whose name, tag, credit code or address holds q.
+
+    One union of per-table look-ups rather than an OR across a join: each branch can use its
+    trigram index on PostgreSQL (an OR spanning tables can only be checked row by row).
+    """
+    on_facility, on_org, on_asset = _conditions(q)
+    by_facility = select(Asset.id).join(Facility, Facility.id == Asset.facility_id)
+    by_org = by_facility.join(Organization, Organization.id == Facility.organization_id)
+    return union(
+        select(Asset.id).where(on_asset), by_facility.where(on_facility), by_org.where(on_org)
     )
-    by_org = (
-        select(Asset.id)
-        .join(Facility, Facility.id == Asset.facility_id)
-        .join(Organization, Organization.id == Facility.organization_id)
-        .where(
-            or_(
-                Organization.name.ilike(like, escape=ESCAPE),
-                Organization.credit_code.ilike(like, escape=ESCAPE),
-            )
-        )
-    )
-    return union(select(Asset.id).where(or_(*own)), by_facility, by_org)
+
+
+_FILTERS = {
+    "organization_id": Facility.organization_id,
+    "facility_id": Asset.facility_id,
+    "subdistrict": Facility.subdistrict,
+    "facility_kind": Facility.kind,
+    "kind": Asset.kind,
+    "status": Asset.status,
+    "substance": Asset.substance,
+    "wall": Asset.wall,
+    "red_tagged": Asset.red_tagged,
+}
+
+
+def _visible(user: Any, filters: dict[str, Any]) -> Select[Any]:
+    """Select the assets (joined to their facility) the user may see, filtered but not searched."""
+    stmt = select(Asset).join(Facility, Facility.id == Asset.facility_id)
+    stmt = policy.scope(stmt, user, Facility.organization_id)
+    for key, column in _FILTERS.items():
+        if filters.get(key) not in (None, ""):
+            stmt = stmt.where(column == filters[key])
+    return stmt
 
 
 def assets_query(user: Any, filters: dict[str, Any]) -> Select[Any]:
     """Select the assets the user may see, filtered and searched (name, tag, code, address)."""
-    stmt = select(Asset).join(Facility, Facility.id == Asset.facility_id)
-    stmt = policy.scope(stmt, user, Facility.organization_id)
+    stmt = _visible(user, filters).options(contains_eager(Asset.facility))
     q = clean(filters.get("q"))
-    # Sorted by id + 0 when searching: PostgreSQL otherwise walks the whole primary key in
-    # order, checking each id against the hits, instead of sorting the (usually few) hits.
-    order: Any = Asset.id
-    if q:
-        stmt = stmt.where(Asset.id.in_(_search_ids(q)))
-        order = Asset.id + 0
-    simple = {
-        "organization_id": Facility.organization_id,
-        "facility_id": Asset.facility_id,
-        "subdistrict": Facility.subdistrict,
-        "facility_kind": Facility.kind,
-        "kind": Asset.kind,
-        "status": Asset.status,
-        "substance": Asset.substance,
-        "wall": Asset.wall,
-        "red_tagged": Asset.red_tagged,
-    }
-    for key, column in simple.items():
-        if filters.get(key) not in (None, ""):
-            stmt = stmt.where(column == filters[key])
-    return stmt.options(contains_eager(Asset.facility)).order_by(order)
+    if not q:
+        return stmt.order_by(Asset.id)
+    # Sorted by id + 0: PostgreSQL otherwise walks the whole primary key in order, checking
+    # each id against the hits, instead of sorting the (usually few) hits.
+    return stmt.where(Asset.id.in_(_search_ids(q))).order_by(Asset.id + 0)
+
+
+@dataclass(frozen=True)
+class AssetList:
+    """One list of assets as three selects of the same rows, each the cheapest for one use."""
+
+    # In id order; a search finds its hits through the trigram indexes, then sorts them.
+    page: Select[Any]
+    # To count: a search's look-ups never overlap, so a capped count stops at the cap
+    # instead of gathering every hit to remove duplicates first.
+    counted: Select[Any] | CompoundSelect
+    # In id order by walking the primary key and checking each row: with many hits (a capped
+    # count), 25 are found after a few hundred rows.
+    walked: Select[Any]
+    # Searched by text: the selects are to be planned on indexes (core.postgres.index_driven).
+    searched: bool = False
+
+
+def asset_list(user: Any, filters: dict[str, Any]) -> AssetList:
+    """The assets the user may see, filtered and searched, as the list pages and counts them."""
+    page = assets_query(user, filters)
+    q = clean(filters.get("q"))
+    if not q:
+        return AssetList(page, page, page)
+    on_facility, on_org, on_asset = _conditions(q)
+    visible = _visible(user, filters)
+    with_org = visible.join(Organization, Organization.id == Facility.organization_id)
+    # IS NOT TRUE, not NOT: a condition on a missing address is NULL, and NOT NULL drops the row.
+    counted = union_all(
+        visible.where(on_facility).with_only_columns(Asset.id),
+        with_org.where(on_org, on_facility.is_not(true())).with_only_columns(Asset.id),
+        with_org.where(
+            on_asset, on_facility.is_not(true()), on_org.is_not(true())
+        ).with_only_columns(Asset.id),
+    )
+    walked = with_org.where(or_(on_facility, on_org, on_asset))
+    walked = walked.options(contains_eager(Asset.facility)).order_by(Asset.id)
+    return AssetList(page, counted, walked, searched=True)

@@ -30,6 +30,7 @@ from registry.core.pagination import LIST_COUNT_CAP
 from registry.core.pagination import after_arg
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
+from registry.core.postgres import index_driven
 from registry.core.schemas import patch
 from registry.extensions import db
 from registry.sites.services import get_facility
@@ -59,14 +60,17 @@ def asset_list() -> Any:
     for key in ("organization_id", "facility_id"):
         filters[key] = id_arg(request.args, key)
     page, size = page_args(request.args)
-    result = paginate(
-        services.assets_query(current_user, filters),
-        page=page,
-        page_size=size,
-        count_cap=LIST_COUNT_CAP,
-        after=(Asset.id, after_arg(request.args)),
-        order_when_capped=Asset.id,
-    )
+    listing = services.asset_list(current_user, filters)
+    with index_driven(db.session, when=listing.searched):
+        result = paginate(
+            listing.page,
+            page=page,
+            page_size=size,
+            count_cap=LIST_COUNT_CAP,
+            after=(Asset.id, after_arg(request.args)),
+            counted=listing.counted,
+            when_capped=listing.walked,
+        )
     return render_template(
         "assets/list.html", page=result, filters=filters, subdistricts=subdistricts()
     )

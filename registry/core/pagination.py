@@ -12,6 +12,7 @@ from typing import Any
 from typing import Generic
 from typing import TypeVar
 
+from sqlalchemy import CompoundSelect
 from sqlalchemy import Select
 from sqlalchemy import func
 from sqlalchemy import select
@@ -50,7 +51,7 @@ class Page(Generic[T]):
         return self.page < self.pages
 
 
-def _count(stmt: Select[Any], cap: int | None) -> tuple[int, bool]:
+def _count(stmt: Select[Any] | CompoundSelect, cap: int | None) -> tuple[int, bool]:
     counted = stmt.order_by(None)
     if cap is not None:
         counted = counted.limit(cap + 1)
@@ -68,21 +69,23 @@ def paginate(
     scalars: bool = True,
     count_cap: int | None = None,
     after: tuple[Any, int | None] | None = None,
-    order_when_capped: Any = None,
+    counted: Select[Any] | CompoundSelect | None = None,
+    when_capped: Select[Any] | None = None,
 ) -> Page[Any]:
     """Run one page of a select, with the total count of rows (up to count_cap).
 
     `after` is (id column, last id seen or None): the select must be ordered by that column;
-    given an id, the page starts after it instead of at an offset. `order_when_capped` is
-    the ordering to use when there are more rows than the cap: with that many matches,
-    walking an index in order finds a page sooner than sorting every match.
+    given an id, the page starts after it instead of at an offset. `counted` is a select of
+    the same rows that is cheaper to count, and `when_capped` one of the same rows in the same
+    order to page with when there are more rows than the cap: with that many matches, walking
+    an index in order finds a page sooner than sorting every match.
     """
     page_size = max(1, min(100, page_size))
     # Past the last page the list is empty; the clamp keeps a huge page number from overflowing.
     page = max(1, min(page, 2**31 // page_size))
-    total, capped = _count(stmt, count_cap)
-    if capped and order_when_capped is not None:
-        stmt = stmt.order_by(None).order_by(order_when_capped)
+    total, capped = _count(stmt if counted is None else counted, count_cap)
+    if capped and when_capped is not None:
+        stmt = when_capped
     if after is not None and after[1] is not None:
         paged = stmt.where(after[0] > after[1]).limit(page_size)
     else:
