@@ -167,11 +167,9 @@ def _variant_index(o: Obligation) -> Any:
     return sa.case(*whens, else_=len(o.interval_overrides))
 
 
-def _branch(o: Obligation, index: int, as_of: date, limit: date, scope: Scope) -> Any:
-    last = _last_done(o, as_of)
+def _candidates(o: Obligation, as_of: date, scope: Scope) -> Any:
+    """The rows an obligation applies to, with what its due filter reads: start, last done."""
     frm: Any
-    cols: list[Any]
-    created: Any
     if o.scope == "asset":
         base = ASSET.c.installed_on
         # Only needed without an installation date: NULL otherwise spares decoding a timestamp
@@ -184,39 +182,56 @@ def _branch(o: Obligation, index: int, as_of: date, limit: date, scope: Scope) -
             frm = frm.outerjoin(TANK, TANK.c.id == ASSET.c.id)
         if names & (set(PIPE.c.keys()) - {"id"}):
             frm = frm.outerjoin(PIPE, PIPE.c.id == ASSET.c.id)
-        cols = [ASSET.c.id, ASSET.c.tag, ASSET.c.operator_ref, ASSET.c.kind, base, created]
+        cols = [ASSET.c.id, base, created]
         where = _asset_filter(o)
     else:
-        created = FACILITY.c.created_at
         frm = FACILITY
-        cols = [
-            sa.cast(sa.null(), sa.Integer),
-            sa.cast(sa.null(), sa.String),
-            sa.cast(sa.null(), sa.String),
-            sa.cast(sa.null(), sa.String),
-            sa.cast(sa.null(), sa.Date),
-            created,
-        ]
+        cols = [sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.Date), FACILITY.c.created_at]
         where = []
     inner = sa.select(
-        *[
-            c.label(n)
-            for c, n in zip(cols, ("aid", "tag", "ref", "kind", "base", "created"), strict=True)
-        ],
+        *[c.label(n) for c, n in zip(cols, ("aid", "base", "created"), strict=True)],
         FACILITY.c.id.label("fid"),
-        FACILITY.c.name.label("fname"),
-        FACILITY.c.subdistrict.label("sub"),
-        FACILITY.c.organization_id.label("org"),
-        last.label("last"),
+        _last_done(o, as_of).label("last"),
         _variant_index(o).label("variant"),
     ).select_from(frm)
     inner = inner.where(FACILITY.c.status == ALIVE_FACILITY, *where, *_applies(o))
-    inner = inner.where(*_scope_filters(o, scope))
+    return inner.where(*_scope_filters(o, scope))
+
+
+def _branch(o: Obligation, index: int, as_of: date, limit: date, scope: Scope) -> Any:
     # OFFSET 0 keeps the subquery a subquery: flattened into the outer query (SQLite and
     # PostgreSQL both do), the last-done look-up would run once per mention of `last` in the
     # due filter (up to four times a row) instead of once.
-    sub = inner.offset(0).subquery(f"ob{index}")
-    return sa.select(sa.literal(index).label("ob"), *sub.c).where(_due_filter(o, sub.c, limit))
+    sub = _candidates(o, as_of, scope).offset(0).subquery(f"ob{index}")
+    # What is only shown is read by primary key for the due rows alone: carried through the
+    # subquery, it would be copied for every candidate row (a third of the statement's time).
+    # Outer joins (the rows are always there): SQLite then streams the subquery (a co-routine)
+    # instead of first writing it whole to a temporary table.
+    fac = FACILITY.alias(f"f{index}")
+    frm = sub.outerjoin(fac, fac.c.id == sub.c.fid)
+    if o.scope == "asset":
+        asset = ASSET.alias(f"a{index}")
+        frm = frm.outerjoin(asset, asset.c.id == sub.c.aid)
+        shown = [asset.c.tag, asset.c.operator_ref, asset.c.kind]
+    else:
+        shown = [sa.cast(sa.null(), sa.String)] * 3
+    return (
+        sa.select(
+            sa.literal(index).label("ob"),
+            sub.c.aid,
+            *[c.label(n) for c, n in zip(shown, ("tag", "ref", "kind"), strict=True)],
+            sub.c.base,
+            sub.c.created,
+            sub.c.fid,
+            fac.c.name.label("fname"),
+            fac.c.subdistrict.label("sub"),
+            fac.c.organization_id.label("org"),
+            sub.c.last,
+            sub.c.variant,
+        )
+        .select_from(frm)
+        .where(_due_filter(o, sub.c, limit))
+    )
 
 
 def _scope_filters(o: Obligation, scope: Scope) -> list[Any]:
