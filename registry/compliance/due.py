@@ -77,6 +77,11 @@ def variants(o: Obligation) -> list[tuple[Condition | None, Interval | None]]:
     return [(c, i) for c, i in o.interval_overrides] + [(None, o.interval)]
 
 
+def lanes(chosen: list[Obligation]) -> list[tuple[Obligation, Interval | None]]:
+    """Each obligation under each of its intervals, in order: what a row's lane indexes."""
+    return [(o, interval) for o in chosen for _, interval in variants(o)]
+
+
 def first_after(o: Obligation, interval: Interval | None) -> Interval:
     return o.first_due.after or interval or Interval(days=0)
 
@@ -165,16 +170,16 @@ def build_items(
     window_days: int,
     dialect: Any,
 ) -> list[DueItem]:
-    """Turn the engine's rows (`ob` indexing `chosen`) into DueItems sorted by `sort_key`."""
+    """Turn the engine's rows (their lanes index `lanes(chosen)`) into DueItems by `sort_key`."""
     ranks = {code: i for i, code in enumerate(sorted({o.code for o in chosen}))}
     rank_bits = len(ranks).bit_length()
     days = _Days(as_of, window_days, dialect, rank_bits)
-    lanes = [[_Lane(o, i, ranks[o.code], days) for _, i in variants(o)] for o in chosen]
+    by_lane = [_Lane(o, i, ranks[o.code], days) for o, i in lanes(chosen)]
     items: list[DueItem] = []
     keys: list[int] = []
     fid_shift = ID_BITS + rank_bits
-    for ob, aid, tag, ref, kind, base, created, fid, fname, sub, org, last, variant in rows:
-        lane = lanes[ob][variant]
+    for number, aid, tag, ref, kind, base, created, fid, fname, sub, org, last in rows:
+        lane = by_lane[number]
         if last is not None and lane.recurs:
             due = lane.after_last.get(last) or lane.from_last(last)
         elif base is not None:

@@ -17,6 +17,7 @@ from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
+from itertools import accumulate
 from typing import Any
 
 import sqlalchemy as sa
@@ -134,7 +135,7 @@ def _day_end_utc(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=local_zone()).astimezone(UTC)
 
 
-def _due_filter(o: Obligation, cols: Any, limit: date) -> Any:
+def _due_filter(o: Obligation, first: int, cols: Any, limit: date) -> Any:
     """Rows whose next due date is on or before `limit`, per interval variant.
 
     Works on the columns of the inner select, so that the last-done look-up runs once a row.
@@ -156,18 +157,19 @@ def _due_filter(o: Obligation, cols: Any, limit: date) -> Any:
                 never = undated
         done = sa.false() if interval is None else last <= interval.latest_start(limit)
         due = sa.or_(sa.and_(last.is_(None), never), sa.and_(last.is_not(None), done))
-        branches.append(due if len(variants(o)) == 1 else sa.and_(cols.variant == index, due))
+        branches.append(due if len(variants(o)) == 1 else sa.and_(cols.lane == first + index, due))
     return sa.or_(*branches)
 
 
-def _variant_index(o: Obligation) -> Any:
+def _lane(o: Obligation, first: int) -> Any:
+    """The row's lane: the obligation's first lane plus the index of its interval variant."""
     if not o.interval_overrides:
-        return sa.literal(0)
-    whens = [(_condition(o, c), i) for i, (c, _) in enumerate(o.interval_overrides)]
-    return sa.case(*whens, else_=len(o.interval_overrides))
+        return sa.literal(first)
+    whens = [(_condition(o, c), first + i) for i, (c, _) in enumerate(o.interval_overrides)]
+    return sa.case(*whens, else_=first + len(o.interval_overrides))
 
 
-def _candidates(o: Obligation, as_of: date, scope: Scope) -> Any:
+def _candidates(o: Obligation, first: int, as_of: date, scope: Scope) -> Any:
     """The rows an obligation applies to, with what its due filter reads: start, last done."""
     frm: Any
     if o.scope == "asset":
@@ -192,32 +194,33 @@ def _candidates(o: Obligation, as_of: date, scope: Scope) -> Any:
         *[c.label(n) for c, n in zip(cols, ("aid", "base", "created"), strict=True)],
         FACILITY.c.id.label("fid"),
         _last_done(o, as_of).label("last"),
-        _variant_index(o).label("variant"),
+        _lane(o, first).label("lane"),
     ).select_from(frm)
     inner = inner.where(FACILITY.c.status == ALIVE_FACILITY, *where, *_applies(o))
     return inner.where(*_scope_filters(o, scope))
 
 
-def _branch(o: Obligation, index: int, as_of: date, limit: date, scope: Scope) -> Any:
+def _branch(o: Obligation, first: int, as_of: date, limit: date, scope: Scope) -> Any:
     # OFFSET 0 keeps the subquery a subquery: flattened into the outer query (SQLite and
     # PostgreSQL both do), the last-done look-up would run once per mention of `last` in the
     # due filter (up to four times a row) instead of once.
-    sub = _candidates(o, as_of, scope).offset(0).subquery(f"ob{index}")
+    sub = _candidates(o, first, as_of, scope).offset(0).subquery(f"ob{first}")
     # What is only shown is read by primary key for the due rows alone: carried through the
     # subquery, it would be copied for every candidate row (a third of the statement's time).
     # Outer joins (the rows are always there): SQLite then streams the subquery (a co-routine)
     # instead of first writing it whole to a temporary table.
-    fac = FACILITY.alias(f"f{index}")
+    fac = FACILITY.alias(f"f{first}")
     frm = sub.outerjoin(fac, fac.c.id == sub.c.fid)
+    shown: list[Any]
     if o.scope == "asset":
-        asset = ASSET.alias(f"a{index}")
+        asset = ASSET.alias(f"a{first}")
         frm = frm.outerjoin(asset, asset.c.id == sub.c.aid)
         shown = [asset.c.tag, asset.c.operator_ref, asset.c.kind]
     else:
         shown = [sa.cast(sa.null(), sa.String)] * 3
     return (
         sa.select(
-            sa.literal(index).label("ob"),
+            sub.c.lane,
             sub.c.aid,
             *[c.label(n) for c, n in zip(shown, ("tag", "ref", "kind"), strict=True)],
             sub.c.base,
@@ -227,10 +230,9 @@ def _branch(o: Obligation, index: int, as_of: date, limit: date, scope: Scope) -
             fac.c.subdistrict.label("sub"),
             fac.c.organization_id.label("org"),
             sub.c.last,
-            sub.c.variant,
         )
         .select_from(frm)
-        .where(_due_filter(o, sub.c, limit))
+        .where(_due_filter(o, first, sub.c, limit))
     )
 
 
@@ -285,14 +287,21 @@ def cached_query(pack: RulePack, as_of: date, limit: date, scope: Scope) -> tupl
 
 
 def build_query(pack: RulePack, as_of: date, limit: date, scope: Scope) -> tuple[Any, list[Any]]:
-    """Return the one UNION ALL statement and the obligations its `ob` column indexes."""
+    """Return the one UNION ALL statement and the obligations its rows are of.
+
+    A row's first column is its lane: the index of its (obligation, interval variant) pair
+    when the obligations' variants are listed in order (`due.lanes`).
+    """
     chosen = [
         o
         for o in pack.obligations
         if (scope.obligations is None or o.code in scope.obligations)
         and not (scope.asset_id is not None and o.scope != "asset")
     ]
-    branches = [_branch(o, i, as_of, limit, scope) for i, o in enumerate(chosen)]
+    firsts = accumulate((len(variants(o)) for o in chosen), initial=0)
+    branches = [
+        _branch(o, first, as_of, limit, scope) for o, first in zip(chosen, firsts, strict=False)
+    ]
     if not branches:
         return None, chosen
     return (branches[0] if len(branches) == 1 else sa.union_all(*branches)), chosen
