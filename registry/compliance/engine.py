@@ -5,7 +5,8 @@ facilities) it applies to, with the date of their last passing satisfying activi
 filter "next due on or before as_of + horizon" is pushed into SQL without date arithmetic
 there: the interval's month arithmetic (clamped to month ends) is monotonic, so "last +
 interval <= limit" is "last <= the latest start that ends by limit", a bound computed in
-Python. Only those candidate rows come back; their exact due dates are computed in Python.
+Python. Only those candidate rows come back, with what is shown of them (tags, names) read by
+key for them alone; their exact due dates are computed in Python (registry.compliance.due).
 The number of statements is therefore one, whatever the number of assets.
 """
 
