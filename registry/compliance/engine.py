@@ -5,8 +5,8 @@ facilities) it applies to, with the date of their last passing satisfying activi
 filter "next due on or before as_of + horizon" is pushed into SQL without date arithmetic
 there: the interval's month arithmetic (clamped to month ends) is monotonic, so "last +
 interval <= limit" is "last <= the latest start that ends by limit", a bound computed in
-Python. Only those candidate rows come back, with what is shown of them (tags, names) read by
-key for them alone; their exact due dates are computed in Python (registry.compliance.due).
+Python. Only those candidate rows come back; their exact due dates are computed in Python
+(registry.compliance.due).
 The number of statements is therefore one, whatever the number of assets.
 """
 
@@ -171,8 +171,9 @@ def _lane(o: Obligation, first: int) -> Any:
 
 
 def _candidates(o: Obligation, first: int, as_of: date, scope: Scope) -> Any:
-    """The rows an obligation applies to, with what its due filter reads: start, last done."""
+    """The rows an obligation applies to, laid out as the statement's rows (see build_query)."""
     frm: Any
+    cols: list[Any]
     if o.scope == "asset":
         base = ASSET.c.installed_on
         # Only needed without an installation date: NULL otherwise spares decoding a timestamp
@@ -185,17 +186,24 @@ def _candidates(o: Obligation, first: int, as_of: date, scope: Scope) -> Any:
             frm = frm.outerjoin(TANK, TANK.c.id == ASSET.c.id)
         if names & (set(PIPE.c.keys()) - {"id"}):
             frm = frm.outerjoin(PIPE, PIPE.c.id == ASSET.c.id)
-        cols = [ASSET.c.id, base, created]
+        cols = [ASSET.c.id, ASSET.c.tag, ASSET.c.operator_ref, ASSET.c.kind, base, created]
         where = _asset_filter(o)
     else:
         frm = FACILITY
-        cols = [sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.Date), FACILITY.c.created_at]
+        cols = [sa.cast(sa.null(), t) for t in (sa.Integer, sa.String, sa.String, sa.String)]
+        cols += [sa.cast(sa.null(), sa.Date), FACILITY.c.created_at]
         where = []
     inner = sa.select(
-        *[c.label(n) for c, n in zip(cols, ("aid", "base", "created"), strict=True)],
-        FACILITY.c.id.label("fid"),
-        _last_done(o, as_of).label("last"),
         _lane(o, first).label("lane"),
+        *[
+            c.label(n)
+            for c, n in zip(cols, ("aid", "tag", "ref", "kind", "base", "created"), strict=True)
+        ],
+        FACILITY.c.id.label("fid"),
+        FACILITY.c.name.label("fname"),
+        FACILITY.c.subdistrict.label("sub"),
+        FACILITY.c.organization_id.label("org"),
+        _last_done(o, as_of).label("last"),
     ).select_from(frm)
     inner = inner.where(FACILITY.c.status == ALIVE_FACILITY, *where, *_applies(o))
     return inner.where(*_scope_filters(o, scope))
@@ -206,35 +214,7 @@ def _branch(o: Obligation, first: int, as_of: date, limit: date, scope: Scope) -
     # PostgreSQL both do), the last-done look-up would run once per mention of `last` in the
     # due filter (up to four times a row) instead of once.
     sub = _candidates(o, first, as_of, scope).offset(0).subquery(f"ob{first}")
-    # What is only shown is read by primary key for the due rows alone: carried through the
-    # subquery, it would be copied for every candidate row (a third of the statement's time).
-    # Outer joins (the rows are always there): SQLite then streams the subquery (a co-routine)
-    # instead of first writing it whole to a temporary table.
-    fac = FACILITY.alias(f"f{first}")
-    frm = sub.outerjoin(fac, fac.c.id == sub.c.fid)
-    shown: list[Any]
-    if o.scope == "asset":
-        asset = ASSET.alias(f"a{first}")
-        frm = frm.outerjoin(asset, asset.c.id == sub.c.aid)
-        shown = [asset.c.tag, asset.c.operator_ref, asset.c.kind]
-    else:
-        shown = [sa.cast(sa.null(), sa.String)] * 3
-    return (
-        sa.select(
-            sub.c.lane,
-            sub.c.aid,
-            *[c.label(n) for c, n in zip(shown, ("tag", "ref", "kind"), strict=True)],
-            sub.c.base,
-            sub.c.created,
-            sub.c.fid,
-            fac.c.name.label("fname"),
-            fac.c.subdistrict.label("sub"),
-            fac.c.organization_id.label("org"),
-            sub.c.last,
-        )
-        .select_from(frm)
-        .where(_due_filter(o, first, sub.c, limit))
-    )
+    return sa.select(*sub.c).where(_due_filter(o, first, sub.c, limit))
 
 
 def _scope_filters(o: Obligation, scope: Scope) -> list[Any]:
