@@ -13,7 +13,7 @@ from inspection_api.common import make_blueprint
 from registry.assets.services import get_asset
 from registry.auth import policy
 from registry.compliance import services
-from registry.compliance.engine import DueItem
+from registry.compliance.due import DueItem
 from registry.compliance.models import ActivityRecord
 from registry.compliance.schemas import RecordInSchema
 from registry.compliance.schemas import RecordOutSchema

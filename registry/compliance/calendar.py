@@ -12,7 +12,7 @@ from icalendar import Calendar
 from icalendar import Event
 from sqlalchemy import select
 
-from registry.compliance.engine import DueItem
+from registry.compliance.due import DueItem
 from registry.compliance.models import CalendarToken
 from registry.core.errors import NotFound
 from registry.core.types import utcnow

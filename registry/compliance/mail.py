@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from registry.auth.models import User
 from registry.compliance.calendar import record_link
-from registry.compliance.engine import DueItem
+from registry.compliance.due import DueItem
 from registry.compliance.models import DigestLog
 from registry.compliance.services import due_items
 from registry.extensions import db

@@ -15,7 +15,8 @@ from werkzeug.datastructures import FileStorage
 from registry.assets.models import Asset
 from registry.auth import policy
 from registry.compliance import engine
-from registry.compliance.engine import DueItem
+from registry.compliance.due import DueItem
+from registry.compliance.due import sort_key
 from registry.compliance.engine import Scope
 from registry.compliance.models import ActivityRecord
 from registry.compliance.rules import Activity
@@ -207,7 +208,7 @@ def due_items(
         extra = [i for i in extra if i.state != "ok"]
     if extra:  # the engine's items come sorted already
         items += extra
-        items.sort(key=engine.sort_key)
+        items.sort(key=sort_key)
     return items
 
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from registry.assets.models import Asset
-from registry.compliance.engine import DueItem
-from registry.compliance.engine import state_of
+from registry.compliance.due import DueItem
+from registry.compliance.due import state_of
 from registry.extensions import db
 from registry.inspections.models import CorrectiveAction
 from registry.inspections.models import Finding

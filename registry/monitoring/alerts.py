@@ -20,7 +20,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from registry.auth import policy
-from registry.compliance.engine import DueItem
+from registry.compliance.due import DueItem
 from registry.extensions import db
 from registry.monitoring.models import MonitoringPoint
 from registry.monitoring.models import MonitoringReading

@@ -12,6 +12,7 @@ from sqlalchemy import event
 from registry.assets.models import Asset
 from registry.assets.models import Tank
 from registry.compliance import services as compliance_services
+from registry.compliance.due import sort_key
 from registry.compliance.services import due_items
 from registry.core.types import utcnow
 from registry.extensions import db as _db
@@ -78,6 +79,18 @@ def test_window_edges(app: Any, make_asset: Any, record: Any) -> None:
     assert got["interstitial_monitoring_check"].state == "overdue"
     assert got["interstitial_monitoring_check"].days_overdue == 1
     assert got["patrol"].state == "due_soon"
+
+
+def test_items_come_in_sort_key_order(app: Any, make_facility: Any, make_asset: Any) -> None:
+    # The engine sorts by a packed integer: ties on the day must still go by facility, asset id
+    # and obligation code, as sort_key says.
+    first, second = make_facility(), make_facility()
+    for facility in (second, first, second, first):
+        make_asset(facility=facility, installed_on=D("2020-01-15"), wall="double")
+    items = due_items(as_of=D("2026-11-20"), include_ok=True, horizon_days=400)
+    assert items == sorted(items, key=sort_key)
+    ours = [sort_key(i) for i in items if i.facility_id in (first.id, second.id)]
+    assert len({key[0] for key in ours}) < len(ours) > 8  # ties on the day were there to break
 
 
 def _bulk_assets(facility: Any, n: int) -> None:
