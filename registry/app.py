@@ -92,10 +92,12 @@ def _init_extensions(app: Flask) -> None:
     from registry.auth import loaders  # noqa: F401  (registers user and request loaders)
     from registry.core.postgres import disable_jit
     from registry.core.sqlite import enable_sqlite_pragmas
+    from registry.core.transactions import end_read_only_requests_with_commit
 
     with app.app_context():
         enable_sqlite_pragmas(db.engine)
         disable_jit(db.engine)
+    end_read_only_requests_with_commit(app)
 
 
 def _register_models() -> None:

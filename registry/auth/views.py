@@ -31,6 +31,7 @@ from registry.core.forms import load_form
 from registry.core.http import safe_next
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
+from registry.core.postgres import custom_plans
 from registry.core.schemas import translate_errors
 from registry.core.search import ESCAPE
 from registry.core.search import clean
@@ -98,7 +99,9 @@ def user_list() -> Any:
         stmt = stmt.where(
             User.email.ilike(like, escape=ESCAPE) | User.name.ilike(like, escape=ESCAPE)
         )
-    return render_template("auth/users.html", page=paginate(stmt, page=page, page_size=size), q=q)
+    with custom_plans(db.session, when=bool(q)):
+        result = paginate(stmt, page=page, page_size=size)
+    return render_template("auth/users.html", page=result, q=q)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -29,6 +29,7 @@ from registry.core.errors import Invalid
 from registry.core.forms import load_form
 from registry.core.pagination import paginate
 from registry.core.panels import add_panel
+from registry.core.postgres import custom_plans
 from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.sites.services import get_facility
@@ -97,11 +98,12 @@ def certificate_list() -> Any:
     """List and search certificates by number, tag or facility, filtered by status."""
     data, errors = load_form(CertificateFilterSchema(), request.args)
     filters = data or {}
-    page = paginate(
-        queries.certificates_query(current_user, filters),
-        page=filters.get("page", 1),
-        page_size=filters.get("page_size", 25),
-    )
+    with custom_plans(db.session, when=bool(filters.get("q"))):
+        page = paginate(
+            queries.certificates_query(current_user, filters),
+            page=filters.get("page", 1),
+            page_size=filters.get("page_size", 25),
+        )
     return render_template("certificates/list.html", page=page, filters=filters, errors=errors), (
         422 if errors else 200
     )

@@ -33,6 +33,9 @@ _INDEX_DRIVEN = {
     "enable_mergejoin": "off",
     "max_parallel_workers_per_gather": "0",
     "random_page_cost": "1.1",
+    # Prepared statements (core.transactions) may run a generic plan, made without the
+    # pattern; a search's plan depends on it (how selective, which trigram index).
+    "plan_cache_mode": "force_custom_plan",
 }
 _SET = "SELECT set_config(name, value, true) FROM (VALUES {}) AS s(name, value)".format(
     ", ".join(f"('{k}', '{v}')" for k, v in _INDEX_DRIVEN.items())
@@ -61,6 +64,28 @@ def index_driven(session: Any, *, when: bool = True) -> Iterator[None]:
         return
     session.execute(text(_SET))
     yield
-    # Not reached on an error: the request's transaction then ends in a rollback, and the
-    # settings end with it.
+    # Not reached on an error: the settings end with the request's transaction all the same
+    # (SET LOCAL), whether it ends in a rollback or, having only read, in a commit.
     session.execute(text(_RESTORE))
+
+
+_CUSTOM = "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"
+_CUSTOM_RESTORE = (
+    "SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name = 'plan_cache_mode'"
+)
+
+
+@contextmanager
+def custom_plans(session: Any, *, when: bool = True) -> Iterator[None]:
+    """Plan the block's statements for their parameters every time (PostgreSQL; SET LOCAL).
+
+    For the searches not planned by index_driven: once psycopg sends a statement prepared
+    (core.transactions), PostgreSQL may run one generic plan for every value of its
+    parameters, and a substring search's best plan depends on its pattern.
+    """
+    if not when or session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    session.execute(text(_CUSTOM))
+    yield
+    session.execute(text(_CUSTOM_RESTORE))

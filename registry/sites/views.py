@@ -25,6 +25,7 @@ from registry.core.forms import load_form
 from registry.core.pagination import LIST_COUNT_CAP
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
+from registry.core.postgres import custom_plans
 from registry.core.schemas import patch
 from registry.core.schemas import translate_errors
 from registry.extensions import db
@@ -56,7 +57,8 @@ def organization_list() -> Any:
     """List organizations, searched by name, credit code or address."""
     q = request.args.get("q", "")
     page, size = page_args(request.args)
-    result = paginate(services.organizations_query(current_user, q), page=page, page_size=size)
+    with custom_plans(db.session, when=bool(q.strip())):
+        result = paginate(services.organizations_query(current_user, q), page=page, page_size=size)
     return render_template("sites/organizations.html", page=result, q=q)
 
 
@@ -138,12 +140,13 @@ def facility_list() -> Any:
     }
     filters["organization_id"] = id_arg(request.args, "organization_id")
     page, size = page_args(request.args)
-    result = paginate(
-        services.facilities_query(current_user, filters),
-        page=page,
-        page_size=size,
-        count_cap=LIST_COUNT_CAP,
-    )
+    with custom_plans(db.session, when=bool(filters["q"])):
+        result = paginate(
+            services.facilities_query(current_user, filters),
+            page=page,
+            page_size=size,
+            count_cap=LIST_COUNT_CAP,
+        )
     counts = services.count_assets([f.id for f in result.items])
     return render_template(
         "sites/facilities.html",
