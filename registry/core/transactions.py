@@ -40,16 +40,17 @@ def _commit_if_read_only(exc: BaseException | None) -> None:
     if exc is not None or not db.session.registry.has():
         return
     session = db.session()
-    if not session.in_transaction():
+    transaction = session.get_transaction()
+    # Not active: a failed flush that the view caught; only a rollback may end it.
+    if transaction is None or not transaction.is_active:
         return
     if session.new or session.dirty or session.deleted:
         return  # a commit would flush them: leave them to the rollback
-    if session.connection().info.get(_WROTE, True):
-        return
     try:
-        session.commit()
+        if not session.connection().info.get(_WROTE, True):
+            session.commit()
     except SQLAlchemyError:
-        # The answer has gone out already; the session is removed next, whatever happened.
+        # Never fail here: Flask-SQLAlchemy's teardown, next, must still remove the session.
         log.exception("could not end a read-only transaction with COMMIT")
 
 

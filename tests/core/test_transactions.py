@@ -96,6 +96,19 @@ def test_a_flushed_write_then_a_handled_error_is_rolled_back(app: Flask, committ
     assert _emails(app) == []
 
 
+def test_a_caught_failed_flush_is_rolled_back(app: Flask, committed_db: Any) -> None:
+    _add_user(app)
+    with _ends(app) as seen, app.app_context():
+        _db.session.add(User(email=EMAIL, password_hash="x", role="regulator"))
+        try:
+            _db.session.flush()  # the same e-mail again: refused by the unique index
+        except sa.exc.IntegrityError:
+            pass  # and left to the teardown, as a careless view would
+    assert seen == ["rollback"]
+    with app.app_context():
+        assert _db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
 def test_an_error_ends_in_rollback(app: Flask, committed_db: Any) -> None:
     with _ends(app) as seen:
         try:
