@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,27 +27,47 @@ def disable_jit(engine: Engine) -> None:
         cparams["options"] = f"{cparams.get('options', '')} -c jit=off".strip()
 
 
+def _statements(settings: dict[str, str]) -> tuple[str, str]:
+    """The statements that set these settings for the transaction, and that restore them."""
+    values = ", ".join(f"('{k}', '{v}')" for k, v in settings.items())
+    names = ", ".join(f"'{k}'" for k in settings)
+    return (
+        f"SELECT set_config(name, value, true) FROM (VALUES {values}) AS s(name, value)",
+        f"SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name IN ({names})",
+    )
+
+
+# Prepared statements (core.transactions) may run a generic plan, made without the parameters'
+# values; a substring search's best plan depends on its pattern (how selective, which index).
+_CUSTOM = {"plan_cache_mode": "force_custom_plan"}
 # Planner settings of a substring search (see index_driven).
-_INDEX_DRIVEN = {
-    "enable_seqscan": "off",
-    "enable_hashjoin": "off",
-    "enable_mergejoin": "off",
-    "max_parallel_workers_per_gather": "0",
-    "random_page_cost": "1.1",
-    # Prepared statements (core.transactions) may run a generic plan, made without the
-    # pattern; a search's plan depends on it (how selective, which trigram index).
-    "plan_cache_mode": "force_custom_plan",
-}
-_SET = "SELECT set_config(name, value, true) FROM (VALUES {}) AS s(name, value)".format(
-    ", ".join(f"('{k}', '{v}')" for k, v in _INDEX_DRIVEN.items())
+_INDEX_DRIVEN = _statements(
+    {
+        "enable_seqscan": "off",
+        "enable_hashjoin": "off",
+        "enable_mergejoin": "off",
+        "max_parallel_workers_per_gather": "0",
+        "random_page_cost": "1.1",
+        **_CUSTOM,
+    }
 )
-_RESTORE = "SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name IN ({})".format(
-    ", ".join(f"'{k}'" for k in _INDEX_DRIVEN)
-)
+_CUSTOM_PLANS = _statements(_CUSTOM)
 
 
 @contextmanager
-def index_driven(session: Any, *, when: bool = True) -> Iterator[None]:
+def _local_settings(session: Any, statements: tuple[str, str], when: bool) -> Iterator[None]:
+    """Run the block under settings of its own (PostgreSQL only; elsewhere, nothing is sent)."""
+    if not when or session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    session.execute(text(statements[0]))
+    yield
+    # Not reached on an error: the settings end with the request's transaction all the same
+    # (SET LOCAL), whether it ends in a rollback or, having only read, in a commit.
+    session.execute(text(statements[1]))
+
+
+def index_driven(session: Any, *, when: bool = True) -> AbstractContextManager[None]:
     """Plan the block's statements on indexes and nested loops only (PostgreSQL; SET LOCAL).
 
     For substring searches (`ILIKE '%q%'`), whose every look-up has an index (trigram, primary
@@ -58,34 +79,16 @@ def index_driven(session: Any, *, when: bool = True) -> Iterator[None]:
     Random reads are priced as in memory (1.1, not 4): with 4, a trigram look-up of a credit
     code (common trigrams such as "000") cost more, by the model, than walking every
     organization's primary key and checking each one (13-43 ms against 3.5 ms).
+    Plans are also made for each search's pattern (see custom_plans).
     """
-    if not when or session.get_bind().dialect.name != "postgresql":
-        yield
-        return
-    session.execute(text(_SET))
-    yield
-    # Not reached on an error: the settings end with the request's transaction all the same
-    # (SET LOCAL), whether it ends in a rollback or, having only read, in a commit.
-    session.execute(text(_RESTORE))
+    return _local_settings(session, _INDEX_DRIVEN, when)
 
 
-_CUSTOM = "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"
-_CUSTOM_RESTORE = (
-    "SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name = 'plan_cache_mode'"
-)
-
-
-@contextmanager
-def custom_plans(session: Any, *, when: bool = True) -> Iterator[None]:
+def custom_plans(session: Any, *, when: bool = True) -> AbstractContextManager[None]:
     """Plan the block's statements for their parameters every time (PostgreSQL; SET LOCAL).
 
     For the searches not planned by index_driven: once psycopg sends a statement prepared
     (core.transactions), PostgreSQL may run one generic plan for every value of its
     parameters, and a substring search's best plan depends on its pattern.
     """
-    if not when or session.get_bind().dialect.name != "postgresql":
-        yield
-        return
-    session.execute(text(_CUSTOM))
-    yield
-    session.execute(text(_CUSTOM_RESTORE))
+    return _local_settings(session, _CUSTOM_PLANS, when)
