@@ -21,4 +21,6 @@ ROWS = [
         as_json=False,
         body={"role": "viewer", "name": "改名", "active": "on"},
     ),
+    Row("POST", "/users/{users.viewer}/tokens/revoke", REGULATOR_ONLY, as_json=False),
+    Row("POST", "/api/v1/users/{users.viewer}/tokens/revoke", REGULATOR_ONLY),
 ]
