@@ -136,10 +136,11 @@ def user_for_token(token: str) -> User | None:
     return row.user
 
 
-def revoke_token(token_id: int, *, user: User) -> None:
-    """Revoke one of the user's tokens."""
+def revoke_token(token_id: int, *, user: User, own_only: bool = False) -> None:
+    """Revoke one of the user's tokens (a regulator's: anyone's, unless own_only)."""
     row = db.session.get(ApiToken, token_id)
-    if row is None or (row.user_id != user.id and user.role != "regulator"):
+    anyones = user.role == "regulator" and not own_only
+    if row is None or (row.user_id != user.id and not anyones):
         raise NotFound(N_("Unknown token."))
     if row.revoked_at is None:
         row.revoked_at = utcnow()
@@ -148,6 +149,16 @@ def revoke_token(token_id: int, *, user: User) -> None:
 
 def _live_tokens(now: datetime) -> ColumnElement[bool]:
     return and_(ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
+
+
+def live_tokens_of(user: User) -> list[ApiToken]:
+    """Return the user's live API tokens, newest first."""
+    stmt = (
+        select(ApiToken)
+        .where(ApiToken.user_id == user.id, _live_tokens(utcnow()))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    return list(db.session.scalars(stmt))
 
 
 def live_token_counts(user_ids: list[int]) -> dict[int, int]:
@@ -190,6 +201,18 @@ def end_access(user: User) -> int:
     """End every session and API token of the user (a new password); return tokens revoked."""
     end_sessions(user)
     return revoke_tokens(user)
+
+
+def change_password(user: User, *, current: str, new: str) -> int:
+    """Change the user's own password; end every session and token; return tokens revoked."""
+    if not user.check_password(current or ""):
+        raise Invalid(
+            N_("Invalid input."),
+            errors={"current_password": [N_("This is not your current password.")]},
+        )
+    user.set_password(new)
+    db.session.flush()
+    return end_access(user)
 
 
 def update_user(user: User, data: dict[str, object], *, by: User) -> User:

@@ -22,14 +22,18 @@ from sqlalchemy import select
 from registry.auth import policy
 from registry.auth.limits import login_limits
 from registry.auth.models import User
+from registry.auth.schemas import PasswordChangeSchema
 from registry.auth.schemas import UserCreateSchema
 from registry.auth.schemas import UserEditSchema
 from registry.auth.services import SESSION_VERSION_KEY
 from registry.auth.services import authenticate
+from registry.auth.services import change_password
 from registry.auth.services import create_user
 from registry.auth.services import end_sessions
 from registry.auth.services import get_user
 from registry.auth.services import live_token_counts
+from registry.auth.services import live_tokens_of
+from registry.auth.services import revoke_token
 from registry.auth.services import revoke_tokens
 from registry.auth.services import update_user
 from registry.core.errors import DomainError
@@ -93,6 +97,47 @@ def logout() -> Any:
         session["locale"] = locale
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+def _account_page(errors: dict[str, Any], status: int = 200) -> Any:
+    tokens = live_tokens_of(current_user)
+    return render_template("auth/account.html", tokens=tokens, errors=errors), status
+
+
+@bp.get("/account")
+@login_required
+def account() -> Any:
+    """Show the user's own API tokens and the form to change the password."""
+    return _account_page({})
+
+
+@bp.post("/account/password")
+@login_required
+def account_password() -> Any:
+    """Change the user's own password; every other session and API token ends."""
+    data, errors = load_form(PasswordChangeSchema(), request.form)
+    if data is None:
+        return _account_page(errors, 422)
+    try:
+        change_password(current_user, current=data["current_password"], new=data["password"])
+    except DomainError as exc:
+        db.session.rollback()
+        return _account_page(translate_errors(exc.errors), 422)
+    db.session.commit()
+    # This browser stays logged in: its cookie takes the new version; all others are refused.
+    session[SESSION_VERSION_KEY] = current_user.session_version
+    flash(_("Your password was changed. Your other sessions and API tokens have ended."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def account_token_revoke(token_id: int) -> Any:
+    """Revoke one of the user's own API tokens."""
+    revoke_token(token_id, user=current_user, own_only=True)
+    db.session.commit()
+    flash(_("The API token was revoked."), "success")
+    return redirect(url_for("auth.account"))
 
 
 def _organizations() -> list[Organization]:
