@@ -68,6 +68,7 @@ def init_api(app: Flask) -> None:
     from inspection_api import monitoring
     from inspection_api import organizations
     from inspection_api import red_tags
+    from inspection_api import users
 
     modules = (
         auth,
@@ -81,6 +82,7 @@ def init_api(app: Flask) -> None:
         red_tags,
         imports,
         monitoring,
+        users,
     )
     for module in modules:
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")

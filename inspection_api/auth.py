@@ -15,16 +15,16 @@ from sqlalchemy import select
 
 from inspection_api.common import commit
 from inspection_api.common import make_blueprint
+from registry.auth.limits import login_limits
 from registry.auth.loaders import bearer_token
 from registry.auth.models import ApiToken
 from registry.auth.services import authenticate
 from registry.auth.services import hash_token
 from registry.auth.services import issue_token
+from registry.auth.services import revoke_token
 from registry.core.errors import N_
 from registry.core.schemas import id_field
-from registry.core.types import utcnow
 from registry.extensions import db
-from registry.extensions import limiter
 
 PREFIX = "/auth"
 blp = make_blueprint("api_auth", __name__, "API tokens")
@@ -45,13 +45,9 @@ class TokenSchema(Schema):
     organization_id = id_field(allow_none=True)
 
 
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
 @blp.route("/token")
 class Token(MethodView):
-    decorators = [limiter.limit(_login_limit, methods=["POST"])]
+    decorators = login_limits()
 
     @blp.doc(security=[])
     @blp.arguments(CredentialsSchema)
@@ -89,5 +85,5 @@ class Token(MethodView):
         if row is None:
             abort(404, message=N_("Unknown token."))
         assert row is not None
-        row.revoked_at = utcnow()
+        revoke_token(row.id, user=current_user)
         commit()

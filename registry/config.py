@@ -183,6 +183,7 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "IMPORT_MAX_ROWS": _int(env, "IMPORT_MAX_ROWS", 50000, minimum=1),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_ACCOUNT_RATE_LIMIT": env.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"),
         "TAG_MISS_RATE_LIMIT": env.get("TAG_MISS_RATE_LIMIT", "30 per minute"),
         "API_TOKEN_DAYS": _int(env, "API_TOKEN_DAYS", 30, minimum=1),
         "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "http"),

@@ -225,3 +225,25 @@ def record_created(entity: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
     # Core, not ORM, bulk insert: thousands of rows without per-row ORM bookkeeping.
     table: Any = AuditEvent.__table__
     db.session.execute(insert(table), events)
+
+
+def record_updated(entity: str, rows: list[tuple[int, dict[str, list[Any]]]]) -> None:
+    """Log changes made in bulk (past the ORM hook): one event per row, {field: [old, new]}."""
+    if not rows:
+        return
+    user_id, label = _actor()
+    at = utcnow()
+    events = [
+        {
+            "at": at,
+            "user_id": user_id,
+            "actor": label,
+            "action": "update",
+            "entity": entity,
+            "row_id": row_id,
+            "changes": {k: [_plain(old), _plain(new)] for k, (old, new) in changes.items()},
+        }
+        for row_id, changes in rows
+    ]
+    table: Any = AuditEvent.__table__
+    db.session.execute(insert(table), events)

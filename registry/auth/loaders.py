@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Request
 from flask import g
+from flask import session
 
 from registry.auth.models import User
+from registry.auth.services import SESSION_VERSION_KEY
 from registry.auth.services import user_for_token
 from registry.extensions import db
 from registry.extensions import login_manager
@@ -27,7 +29,14 @@ def load_user(user_id: str) -> User | None:
         user = db.session.get(User, int(user_id))
     except ValueError:
         return None
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    # A cookie made before the user's last log-out, new password or deactivation: its
+    # signature is still good, so only this number can turn it away. (A cookie without the
+    # number predates it and counts as version 0, which the first log-out ends.)
+    if session.get(SESSION_VERSION_KEY, 0) != user.session_version:
+        return None
+    return user
 
 
 @login_manager.request_loader

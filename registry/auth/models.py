@@ -9,6 +9,7 @@ from flask import has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean
 from sqlalchemy import ForeignKey
+from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -24,6 +25,13 @@ from registry.sites.models import Organization
 ROLES = ("operator", "inspector", "regulator", "viewer")
 
 
+def password_hash_method() -> str:
+    """Return the configured Werkzeug hash method for new passwords."""
+    if not has_app_context():
+        return "scrypt"
+    return str(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
 class User(UserMixin, Model):
     __tablename__ = "user_account"
 
@@ -37,16 +45,14 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The session cookie is signed, not stored: a cookie carries the version it was made
+    # under, and raising this number turns every earlier cookie of the user away.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     organization: Mapped[Organization | None] = relationship()
 
     def set_password(self, password: str) -> None:
-        method = (
-            current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-            if has_app_context()
-            else "scrypt"
-        )
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -32,6 +32,13 @@ class UserEditSchema(BaseSchema):
     active = fields.Boolean(load_default=False)
 
 
+class PasswordChangeSchema(BaseSchema):
+    current_password = fields.String(required=True, load_only=True)
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=8, max=200)
+    )
+
+
 class UserOutSchema(BaseSchema):
     id = fields.Integer()
     email = fields.String()

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
+from datetime import datetime
 from datetime import timedelta
 
+from sqlalchemy import ColumnElement
+from sqlalchemy import and_
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
 
+from registry.audit.services import record_updated
 from registry.auth.models import ROLES
 from registry.auth.models import ApiToken
 from registry.auth.models import User
+from registry.auth.models import password_hash_method
 from registry.core.errors import N_
 from registry.core.errors import Invalid
+from registry.core.errors import NotFound
 from registry.core.types import utcnow
 from registry.extensions import db
 from registry.sites.models import Organization
 
 MIN_PASSWORD = 8  # the message below says so too
+# Where the session cookie keeps the user's session_version it was made under.
+SESSION_VERSION_KEY = "session_version"
 
 
 def hash_token(token: str) -> str:
@@ -33,10 +45,28 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+def get_user(user_id: int) -> User:
+    """Return a user account by id, or raise NotFound."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(N_("No such user."))
+    return user
+
+
 def authenticate(email: str, password: str) -> User | None:
     """Return the active user with these credentials, else None."""
     user = find_user_by_email(email or "")
-    if user is None or not user.active or not user.check_password(password or ""):
+    if user is None:
+        # An unknown address costs the same hash as a wrong password: the answer's time does
+        # not tell which addresses have an account.
+        check_password_hash(_dummy_hash(password_hash_method()), password or "")
+        return None
+    if not user.check_password(password or "") or not user.active:
         return None
     user.last_login_at = utcnow()
     return user
@@ -106,14 +136,83 @@ def user_for_token(token: str) -> User | None:
     return row.user
 
 
-def revoke_token(token_id: int, *, user: User) -> None:
-    """Revoke one of the user's tokens."""
+def revoke_token(token_id: int, *, user: User, own_only: bool = False) -> None:
+    """Revoke one of the user's tokens (a regulator's: anyone's, unless own_only)."""
     row = db.session.get(ApiToken, token_id)
-    if row is None or (row.user_id != user.id and user.role != "regulator"):
-        from registry.core.errors import NotFound
-
+    anyones = user.role == "regulator" and not own_only
+    if row is None or (row.user_id != user.id and not anyones):
         raise NotFound(N_("Unknown token."))
-    row.revoked_at = utcnow()
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        record_updated("api_token", [(row.id, {"revoked_at": [None, row.revoked_at]})])
+
+
+def _live_tokens(now: datetime) -> ColumnElement[bool]:
+    return and_(ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
+
+
+def live_tokens_of(user: User) -> list[ApiToken]:
+    """Return the user's live API tokens, newest first."""
+    stmt = (
+        select(ApiToken)
+        .where(ApiToken.user_id == user.id, _live_tokens(utcnow()))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def live_token_counts(user_ids: list[int]) -> dict[int, int]:
+    """Return how many live (unexpired, unrevoked) API tokens each of these users holds."""
+    if not user_ids:
+        return {}
+    stmt = (
+        select(ApiToken.user_id, func.count())
+        .where(ApiToken.user_id.in_(user_ids), _live_tokens(utcnow()))
+        .group_by(ApiToken.user_id)
+    )
+    return {user_id: int(n) for user_id, n in db.session.execute(stmt).all()}
+
+
+def revoke_tokens(user: User) -> int:
+    """Revoke every live API token of the user; return how many were revoked."""
+    now = utcnow()
+    live = select(ApiToken.id).where(ApiToken.user_id == user.id, _live_tokens(now))
+    ids = list(db.session.scalars(live))
+    if ids:
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.id.in_(ids))
+            .values(revoked_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        record_updated("api_token", [(i, {"revoked_at": [None, now]}) for i in ids])
+    return len(ids)
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the user: a cookie made before now is refused from now on."""
+    old = user.session_version or 0
+    user.session_version = old + 1
+    db.session.flush()
+    record_updated("user", [(user.id, {"session_version": [old, old + 1]})])
+
+
+def end_access(user: User) -> int:
+    """End every session and API token of the user (a new password); return tokens revoked."""
+    end_sessions(user)
+    return revoke_tokens(user)
+
+
+def change_password(user: User, *, current: str, new: str) -> int:
+    """Change the user's own password; end every session and token; return tokens revoked."""
+    if not user.check_password(current or ""):
+        raise Invalid(
+            N_("Invalid input."),
+            errors={"current_password": [N_("This is not your current password.")]},
+        )
+    user.set_password(new)
+    db.session.flush()
+    return end_access(user)
 
 
 def update_user(user: User, data: dict[str, object], *, by: User) -> User:
@@ -131,6 +230,7 @@ def update_user(user: User, data: dict[str, object], *, by: User) -> User:
         errors["role"] = [N_("You cannot demote or deactivate yourself.")]
     if errors:
         raise Invalid(N_("Invalid input."), errors=errors)
+    deactivated = user.active and not data.get("active")
     user.role = role
     user.organization_id = int(org_id) if org_id else None  # type: ignore[call-overload]
     user.name = data.get("name")  # type: ignore[assignment]
@@ -139,4 +239,11 @@ def update_user(user: User, data: dict[str, object], *, by: User) -> User:
     if data.get("password"):
         user.set_password(str(data["password"]))
     db.session.flush()
+    if data.get("password") or deactivated:
+        # A reset password or a closed account leaves nothing open that the old one opened.
+        end_access(user)
+    if deactivated:
+        from registry.compliance.calendar import revoke_tokens_created_by
+
+        revoke_tokens_created_by(user.id)
     return user

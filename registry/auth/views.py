@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
-from flask import current_app
 from flask import flash
+from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -20,11 +20,21 @@ from flask_login import logout_user
 from sqlalchemy import select
 
 from registry.auth import policy
+from registry.auth.limits import login_limits
 from registry.auth.models import User
+from registry.auth.schemas import PasswordChangeSchema
 from registry.auth.schemas import UserCreateSchema
 from registry.auth.schemas import UserEditSchema
+from registry.auth.services import SESSION_VERSION_KEY
 from registry.auth.services import authenticate
+from registry.auth.services import change_password
 from registry.auth.services import create_user
+from registry.auth.services import end_sessions
+from registry.auth.services import get_user
+from registry.auth.services import live_token_counts
+from registry.auth.services import live_tokens_of
+from registry.auth.services import revoke_token
+from registry.auth.services import revoke_tokens
 from registry.auth.services import update_user
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
@@ -37,18 +47,19 @@ from registry.core.search import ESCAPE
 from registry.core.search import clean
 from registry.core.search import contains
 from registry.extensions import db
-from registry.extensions import limiter
 from registry.sites.models import Organization
 
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
+def _limited(view: Any) -> Any:
+    for decorate in reversed(login_limits()):
+        view = decorate(view)
+    return view
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@_limited
 def login() -> Any:
     """Show the log-in form and log the user in."""
     next_url = safe_next(request.values.get("next"))
@@ -65,6 +76,7 @@ def login() -> Any:
     db.session.commit()
     session.clear()  # a fresh session on log-in: no fixation
     login_user(user)
+    session[SESSION_VERSION_KEY] = user.session_version
     if user.locale:
         session["locale"] = user.locale
     return redirect(next_url or url_for("core.home"))
@@ -72,14 +84,60 @@ def login() -> Any:
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout() -> Any:
-    """Log the user out."""
+    """Log the user out, ending the session on the server too."""
     locale = session.get("locale")
+    if current_user.is_authenticated and not g.get("via_token"):
+        # Clearing the cookie only forgets it in this browser; a copy kept elsewhere would
+        # still open the account. Raising the version refuses every earlier cookie.
+        end_sessions(current_user)
+        db.session.commit()
     logout_user()
     session.clear()
     if locale:
         session["locale"] = locale
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+def _account_page(errors: dict[str, Any], status: int = 200) -> Any:
+    tokens = live_tokens_of(current_user)
+    return render_template("auth/account.html", tokens=tokens, errors=errors), status
+
+
+@bp.get("/account")
+@login_required
+def account() -> Any:
+    """Show the user's own API tokens and the form to change the password."""
+    return _account_page({})
+
+
+@bp.post("/account/password")
+@login_required
+def account_password() -> Any:
+    """Change the user's own password; every other session and API token ends."""
+    data, errors = load_form(PasswordChangeSchema(), request.form)
+    if data is None:
+        return _account_page(errors, 422)
+    try:
+        change_password(current_user, current=data["current_password"], new=data["password"])
+    except DomainError as exc:
+        db.session.rollback()
+        return _account_page(translate_errors(exc.errors), 422)
+    db.session.commit()
+    # This browser stays logged in: its cookie takes the new version; all others are refused.
+    session[SESSION_VERSION_KEY] = current_user.session_version
+    flash(_("Your password was changed. Your other sessions and API tokens have ended."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def account_token_revoke(token_id: int) -> Any:
+    """Revoke one of the user's own API tokens."""
+    revoke_token(token_id, user=current_user, own_only=True)
+    db.session.commit()
+    flash(_("The API token was revoked."), "success")
+    return redirect(url_for("auth.account"))
 
 
 def _organizations() -> list[Organization]:
@@ -101,7 +159,22 @@ def user_list() -> Any:
         )
     with custom_plans(db.session, when=bool(q)):
         result = paginate(stmt, page=page, page_size=size)
-    return render_template("auth/users.html", page=result, q=q)
+    tokens = live_token_counts([u.id for u in result.items])
+    return render_template("auth/users.html", page=result, q=q, tokens=tokens)
+
+
+@bp.post("/users/<int:user_id>/tokens/revoke")
+@login_required
+def user_tokens_revoke(user_id: int) -> Any:
+    """Revoke every live API token of a user (regulators)."""
+    policy.require(current_user, "manage_users")
+    user = get_user(user_id)
+    count = revoke_tokens(user)
+    db.session.commit()
+    flash(
+        _("API tokens of %(email)s revoked: %(count)d.", email=user.email, count=count), "success"
+    )
+    return redirect(url_for("auth.user_list"))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

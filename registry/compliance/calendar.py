@@ -11,7 +11,9 @@ from typing import Any
 from icalendar import Calendar
 from icalendar import Event
 from sqlalchemy import select
+from sqlalchemy import update
 
+from registry.audit.services import record_updated
 from registry.compliance.due import DueItem
 from registry.compliance.models import CalendarToken
 from registry.core.errors import NotFound
@@ -110,3 +112,21 @@ def record_link(item: DueItem, base_url: str) -> str:
     if item.asset_id:
         return f"{base_url}/assets/{item.asset_id}/records/new?activity={activity}"
     return f"{base_url}/facilities/{item.facility_id}/records/new?activity={activity}"
+
+
+def revoke_tokens_created_by(user_id: int) -> int:
+    """Revoke every live feed token a user created (the user leaves); return how many."""
+    now = utcnow()
+    live = select(CalendarToken.id).where(
+        CalendarToken.created_by_id == user_id, CalendarToken.revoked_at.is_(None)
+    )
+    ids = list(db.session.scalars(live))
+    if ids:
+        db.session.execute(
+            update(CalendarToken)
+            .where(CalendarToken.id.in_(ids))
+            .values(revoked_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        record_updated("calendar_token", [(i, {"revoked_at": [None, now]}) for i in ids])
+    return len(ids)

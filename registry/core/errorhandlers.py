@@ -93,6 +93,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
         status = exc.code or 500
+        if status == 429 and not getattr(getattr(exc, "limit", None), "error_message", None):
+            # Flask-Limiter's own text is the limit ("10 per 1 minute"), in no language.
+            exc.description = _message(429)
         if is_api_request():
             data = getattr(exc, "data", None) or {}
             errors = data.get("messages") or data.get("errors")
@@ -112,7 +115,8 @@ def register_error_handlers(app: Flask) -> None:
             if status == 401:
                 resp.headers.setdefault("WWW-Authenticate", "Bearer")
             return resp
-        return _page(status, _TITLES.get(status, _TITLES[400])(), _message(status))
+        message = str(exc.description) if status == 429 else _message(status)
+        return _page(status, _TITLES.get(status, _TITLES[400])(), message)
 
     @app.errorhandler(DataError)
     @app.errorhandler(OverflowError)

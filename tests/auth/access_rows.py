@@ -1,7 +1,9 @@
 """Access rows for user management."""
 
+from tests.access import ANY_USER
 from tests.access import REGULATOR_ONLY
 from tests.access import Row
+from tests.access import profile
 
 ROWS = [
     Row("GET", "/users", REGULATOR_ONLY),
@@ -20,5 +22,21 @@ ROWS = [
         REGULATOR_ONLY,
         as_json=False,
         body={"role": "viewer", "name": "改名", "active": "on"},
+    ),
+    Row("POST", "/users/{users.viewer}/tokens/revoke", REGULATOR_ONLY, as_json=False),
+    Row("POST", "/api/v1/users/{users.viewer}/tokens/revoke", REGULATOR_ONLY),
+    Row("GET", "/account", ANY_USER),
+    Row(
+        "POST",
+        "/account/password",
+        profile(operator_a=422, operator_b=422, inspector=422, regulator=422, viewer=422),
+        as_json=False,
+        body={"current_password": "not-my-password", "password": "long-enough-2"},
+    ),
+    # Nobody's token: another user's token answers the same (tests/auth/test_account.py).
+    Row(
+        "POST",
+        "/account/tokens/987654321/revoke",
+        profile(operator_a=404, operator_b=404, inspector=404, regulator=404, viewer=404),
     ),
 ]

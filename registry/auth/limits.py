@@ -1,0 +1,71 @@
+"""The log-in limits that `/login` and `POST /api/v1/auth/token` share.
+
+Two counters, each shared by both doors (Flask-Limiter's shared limits): one per client
+address, which counts every attempt, and one per account, keyed by the normalised e-mail
+address whether or not an account has it, which counts failed attempts only (so a script
+that fetches a token now and then never locks its own account). The second stops a guess
+at one account spread over many addresses; answering the same for unknown addresses keeps
+it from telling which accounts exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response
+from flask import current_app
+from flask import request
+from flask_babel import gettext as _
+
+from registry.extensions import limiter
+
+CLIENT_SCOPE = "login"
+ACCOUNT_SCOPE = "login-account"
+
+
+def _client_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def _account_limit() -> str:
+    return str(current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"])
+
+
+def attempted_email() -> str:
+    """Return the normalised e-mail address a log-in attempt names (form or JSON body)."""
+    email: Any = request.form.get("email")
+    if email is None:
+        body = request.get_json(silent=True)
+        email = body.get("email") if isinstance(body, dict) else None
+    return str(email or "").strip().lower()[:254]
+
+
+def _account_key() -> str:
+    # Never empty: Flask-Limiter skips a limit whose key is empty.
+    return f"account:{attempted_email()}"
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
+def _message() -> str:
+    return _("Too many log-in attempts. Please wait a few minutes and try again.")
+
+
+def login_limits() -> list[Callable[[Any], Any]]:
+    """Return the decorators that put a log-in door under both shared counters."""
+    return [
+        limiter.shared_limit(
+            _client_limit, scope=CLIENT_SCOPE, methods=["POST"], error_message=_message
+        ),
+        limiter.shared_limit(
+            _account_limit,
+            scope=ACCOUNT_SCOPE,
+            key_func=_account_key,
+            methods=["POST"],
+            deduct_when=_failed,
+            error_message=_message,
+        ),
+    ]
