@@ -7,9 +7,6 @@ transaction and removes its session, expiring and detaching the user, before the
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -17,12 +14,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from openpyxl import load_workbook
 
 from registry.core.creditcode import complete
 from registry.extensions import db
 from registry.sites.models import Organization
 from tests.conftest import _truncate_all
+from tests.helpers import read_export
 
 URLS = [
     f"/exports/{name}.{fmt}"
@@ -123,22 +120,6 @@ def _client(app: Flask, world: dict[str, Any], role: str, auth: str) -> tuple[An
     return client, {}
 
 
-def _read(url: str, body: bytes) -> list[dict[str, Any]]:
-    """Parse an export whole into {column: value} rows (CSV as text, XLSX cells, GeoJSON)."""
-    if url.endswith(".csv"):
-        assert body.startswith(b"\xef\xbb\xbf")
-        return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
-    if url.endswith(".xlsx"):
-        sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
-        header, *lines = list(sheet.iter_rows(values_only=True))
-        return [dict(zip(header, line, strict=True)) for line in lines]
-    doc = json.loads(body)
-    assert doc["type"] == "FeatureCollection"
-    for feature in doc["features"]:
-        assert feature["geometry"] == {"type": "Point", "coordinates": [116.43, 39.94]}
-    return [f["properties"] for f in doc["features"]]
-
-
 def _stream(client: Any, url: str, headers: dict[str, str]) -> bytes:
     resp = client.get(url, headers=headers, buffered=False)
     assert resp.status_code == 200, url
@@ -156,10 +137,13 @@ def test_every_export_streams_whole(
 ) -> None:
     client, headers = _client(app, committed_world, role, auth)
     for url in URLS:
-        rows = _read(url, _stream(client, url, headers))
+        rows = read_export(url, _stream(client, url, headers))
         expected = committed_world["assets" if "/assets." in url else "facilities"]
         assert sorted(int(r["id"]) for r in rows) == sorted(expected), url
         assert all(r["compliance"] in ("ok", "due_soon", "overdue") for r in rows), url
+        if url.endswith(".geojson"):
+            point = {"type": "Point", "coordinates": [116.43, 39.94]}
+            assert all(r["geometry"] == point for r in rows), url
 
 
 @pytest.mark.parametrize("auth", ["cookie", "token"])
@@ -172,11 +156,11 @@ def test_operators_export_their_own_organization(
     for url in URLS:
         kind = "assets" if "/assets." in url else "facilities"
         mine = sorted(k for k, org in committed_world[kind].items() if org == own)
-        rows = _read(url, _stream(client, url, headers))
+        rows = read_export(url, _stream(client, url, headers))
         assert sorted(int(r["id"]) for r in rows) == mine, url
         assert {int(r["organization_id"]) for r in rows} == {own}, url
         # Asking for another organization's rows by filter finds nothing, not them.
-        rows = _read(url, _stream(client, f"{url}?organization_id={other}", headers))
+        rows = read_export(url, _stream(client, f"{url}?organization_id={other}", headers))
         assert rows == [], url
 
 
