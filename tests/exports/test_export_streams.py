@@ -169,3 +169,26 @@ def test_inspectors_may_not_export(app: Flask, committed_world: dict[str, Any], 
     client, headers = _client(app, committed_world, "inspector", auth)
     for url in URLS:
         assert client.get(url, headers=headers).status_code == 403, url
+
+
+def _checked_out(app: Flask) -> int:
+    with app.app_context():
+        return int(db.engine.pool.checkedout())  # type: ignore[attr-defined]
+
+
+def test_a_stream_gives_its_connection_back_read_whole_or_abandoned(
+    app: Flask, committed_world: dict[str, Any]
+) -> None:
+    client, headers = _client(app, committed_world, "viewer", "token")
+    before = _checked_out(app)
+    _stream(client, "/exports/assets.csv", headers)
+    assert _checked_out(app) == before
+    # A client that goes away mid-stream: the header, one feature (read from the database
+    # by then), and the response is closed, as a server does when the socket drops.
+    resp = client.get("/exports/assets.geojson", headers=headers, buffered=False)
+    chunks = iter(resp.response)
+    assert next(chunks).startswith(b'{"type": "FeatureCollection"')
+    assert b'"Feature"' in next(chunks)
+    assert _checked_out(app) == before + 1
+    resp.close()
+    assert _checked_out(app) == before
