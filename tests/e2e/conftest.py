@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -45,6 +46,16 @@ class Server:
 
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
+    """Show the end of the server's log under a failed test."""
+    outcome = yield
+    report = outcome.get_result()
+    server = getattr(item, "funcargs", {}).get("server")
+    if report.failed and isinstance(server, Server) and server.log.exists():
+        report.sections.append(("gunicorn log (last lines)", server.log_tail()))
 
 
 def csrf_token(html: str) -> str:
@@ -159,7 +170,9 @@ def _add_people(server: Server) -> None:
             "role": "operator" if org else role,
             "organization_id": str(server.organizations[org]) if org else "",
         }
-        resp = regulator.post(f"{server.url}/users/new", data=form, allow_redirects=False)
+        resp = regulator.post(
+            f"{server.url}/users/new", data=form, allow_redirects=False, timeout=30
+        )
         assert resp.status_code == 302, resp.text[:2000]
 
 

@@ -72,24 +72,25 @@ def site(server: Server, tokens: dict[str, dict[str, str]]) -> dict[str, Any]:
     """Organization A's facility (a tank and a pipeline), made by its operator through the API;
     organization B's facility and tank, made by the regulator."""
     own, reg = tokens["operator"], tokens["regulator"]
-    fac_a = _facility("端到端甲站", server.organizations["a"])
-    fac_a = _created(_post(server, "/api/v1/facilities", own, fac_a))
-    fac_b = _facility("端到端乙站", server.organizations["b"])
-    fac_b_id = _created(_post(server, "/api/v1/facilities", reg, fac_b))["id"]
+    a = _facility("端到端甲站", server.organizations["a"])
+    fac_a = _created(_post(server, "/api/v1/facilities", own, a))
+    b = _facility("端到端乙站", server.organizations["b"])
+    fac_b = _created(_post(server, "/api/v1/facilities", reg, b))
     return {
         "fac_a": fac_a,
-        "fac_b": fac_b_id,
+        "fac_b": fac_b,
         "tank_a": _created(_post(server, "/api/v1/assets", own, _asset(fac_a["id"], "tank", "T1"))),
         "pipe_a": _created(
             _post(server, "/api/v1/assets", own, _asset(fac_a["id"], "pipeline", "P1"))
         ),
-        "tank_b": _created(_post(server, "/api/v1/assets", reg, _asset(fac_b_id, "tank", "T1"))),
+        "tank_b": _created(_post(server, "/api/v1/assets", reg, _asset(fac_b["id"], "tank", "T1"))),
     }
 
 
-def _passing(server: Server, headers: dict[str, str], asset_id: int, **extra: Any) -> Any:
+def _passing(server: Server, headers: dict[str, str], asset_id: int) -> dict[str, Any]:
     """An inspection body answering the asset's checklist (from the API) compliantly."""
-    resp = requests.get(f"{server.url}/api/v1/assets/{asset_id}/checklist", headers=headers)
+    url = f"{server.url}/api/v1/assets/{asset_id}/checklist"
+    resp = requests.get(url, headers=headers, timeout=30)
     assert resp.status_code == 200, resp.text
     answers = []
     for item in resp.json()["items"]:
@@ -99,7 +100,7 @@ def _passing(server: Server, headers: dict[str, str], asset_id: int, **extra: An
         elif item["type"] == "choice":
             value = item["choices"][0]["value"]
         answers.append({"item": item["code"], "value": value, "note": None})
-    body = {
+    return {
         "client_uuid": str(uuid.uuid4()),
         "asset_id": asset_id,
         "performed_at": PERFORMED_AT,
@@ -109,7 +110,6 @@ def _passing(server: Server, headers: dict[str, str], asset_id: int, **extra: An
         "latitude": 39.94,
         "longitude": 116.43,
     }
-    return body | extra
 
 
 def _pdf_text(resp: requests.Response, tmp_path: Path) -> str:
@@ -132,6 +132,7 @@ def test_lists_page_with_x_pagination(
             assert len(resp.json()) == 1
             assert json.loads(resp.headers["X-Pagination"])["total"] == total, (role, path)
     assert site["fac_a"]["organization_id"] == server.organizations["a"]
+    assert site["tank_a"]["facility_id"] == site["fac_a"]["id"] and site["tank_a"]["version"] == 1
 
 
 def _stream(session: requests.Session, url: str, headers: dict[str, str]) -> bytes:
@@ -147,10 +148,12 @@ def _stream(session: requests.Session, url: str, headers: dict[str, str]) -> byt
 def test_every_export_streams_whole(
     server: Server, tokens: dict[str, dict[str, str]], site: dict[str, Any], auth: str
 ) -> None:
-    mine = {site["tank_a"]["id"], site["pipe_a"]["id"]}
-    everything = {"assets": mine | {site["tank_b"]["id"]}, "facilities": {site["fac_b"]}}
-    everything["facilities"].add(site["fac_a"]["id"])
-    own = {"assets": mine, "facilities": {site["fac_a"]["id"]}}
+    ids = {key: value["id"] for key, value in site.items()}
+    own = {"assets": {ids["tank_a"], ids["pipe_a"]}, "facilities": {ids["fac_a"]}}
+    everything = {
+        "assets": own["assets"] | {ids["tank_b"]},
+        "facilities": {ids["fac_a"], ids["fac_b"]},
+    }
     for role, expected in (("viewer", everything), ("operator", own)):
         if auth == "cookie":
             session, headers = log_in(server, role), {}
@@ -163,7 +166,7 @@ def test_every_export_streams_whole(
 
 
 def test_inspectors_may_not_export(server: Server, tokens: dict[str, dict[str, str]]) -> None:
-    resp = requests.get(f"{server.url}/exports/assets.csv", headers=tokens["inspector"])
+    resp = requests.get(f"{server.url}/exports/assets.csv", headers=tokens["inspector"], timeout=30)
     assert resp.status_code == 403
 
 
@@ -237,13 +240,17 @@ def test_photo_upload_and_a_refused_one(
     inspection = _created(_post(server, "/api/v1/inspections", headers, body))
     url = f"{server.url}/api/v1/inspections/{inspection['id']}/photos"
     raw = _jpeg()
-    resp = requests.post(url, files={"file": ("tank.jpg", raw, "image/jpeg")}, headers=headers)
+    resp = requests.post(
+        url, files={"file": ("tank.jpg", raw, "image/jpeg")}, headers=headers, timeout=60
+    )
     photo = _created(resp)
     shown = requests.get(f"{server.url}{photo['url']}", headers=headers, timeout=30)
     assert shown.status_code == 200 and shown.headers["Content-Type"] == "image/jpeg"
     assert Image.open(io.BytesIO(shown.content)).size == (640, 480)
     fake = b"this is text, not a photo\n" * 20
-    resp = requests.post(url, files={"file": ("fake.jpg", fake, "image/jpeg")}, headers=headers)
+    resp = requests.post(
+        url, files={"file": ("fake.jpg", fake, "image/jpeg")}, headers=headers, timeout=60
+    )
     assert resp.status_code == 422, resp.text
     assert "file" in resp.json()["errors"]
 
