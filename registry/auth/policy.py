@@ -49,7 +49,11 @@ class Principal(Protocol):
 
 @dataclass(frozen=True)
 class Requester:
-    """Who asks, as plain values: what the policy and the scoped queries read of a user."""
+    """Who asks, as plain values: what the policy and the scoped queries read of a user.
+
+    Unlike the user object it stays readable after the request's session has ended, e.g. in
+    a streamed response, where the user is expired and detached.
+    """
 
     id: int
     role: str
@@ -58,8 +62,7 @@ class Requester:
 
     @classmethod
     def of(cls, user: Any) -> Requester:
-        """Copy a logged-in user's id, role and organization, for use after the request's
-        session has ended (a streamed response), where the user object is detached."""
+        """Copy a logged-in user's id, role and organization."""
         return cls(id=user.id, role=user.role, organization_id=user.organization_id)
 
 
