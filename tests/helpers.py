@@ -49,3 +49,24 @@ def passing_answers(asset: Any) -> list[dict[str, Any]]:
             value = "ok"
         answers.append({"item": item.code, "value": value, "note": None})
     return answers
+
+
+def read_export(url: str, body: bytes) -> list[dict[str, Any]]:
+    """Parse a whole export into {column: value} rows: CSV (with its BOM), XLSX or GeoJSON."""
+    import csv
+    import io
+    import json
+
+    from openpyxl import load_workbook
+
+    path = url.split("?", 1)[0]
+    if path.endswith(".csv"):
+        assert body.startswith(b"\xef\xbb\xbf"), "a CSV export starts with a UTF-8 BOM"
+        return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    if path.endswith(".xlsx"):
+        sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+        header, *lines = list(sheet.iter_rows(values_only=True))
+        return [dict(zip(header, line, strict=True)) for line in lines]
+    doc = json.loads(body)
+    assert doc["type"] == "FeatureCollection"
+    return [dict(f["properties"], geometry=f["geometry"]) for f in doc["features"]]

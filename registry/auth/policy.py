@@ -6,6 +6,7 @@ row of another organization is never loaded; asking for one by id answers 404.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from typing import Protocol
 from typing import TypeVar
@@ -21,7 +22,7 @@ S = TypeVar("S", bound=Select[Any])
 # action -> roles allowed (operators additionally only on rows of their organization)
 _RULES: dict[str, set[str]] = {
     "view": {"operator", "inspector", "regulator", "viewer"},
-    "export": {"regulator", "viewer"},
+    "export": {"operator", "regulator", "viewer"},
     "edit": {"operator", "regulator"},
     "create_facility": {"operator", "regulator"},
     "create_asset": {"operator", "regulator"},
@@ -44,6 +45,25 @@ class Principal(Protocol):
     is_authenticated: bool
     role: str
     organization_id: int | None
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who asks, as plain values: what the policy and the scoped queries read of a user.
+
+    Unlike the user object it stays readable after the request's session has ended, e.g. in
+    a streamed response, where the user is expired and detached.
+    """
+
+    id: int
+    role: str
+    organization_id: int | None
+    is_authenticated: bool = True
+
+    @classmethod
+    def of(cls, user: Any) -> Requester:
+        """Copy a logged-in user's id, role and organization."""
+        return cls(id=user.id, role=user.role, organization_id=user.organization_id)
 
 
 def is_operator(user: Any) -> bool:

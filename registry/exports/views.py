@@ -1,4 +1,4 @@
-"""Exports (CSV, XLSX, GeoJSON) for regulators and viewers; the bulk-import page and templates."""
+"""Exports (CSV, XLSX, GeoJSON) of what the lists show; the bulk-import page and templates."""
 
 from __future__ import annotations
 
@@ -57,7 +57,12 @@ def _ext(mimetype: str) -> str:
 
 
 def _stream(chunks: Iterator[Any]) -> Iterator[Any]:
-    """Stream chunks inside the request (the database session stays open)."""
+    """Stream chunks in the request's contexts, pushed again once the view has returned."""
+    # The request's teardown runs before the first chunk: it ends the view's transaction and
+    # removes its session, which expires and detaches every object loaded so far (the user
+    # too). The generator then reads through a session of its own, which the teardown at the
+    # end of the stream (or when the client goes away) closes; it must hold no ORM object of
+    # the view, only plain values (see `policy.Requester`).
     return stream_with_context(chunks)
 
 
@@ -82,7 +87,8 @@ _SOURCES: dict[
 
 def _export(name: str, fmt: str) -> Response:
     policy.require(current_user, "export")
-    user = current_user._get_current_object()
+    # Operators get their own organization's rows: the services scope the queries by it.
+    user = policy.Requester.of(current_user)
     columns, keys, rows_of, points_of = _SOURCES[name]
     filters = services.filters_of(request.args, keys)
     header = list(columns)
