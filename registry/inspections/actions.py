@@ -111,6 +111,9 @@ def verify_rechecked(
             CorrectiveAction.status.in_(("open", "fixed")),
         )
         .order_by(CorrectiveAction.id)
+        # Locked until the commit (PostgreSQL): a concurrent change of one of these actions
+        # waits for it, so this inspection does not fail on a stale version.
+        .with_for_update(of=CorrectiveAction)
     )
     found = list(db.session.scalars(stmt))
     now = utcnow()

@@ -84,6 +84,11 @@ def test_20_ug_benzene_exceeds_and_5_does_not(
     assert alert["kind"] == "exceedance" and alert["raised_on"] == "2026-03-01"
     assert (alert["value"], alert["unit"], alert["screening_value"]) == (0.02, "mg/L", 0.01)
     assert (alert["reported_value"], alert["reported_unit"]) == (20, "µg/L")
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(world["users"]["regulator"].id)
+        sess["_fresh"] = True
+    html = client.get("/alerts", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "0.02 mg/L" in html and "as reported: 20 µg/L" in html
 
 
 def test_mixed_series_trends_on_converted_values(app: Any, world: dict[str, Any]) -> None:
