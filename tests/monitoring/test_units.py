@@ -133,9 +133,9 @@ def test_wrong_dimension_or_unknown_unit_is_refused_with_the_accepted_units(
     for unit in ("µg/m³", "ug/kg", "ppb", "mg"):
         r = _post(client, h, well.id, value=1, unit=unit)
         assert r.status_code == 422, (unit, r.json)
-        assert r.json["errors"]["unit"] == [
-            "Use one of the units of this point: mg/L, µg/L."
-        ], r.json
+        assert r.json["errors"]["unit"] == ["Use one of the units of this point: mg/L, µg/L."], (
+            r.json
+        )
     probe = create_point(world["fac_a"], created_by=None, name="SG-2", kind="soil_gas_probe")
     db.session.commit()
     r = _post(client, h, probe.id, value=1, unit="ug/L")
@@ -164,7 +164,7 @@ def _export_rows(client: Any, facility_id: int) -> list[dict[str, str]]:
 
 
 def test_export_shows_value_and_unit_as_reported_and_converted(
-    client: Any, world: dict[str, Any], login_as: Any
+    client: Any, world: dict[str, Any]
 ) -> None:
     point = world["point_a"]
     add_reading(
@@ -176,7 +176,6 @@ def test_export_shows_value_and_unit_as_reported_and_converted(
         sampled_on=date(2026, 2, 1),
     )
     db.session.commit()
-    client.get("/logout")
     with client.session_transaction() as sess:
         sess["_user_id"] = str(world["users"]["viewer"].id)
         sess["_fresh"] = True
