@@ -19,6 +19,7 @@ from registry.core.types import utcnow
 from registry.extensions import db
 from registry.inspections.models import CorrectiveAction
 from registry.inspections.models import Finding
+from registry.inspections.models import Inspection
 from registry.sites.models import Facility
 
 
@@ -79,5 +80,58 @@ def reopen(action: CorrectiveAction, *, user: Any, notes: str | None = None) -> 
     action.status = "open"
     action.verified_at = None
     action.verified_by_id = None
+    action.verified_by_inspection_id = None
     _note(action, notes)
     db.session.flush()
+
+
+def verify_rechecked(
+    inspection: Inspection, *, items: set[str], user: Any
+) -> list[CorrectiveAction]:
+    """Verify the open or fixed corrective actions of the asset's earlier findings on `items`,
+    which this passing inspection found compliant again; return them.
+
+    A finding tied to no item, or to an item not answered (or answered n/a) here, stays open;
+    so does one of an inspection performed after this one (a queued inspection synced late
+    did not re-check what was found later).
+    """
+    if inspection.result != "pass" or not items:
+        return []
+    earlier = select(Inspection.id).where(
+        Inspection.asset_id == inspection.asset_id,
+        Inspection.performed_at < inspection.performed_at,
+    )
+    stmt = (
+        select(CorrectiveAction)
+        .join(Finding, Finding.id == CorrectiveAction.finding_id)
+        .where(
+            Finding.asset_id == inspection.asset_id,
+            Finding.item.in_(sorted(items)),
+            Finding.inspection_id.in_(earlier),
+            CorrectiveAction.status.in_(("open", "fixed")),
+        )
+        .order_by(CorrectiveAction.id)
+        # Locked until the commit (PostgreSQL): a concurrent change of one of these actions
+        # waits for it, so this inspection does not fail on a stale version.
+        .with_for_update(of=CorrectiveAction)
+    )
+    found = list(db.session.scalars(stmt))
+    now = utcnow()
+    for action in found:
+        action.status = "verified"
+        action.verified_at = now
+        action.verified_by_id = getattr(user, "id", None)
+        action.verified_by_inspection_id = inspection.id
+    db.session.flush()
+    return found
+
+
+def verified_by(inspection_id: int) -> list[CorrectiveAction]:
+    """Return the corrective actions an inspection verified by re-checking their items."""
+    stmt = (
+        select(CorrectiveAction)
+        .where(CorrectiveAction.verified_by_inspection_id == inspection_id)
+        .options(selectinload(CorrectiveAction.finding))
+        .order_by(CorrectiveAction.id)
+    )
+    return list(db.session.scalars(stmt))

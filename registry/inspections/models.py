@@ -92,12 +92,19 @@ class CorrectiveAction(Model):
     fixed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # A passing re-inspection that found the item compliant again verifies the fix by itself.
+    verified_by_inspection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inspection.id"), index=True
+    )
     notes: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     finding: Mapped[Finding] = relationship(back_populates="corrective_action")
     fixed_by: Mapped[User | None] = relationship(foreign_keys=[fixed_by_id])
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+    verified_by_inspection: Mapped[Inspection | None] = relationship(
+        foreign_keys=[verified_by_inspection_id]
+    )
     photos: Mapped[list[Photo]] = relationship(
         primaryjoin="Photo.corrective_action_id == CorrectiveAction.id",
         order_by="Photo.id",

@@ -85,6 +85,10 @@ class CorrectiveActionOutSchema(Schema):
     fixed_by_id = id_field(allow_none=True)
     verified_at = fields.DateTime(allow_none=True)
     verified_by_id = id_field(allow_none=True)
+    verified_by_inspection_id = id_field(
+        allow_none=True,
+        metadata={"description": "the passing re-inspection that found the item compliant"},
+    )
     notes = fields.String(allow_none=True)
     photos = fields.List(fields.Nested(PhotoOutSchema))
 

@@ -27,6 +27,7 @@ from registry.core.errors import NotFound
 from registry.core.signals import inspection_passed
 from registry.core.types import utcnow
 from registry.extensions import db
+from registry.inspections import actions
 from registry.inspections.answers import check_answers
 from registry.inspections.checklists import Checklist
 from registry.inspections.checklists import Item
@@ -137,8 +138,25 @@ def submit_inspection(
     _add_findings(inspection, checklist, data.get("findings") or [], failing, answers)
     db.session.flush()
     if inspection.result == "pass":
+        actions.verify_rechecked(
+            inspection, items=compliant_items(checklist, answers), user=inspector
+        )
         _announce_pass(inspection, checklist, answers, inspector)
     return inspection, True
+
+
+def compliant_items(checklist: Checklist, answers: list[dict[str, Any]]) -> set[str]:
+    """Return the codes of the items an inspection checked and found compliant (an `na`, a
+    missing answer or a free-text one checks nothing)."""
+    out = set()
+    for answer in answers:
+        item = checklist.item(answer["item"])
+        value = answer.get("value")
+        if item is None or item.type == "text" or value in (None, "na"):
+            continue
+        if not item.fails(value):
+            out.add(item.code)
+    return out
 
 
 def _local_date(moment: datetime) -> date:

@@ -146,7 +146,11 @@ def inspection_detail(inspection_id: int) -> Any:
     checklist = load_checklist()
     labels = {item.code: item for item in checklist.items}
     return render_template(
-        "inspections/result.html", inspection=inspection, asset=inspection.asset, items=labels
+        "inspections/result.html",
+        inspection=inspection,
+        asset=inspection.asset,
+        items=labels,
+        verified=actions.verified_by(inspection.id),
     )
 
 

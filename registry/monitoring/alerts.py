@@ -4,6 +4,9 @@
 - `rising_trend`: the readings of one parameter at one point (four or more) rise
   significantly by the Mann–Kendall test (one-sided for an upward trend, α = 0.05), raised
   on the last sample.
+
+Both compare values converted to the point's unit (a series may mix mg/L and µg/L); an
+alert's `value` and `unit` are in that unit, `reported_value` and `reported_unit` as reported.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from registry.extensions import db
 from registry.monitoring.models import MonitoringPoint
 from registry.monitoring.models import MonitoringReading
 from registry.monitoring.trend import mann_kendall
+from registry.monitoring.units import base_unit
+from registry.monitoring.units import to_point_unit
 from registry.sites.models import Facility
 
 
@@ -41,6 +46,8 @@ class Alert:
     raised_on: date
     value: float
     unit: str
+    reported_value: float
+    reported_unit: str
     screening_value: float | None = None
     p_value: float | None = None
     # the reading is the last of its series (a later reading may have come back down)
@@ -93,8 +100,10 @@ def _alert(kind: str, row: Any, **kw: Any) -> Alert:
         point_name=row.point_name,
         parameter=row.parameter,
         raised_on=row.sampled_on,
-        value=row.value,
-        unit=row.unit,
+        value=to_point_unit(row.value, row.unit),
+        unit=base_unit(row.unit),
+        reported_value=row.value,
+        reported_unit=row.unit,
         **kw,
     )
 
@@ -116,14 +125,15 @@ def _series_alerts(rows: list[Any], limits: dict[str, dict[str, float]], kind: A
     out = []
     last = rows[-1]
     limit = limits.get(last.point_kind, {}).get(last.parameter)
+    values = [to_point_unit(r.value, r.unit) for r in rows]
     if kind in (None, "exceedance") and limit is not None:
         out += [
             _alert("exceedance", r, screening_value=limit, latest=r is last)
-            for r in rows
-            if r.value > limit
+            for r, value in zip(rows, values, strict=True)
+            if value > limit
         ]
     if kind in (None, "rising_trend"):
-        result = mann_kendall([r.value for r in rows], alternative="greater")
+        result = mann_kendall(values, alternative="greater")
         if result.rising:
             out.append(_alert("rising_trend", last, p_value=result.p))
     return out

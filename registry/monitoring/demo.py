@@ -13,15 +13,16 @@ from registry.monitoring.services import add_reading
 from registry.monitoring.services import create_point
 from registry.sites.models import Facility
 
-# facility name -> [(point name, kind, parameter, readings oldest first, one each quarter)]
-SERIES = {
+# facility name -> [(point name, kind, parameter, readings oldest first, one each quarter)];
+# a reading is a value in the point's unit, or (value, unit) as a lab reported it.
+SERIES: dict[str, list[tuple[str, str, str, list[float | tuple[float, str]]]]] = {
     "东直门加油站": [
         (
             "MW-1 东北角监测井",
             "groundwater_well",
             "benzene",
-            [0.0012, 0.0015, 0.0019, 0.0024, 0.0031, 0.0042],
-        ),  # rising, below 0.01
+            [0.0012, 0.0015, 0.0019, 0.0024, (3.1, "µg/L"), (4.2, "µg/L")],
+        ),  # rising, below 0.01 (0.0042 mg/L); the last two from a lab report
         (
             "MW-1 东北角监测井",
             "groundwater_well",
@@ -49,13 +50,14 @@ def load_demo_monitoring() -> None:
                 point = create_point(facility, created_by=None, name=name, kind=kind)
                 points[(facility.id, name)] = point
             last = today() - timedelta(days=30)
-            for i, value in enumerate(values):
+            for i, reading in enumerate(values):
                 sampled_on = last - timedelta(days=91 * (len(values) - 1 - i))
+                value, unit = reading if isinstance(reading, tuple) else (reading, point.unit)
                 add_reading(
                     point,
                     entered_by=None,
                     parameter=parameter,
                     value=value,
-                    unit=point.unit,
+                    unit=unit,
                     sampled_on=sampled_on,
                 )

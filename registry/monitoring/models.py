@@ -20,13 +20,15 @@ from registry.auth.models import User
 from registry.core.types import UTCDateTime
 from registry.core.types import utcnow
 from registry.extensions import Model
+from registry.monitoring.units import UNITS_OF_KIND
+from registry.monitoring.units import base_unit
+from registry.monitoring.units import to_point_unit
 from registry.sites.models import Facility
 
 POINT_KINDS = ("groundwater_well", "soil_gas_probe", "soil")
 PARAMETERS = ("tph", "benzene", "toluene", "ethylbenzene", "xylenes", "mtbe")
-# The one unit a reading of each medium is entered in, so values compare with the screening
-# values without conversion.
-UNITS = {"groundwater_well": "mg/L", "soil_gas_probe": "mg/m³", "soil": "mg/kg"}
+# The unit of each medium's screening values: readings in other units are converted to it.
+UNITS = {kind: next(iter(units)) for kind, units in UNITS_OF_KIND.items()}
 
 
 class MonitoringPoint(Model):
@@ -53,6 +55,11 @@ class MonitoringPoint(Model):
     def unit(self) -> str:
         return UNITS[self.kind]
 
+    @property
+    def units(self) -> list[str]:
+        """The units a reading of this point may be reported in (its own unit first)."""
+        return list(UNITS_OF_KIND[self.kind])
+
     def __repr__(self) -> str:
         return f"<MonitoringPoint {self.id} {self.name} {self.kind}>"
 
@@ -76,6 +83,16 @@ class MonitoringReading(Model):
         # A point's series of one parameter in time order: the chart and the trend test.
         Index("ix_monitoring_reading_series", "point_id", "parameter", "sampled_on"),
     )
+
+    @property
+    def converted_value(self) -> float:
+        """The value in the point's unit (what screening values, trends and charts compare)."""
+        return to_point_unit(self.value, self.unit)
+
+    @property
+    def converted_unit(self) -> str:
+        """The point's unit, which `converted_value` is in."""
+        return base_unit(self.unit)
 
     def __repr__(self) -> str:
         return (

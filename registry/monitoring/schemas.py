@@ -44,7 +44,7 @@ for _field, _text in (
 ):
     FIELD_LABELS.setdefault(_field, _text)
 MESSAGES = (
-    _l("The unit of this point's readings is %(unit)s."),
+    _l("Use one of the units of this point: %(units)s."),
     _l("Must be zero or more."),
 )
 
@@ -58,20 +58,29 @@ class PointInSchema(BaseSchema):
 
 
 class PointSchema(BaseSchema):
-    """A monitoring point as the API answers it, with the unit its readings are entered in."""
+    """A monitoring point as the API answers it, with the unit of its screening values and the
+    units its readings may be reported in."""
 
     id = fields.Integer(dump_only=True)
     facility_id = fields.Integer(dump_only=True)
     name = fields.String(dump_only=True)
     kind = fields.String(dump_only=True)
     notes = fields.String(dump_only=True, allow_none=True)
-    unit = fields.String(dump_only=True)
+    unit = fields.String(
+        dump_only=True, metadata={"description": "screening values, charts and trends are in it"}
+    )
+    units = fields.List(
+        fields.String(),
+        dump_only=True,
+        metadata={"description": "the units a reading may be reported in"},
+    )
     created_at = fields.DateTime(dump_only=True)
     version = fields.Integer(dump_only=True)
 
 
 class ReadingInSchema(BaseSchema):
-    """A reading: parameter, value (zero or more, a non-detect as 0), unit and sampling date."""
+    """A reading: parameter, value (zero or more, a non-detect as 0), unit as reported (one of
+    the point's units, µg/L or mg/L for a well) and sampling date."""
 
     parameter = choice("monitoring_parameter", required=True)
     value = fields.Float(
@@ -84,13 +93,17 @@ class ReadingInSchema(BaseSchema):
 
 
 class ReadingSchema(BaseSchema):
-    """A reading as the API answers it."""
+    """A reading as the API answers it: as reported, and converted to the point's unit."""
 
     id = fields.Integer(dump_only=True)
     point_id = fields.Integer(dump_only=True)
     parameter = fields.String(dump_only=True)
-    value = fields.Float(dump_only=True)
-    unit = fields.String(dump_only=True)
+    value = fields.Float(dump_only=True, metadata={"description": "as reported"})
+    unit = fields.String(dump_only=True, metadata={"description": "as reported (µg/L, mg/L, …)"})
+    converted_value = fields.Float(
+        dump_only=True, metadata={"description": "the value in the point's unit"}
+    )
+    converted_unit = fields.String(dump_only=True, metadata={"description": "the point's unit"})
     sampled_on = fields.Date(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
 
@@ -107,9 +120,14 @@ class AlertSchema(BaseSchema):
     facility_name = fields.String(dump_only=True)
     value = fields.Float(
         dump_only=True,
-        metadata={"description": "the reading above the screening value, or a trend's last"},
+        metadata={
+            "description": "the reading above the screening value, or a trend's last, in the"
+            " point's unit"
+        },
     )
-    unit = fields.String(dump_only=True)
+    unit = fields.String(dump_only=True, metadata={"description": "the point's unit"})
+    reported_value = fields.Float(dump_only=True, metadata={"description": "value as reported"})
+    reported_unit = fields.String(dump_only=True, metadata={"description": "unit as reported"})
     screening_value = fields.Float(
         dump_only=True, allow_none=True, metadata={"description": "exceedance: the limit"}
     )

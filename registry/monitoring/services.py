@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from flask import current_app
@@ -15,10 +16,10 @@ from registry.core.errors import NotFound
 from registry.extensions import db
 from registry.monitoring.models import MonitoringPoint
 from registry.monitoring.models import MonitoringReading
+from registry.monitoring.units import base_unit
+from registry.monitoring.units import canonical_unit
+from registry.monitoring.units import to_point_unit
 from registry.sites.models import Facility
-
-# Spellings of the units that mean the same thing; anything else is refused.
-_UNIT_ALIASES = {"mg/l": "mg/L", "mg/m³": "mg/m³", "mg/m3": "mg/m³", "mg/kg": "mg/kg"}
 
 
 def screening_value(kind: str, parameter: str) -> float | None:
@@ -66,18 +67,20 @@ def create_point(facility: Facility, *, created_by: Any, **data: Any) -> Monitor
 
 
 def normalise_unit(point: MonitoringPoint, unit: str) -> str:
-    """Return the point's unit when `unit` spells it; raise Invalid otherwise."""
-    canonical = _UNIT_ALIASES.get(unit.strip().lower().replace(" ", ""))
-    if canonical != point.unit:
+    """Return the one spelling of a unit a reading of the point may be in; raise Invalid
+    for an unknown unit or one of another medium (µg/m³ in a well)."""
+    canonical = canonical_unit(unit)
+    if canonical is None or canonical not in point.units:
+        units = ", ".join(point.units)
         raise Invalid(
             N_("Invalid input."),
-            errors={"unit": [_("The unit of this point's readings is %(unit)s.", unit=point.unit)]},
+            errors={"unit": [_("Use one of the units of this point: %(units)s.", units=units)]},
         )
     return canonical
 
 
 def add_reading(point: MonitoringPoint, *, entered_by: Any, **data: Any) -> MonitoringReading:
-    """Record a reading of a point, in the point's unit."""
+    """Record a reading of a point with the unit it was reported in (spelled one way)."""
     unit = normalise_unit(point, data.pop("unit"))
     reading = MonitoringReading(
         point=point,
@@ -108,3 +111,50 @@ def series_of(point_id: int) -> dict[str, list[MonitoringReading]]:
     for reading in readings_of(point_id):
         out.setdefault(reading.parameter, []).append(reading)
     return out
+
+
+READING_COLUMNS = (
+    "point_id",
+    "point_name",
+    "point_kind",
+    "parameter",
+    "sampled_on",
+    "value",
+    "unit",
+    "converted_value",
+    "converted_unit",
+    "screening_value",
+    "above_screening_value",
+)
+
+
+def reading_rows(facility_id: int) -> Iterator[list[Any]]:
+    """Yield export rows of a facility's readings: as reported, then in the point's unit."""
+    stmt = (
+        select(
+            MonitoringPoint.id,
+            MonitoringPoint.name,
+            MonitoringPoint.kind,
+            MonitoringReading.parameter,
+            MonitoringReading.sampled_on,
+            MonitoringReading.value,
+            MonitoringReading.unit,
+        )
+        .join(MonitoringPoint, MonitoringPoint.id == MonitoringReading.point_id)
+        .where(MonitoringPoint.facility_id == facility_id)
+        .order_by(
+            MonitoringPoint.name,
+            MonitoringPoint.id,
+            MonitoringReading.parameter,
+            MonitoringReading.sampled_on,
+            MonitoringReading.id,
+        )
+    )
+    for point_id, name, kind, parameter, sampled_on, value, unit in db.session.execute(stmt):
+        converted = to_point_unit(value, unit)
+        limit = screening_value(kind, parameter)
+        above = None if limit is None else converted > limit
+        yield [
+            *(point_id, name, kind, parameter, sampled_on.isoformat(), value, unit),
+            *(converted, base_unit(unit), limit, above),
+        ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
+from flask import Response
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -19,11 +20,13 @@ from markupsafe import Markup
 from registry.auth import policy
 from registry.compliance.services import register_reminder_source
 from registry.core import choices
+from registry.core.dates import today
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
 from registry.core.panels import add_panel
 from registry.core.schemas import errors_of
 from registry.core.templating import add_nav_item
+from registry.exports import writers
 from registry.extensions import db
 from registry.monitoring import alerts as alert_service
 from registry.monitoring import services
@@ -86,7 +89,8 @@ def _charts(point: MonitoringPoint, series: dict[str, list[Any]]) -> list[dict[s
         label = choices.label("monitoring_parameter", parameter)
         screening = services.screening_value(point.kind, parameter)
         svg = render_chart(
-            [(r.sampled_on, r.value) for r in readings],
+            # in the point's unit, whatever unit each reading was reported in
+            [(r.sampled_on, r.converted_value) for r in readings],
             screening=screening,
             unit=point.unit,
             title=_("%(parameter)s at %(point)s", parameter=label, point=point.name),
@@ -102,6 +106,28 @@ def _charts(point: MonitoringPoint, series: dict[str, list[Any]]) -> list[dict[s
             }
         )  # noqa: S704 (escaped in chart)
     return out
+
+
+@bp.get("/facilities/<int:facility_id>/monitoring/readings.<any(csv, xlsx):fmt>")
+@login_required
+def reading_export(facility_id: int, fmt: str) -> Response:
+    """Export a facility's readings as reported (value, unit) and in the point's unit."""
+    facility = get_facility(current_user, facility_id)
+    header = list(services.READING_COLUMNS)
+    rows = services.reading_rows(facility.id)
+    name = f"monitoring-readings-{facility.id}-{today().isoformat()}"
+    if fmt == "csv":
+        # Built whole: a facility has a few hundred readings, and the session stays simple.
+        response = Response("".join(writers.csv_chunks(header, rows)), mimetype="text/csv")
+    else:
+        path = writers.xlsx_file(header, rows, title="readings")
+        response = Response(
+            writers.file_chunks(path),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/monitoring-points/<int:point_id>", methods=["GET", "POST"])

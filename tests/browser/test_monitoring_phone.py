@@ -39,12 +39,12 @@ def test_point_page_and_chart_fit_a_phone(live_url: str, phone: Any, well: Any) 
     assert phone.locator("#parameter-benzene svg line.screening").count() == 1
     phone.select_option("#f-parameter", "benzene")
     phone.fill("#f-value", "0.02")
-    phone.fill("#f-unit", "µg/L")
+    phone.fill("#f-unit", "µg/m³")  # soil gas's unit, not a well's
     phone.fill("#f-sampled_on", "2026-01-20")
     phone.click("form.form button[type=submit]")
     phone.wait_for_load_state()
     assert phone.input_value("#f-value") == "0.02"
-    assert phone.input_value("#f-unit") == "µg/L"
+    assert phone.input_value("#f-unit") == "µg/m³"
     assert phone.is_visible("#unit-error")
     assert phone.evaluate("document.scrollingElement.scrollWidth") <= 360
     assert not phone.console_errors

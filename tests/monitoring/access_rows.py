@@ -4,6 +4,7 @@ from tests.access import ANY_USER
 from tests.access import OWN_OR_INSPECTOR
 from tests.access import OWN_VIEW
 from tests.access import Row
+from tests.access import profile
 
 READING = {"parameter": "benzene", "value": 0.004, "unit": "mg/L", "sampled_on": "2026-02-01"}
 POINT = {"name": "MW-9", "kind": "groundwater_well"}
@@ -13,6 +14,14 @@ ROWS = [
     Row("GET", "/alerts?kind=exceedance", ANY_USER),
     Row("GET", "/facilities/{fac_a}/monitoring", OWN_VIEW),
     Row("POST", "/facilities/{fac_a}/monitoring", OWN_OR_INSPECTOR, body=POINT, as_json=False),
+    *[
+        Row(
+            "GET",
+            f"/facilities/{{fac_a}}/monitoring/readings.{fmt}",
+            profile(anonymous=401, operator_b=404),  # a file download: 401, not the log-in page
+        )
+        for fmt in ("csv", "xlsx")
+    ],
     Row("GET", "/monitoring-points/{point_a}", OWN_VIEW),
     Row("POST", "/monitoring-points/{point_a}", OWN_OR_INSPECTOR, body=READING, as_json=False),
     # API

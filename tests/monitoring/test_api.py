@@ -77,7 +77,7 @@ def test_reading_is_validated(client: Any, world: dict[str, Any], api_headers: A
     good = {"parameter": "benzene", "value": 0.01, "unit": "mg/L", "sampled_on": "2026-01-01"}
     for bad, field in (
         ({"unit": "mg/kg"}, "unit"),
-        ({"unit": "µg/L"}, "unit"),
+        ({"unit": "µg/m³"}, "unit"),  # soil gas's, not a well's
         ({"parameter": "lead"}, "parameter"),
         ({"value": -1}, "value"),
         ({"sampled_on": "2999-01-01"}, "sampled_on"),
