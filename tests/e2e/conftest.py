@@ -202,6 +202,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         cmd = [
             *(sys.executable, "-m", "gunicorn", "--chdir", str(ROOT)),
             *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "120"),
+            # gunicorn 27 listens on ~/.gunicorn/gunicorn.ctl by default: two servers at once
+            # (two test runs on one machine) would fight over it.
+            "--no-control-socket",
             "registry:create_app()",
         ]
         with server.log.open("wb") as log:  # the child keeps its own copy of the descriptor
