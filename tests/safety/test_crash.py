@@ -121,7 +121,8 @@ def _start(target: Target, port: int) -> subprocess.Popen[bytes]:
         "UPLOAD_DIR": str(target.tmp / "uploads"),
         "PYTHONPATH": str(ROOT),
     }
-    cmd = [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}"]
+    cmd = [sys.executable, "-m", "gunicorn", "--no-control-socket", "-w", "2", "--threads", "4"]
+    cmd += ["-b", f"127.0.0.1:{port}"]
     proc = subprocess.Popen(
         [*cmd, "registry:create_app()"],
         env=env,
