@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import types
 from typing import TYPE_CHECKING
+from typing import Any
 
 from flask import request
 from flask_babel import Babel
@@ -34,6 +37,32 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+class _DaemonTimer(threading.Timer):
+    """A Timer that does not hold the process open."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.daemon = True
+
+
+def _daemon_expiry_timers() -> None:
+    """Make the in-memory rate-limit storage expire its counters from daemon timers.
+
+    limits' MemoryStorage arms a plain `threading.Timer` at start and after each hit: every
+    process (the CLI, a gunicorn worker, the test run) then waits for it before it can exit,
+    and forever where timed waits do not return (under `faketime`, which CI runs the suite
+    with). Expiry is housekeeping: nothing is lost when a process exits without it.
+    """
+    from limits.storage import memory
+
+    namespace = types.SimpleNamespace(**vars(threading))
+    namespace.Timer = _DaemonTimer
+    memory.threading = namespace  # type: ignore[assignment]
+
+
+_daemon_expiry_timers()
 
 
 def _client_key() -> str:

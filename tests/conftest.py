@@ -307,7 +307,11 @@ def world(
 ) -> dict[str, Any]:
     """Organizations A and B, each with a facility, a tank and a pipeline; a user per role."""
     org_a, org_b = make_org(name="甲公司"), make_org(name="乙公司")
-    fac_a, fac_b = make_facility(org_a, name="甲加油站"), make_facility(org_b, name="乙加油站")
+    # Registered on a fixed day (before the tanks' installation, 2020-01-15), not the day the
+    # test runs: tests that pin `as_of` must not depend on the real clock.
+    since = date(2020, 1, 10)
+    fac_a = make_facility(org_a, name="甲加油站", registered_on=since)
+    fac_b = make_facility(org_b, name="乙加油站", registered_on=since)
     world = {
         "org_a": org_a,
         "org_b": org_b,

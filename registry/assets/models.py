@@ -18,6 +18,7 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 from sqlalchemy.orm import with_polymorphic
 
+from registry.core.dates import today
 from registry.core.search import trigram_indexes
 from registry.core.types import UTCDateTime
 from registry.core.types import utcnow
@@ -45,6 +46,8 @@ class Asset(Model):
     anti_seepage: Mapped[str | None] = mapped_column(String(20))
     leak_detection: Mapped[list[str]] = mapped_column(JSON, default=list)
     red_tagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Obligations of an asset without an installation date count from this day (see Facility).
+    registered_on: Mapped[date] = mapped_column(Date, default=today)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

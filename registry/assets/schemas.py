@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from marshmallow import fields
+from marshmallow import post_load
 from marshmallow import validate
 from marshmallow import validates_schema
 
@@ -14,10 +15,12 @@ from registry.assets.tags import display
 from registry.core.schemas import BaseSchema
 from registry.core.schemas import at_most
 from registry.core.schemas import choice
+from registry.core.schemas import drop_blank
 from registry.core.schemas import id_field
 from registry.core.schemas import not_in_future
 from registry.core.schemas import one_of
 from registry.core.schemas import positive
+from registry.core.schemas import registration_date
 
 
 class TagField(fields.String):
@@ -47,9 +50,14 @@ class AssetSchema(BaseSchema):
         fields.String(validate=one_of("leak_detection")), load_default=list
     )
     red_tagged = fields.Boolean(dump_only=True)
+    registered_on = registration_date()
     version = fields.Integer(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
+
+    @post_load
+    def _registered_today_unless_given(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        return drop_blank(data, "registered_on")
 
     # skip_on_field_errors=False: the form shows this message with those of other fields
     @validates_schema(skip_on_field_errors=False)

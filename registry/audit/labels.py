@@ -26,6 +26,7 @@ FIELD_LABELS = {
     "substance": _l("Substance"),
     "substance_detail": _l("Substance detail"),
     "installed_on": _l("Installed on"),
+    "registered_on": _l("Registered on"),
     "closed_on": _l("Closed on"),
     "wall": _l("Wall"),
     "material": _l("Material"),

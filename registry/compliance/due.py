@@ -24,8 +24,6 @@ import sqlalchemy as sa
 from registry.compliance.intervals import Interval
 from registry.compliance.rules import Condition
 from registry.compliance.rules import Obligation
-from registry.core.dates import local_zone
-from registry.core.types import UTCDateTime
 
 # Most items have no extras: one shared read-only mapping spares a dict an item.
 NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
@@ -99,10 +97,10 @@ class _Days:
     """The day-dependent work shared by every lane: states and sort bits by due date."""
 
     def __init__(self, as_of: date, window_days: int, dialect: Any, rank_bits: int) -> None:
-        self.as_of, self.window, self.zone = as_of, window_days, local_zone()
+        self.as_of, self.window = as_of, window_days
         self.shift = 2 * ID_BITS + rank_bits
         # The driver's raw values (text on SQLite) become dates the way SQLAlchemy reads them.
-        self.to_date, self.to_time = _reader(sa.Date(), dialect), _reader(UTCDateTime(), dialect)
+        self.to_date = _reader(sa.Date(), dialect)
         self.states: dict[date, tuple[str, int, int]] = {}
 
     def due(self, last_on: date | None, due_on: date) -> Due:
@@ -151,9 +149,8 @@ class _Lane:
         return due
 
     def from_created(self, raw: Any) -> Due:
-        """The first due date of a row never done, counted from the local day of its creation."""
-        start = self._days.to_time(raw).astimezone(self._days.zone).date()
-        due = self.after_created[raw] = self._first(start)
+        """The first due date of a row never done, counted from its day of registration."""
+        due = self.after_created[raw] = self._first(self._days.to_date(raw))
         return due
 
     def _first(self, start: date) -> Due:

@@ -13,10 +13,7 @@ The number of statements is therefore one, whatever the number of assets.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC
 from datetime import date
-from datetime import datetime
-from datetime import time
 from datetime import timedelta
 from itertools import accumulate
 from typing import Any
@@ -37,7 +34,6 @@ from registry.compliance.rules import LIST_ATTRIBUTES
 from registry.compliance.rules import Condition
 from registry.compliance.rules import Obligation
 from registry.compliance.rules import RulePack
-from registry.core.dates import local_zone
 from registry.extensions import db
 from registry.sites.models import Facility
 
@@ -131,11 +127,6 @@ def _last_done(o: Obligation, as_of: date) -> Any:
     )
 
 
-def _day_end_utc(day: date) -> datetime:
-    """The first instant after `day` in the district's zone, in UTC."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=local_zone()).astimezone(UTC)
-
-
 def _due_filter(o: Obligation, first: int, cols: Any, limit: date) -> Any:
     """Rows whose next due date is on or before `limit`, per interval variant.
 
@@ -148,7 +139,7 @@ def _due_filter(o: Obligation, first: int, cols: Any, limit: date) -> Any:
         never: Any = sa.false()
         nb = o.first_due.not_before
         if nb is None or nb <= start_bound:
-            undated = created < _day_end_utc(start_bound)
+            undated = created <= start_bound
             if o.scope == "asset":
                 never = sa.or_(
                     sa.and_(base.is_not(None), base <= start_bound),
@@ -176,9 +167,9 @@ def _candidates(o: Obligation, first: int, as_of: date, scope: Scope) -> Any:
     cols: list[Any]
     if o.scope == "asset":
         base = ASSET.c.installed_on
-        # Only needed without an installation date: NULL otherwise spares decoding a timestamp
-        # for every row.
-        created = sa.case((base.is_(None), ASSET.c.created_at), else_=sa.null())
+        # Only needed without an installation date: NULL otherwise spares decoding a date for
+        # every row.
+        created = sa.case((base.is_(None), ASSET.c.registered_on), else_=sa.null())
         frm = FACILITY.join(ASSET, ASSET.c.facility_id == FACILITY.c.id)
         conds = o.when + o.unless + tuple(c for c, _ in o.interval_overrides)
         names = {n for c in conds for s, n, _ in c.tests if s == "asset"}
@@ -191,7 +182,7 @@ def _candidates(o: Obligation, first: int, as_of: date, scope: Scope) -> Any:
     else:
         frm = FACILITY
         cols = [sa.cast(sa.null(), t) for t in (sa.Integer, sa.String, sa.String, sa.String)]
-        cols += [sa.cast(sa.null(), sa.Date), FACILITY.c.created_at]
+        cols += [sa.cast(sa.null(), sa.Date), FACILITY.c.registered_on]
         where = []
     inner = sa.select(
         _lane(o, first).label("lane"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_babel import get_locale
@@ -60,7 +61,11 @@ class ReminderQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    as_of = fields.Date(load_default=None)
+    # Bounded: due dates are computed years past as_of, and the calendar ends at year 9999.
+    as_of = fields.Date(
+        load_default=None,
+        validate=validate.Range(min=date(1900, 1, 1), max=date(2100, 12, 31)),
+    )
     organization_id = id_field(load_default=None)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 from flask import jsonify
+from flask import make_response
 from flask import render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -34,6 +35,14 @@ def _status_name(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Error"
+
+
+def _with_headers(resp: Any, exc: HTTPException) -> Any:
+    """Keep the exception's own headers (a 405's `Allow`, a 429's `Retry-After`) on our body."""
+    for key, value in exc.get_headers():
+        if key.lower() != "content-type":
+            resp.headers[key] = value
+    return resp
 
 
 def _page(status: int, title: str, message: str) -> Any:
@@ -109,14 +118,15 @@ def register_error_handlers(app: Flask) -> None:
                 if k not in ("messages", "errors", "message", "exc", "headers", "schema")
                 and isinstance(v, str | int | float | bool)
             }
-            resp = _json(status, str(message), errors, **extra)
+            resp = _with_headers(_json(status, str(message), errors, **extra), exc)
             for key, value in (data.get("headers") or {}).items():
                 resp.headers[key] = value
             if status == 401:
                 resp.headers.setdefault("WWW-Authenticate", "Bearer")
             return resp
         message = str(exc.description) if status == 429 else _message(status)
-        return _page(status, _TITLES.get(status, _TITLES[400])(), message)
+        page = _page(status, _TITLES.get(status, _TITLES[400])(), message)
+        return _with_headers(make_response(page), exc)
 
     @app.errorhandler(DataError)
     @app.errorhandler(OverflowError)

@@ -80,6 +80,27 @@ def not_in_future(value: date) -> None:
         raise ValidationError(str(_l("Must not be in the future.")))
 
 
+def registration_date() -> fields.Date:
+    """The day a facility or asset was registered, which its obligations count from.
+
+    Blank means "today" on creation and "unchanged" on an edit (see `drop_blank`).
+    """
+    return fields.Date(
+        allow_none=True,
+        validate=not_in_future,
+        metadata={"description": "Obligations count from this day (default: the day registered)"},
+    )
+
+
+def drop_blank(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    """Leave out the named fields given as None, so that the model's default or the stored value
+    stands."""
+    for name in names:
+        if name in data and data[name] is None:
+            del data[name]
+    return data
+
+
 def positive(value: float) -> None:
     """Refuse zero and negative numbers."""
     if value is None:

@@ -20,6 +20,7 @@ from registry.assets.models import Asset
 from registry.assets.models import Pipeline
 from registry.assets.models import Tank
 from registry.audit.services import record_created
+from registry.core.dates import today
 from registry.core.types import utcnow
 from registry.extensions import db
 from registry.sites.services import apply_changes
@@ -124,6 +125,9 @@ def insert_new(rows: list[Row]) -> None:
         _column_values(ASSET, r.data, dict(fixed, tag=tag))
         for r, tag in zip(new, _new_tags(len(new)), strict=True)
     ]
+    day = today()
+    for value in values:
+        value["registered_on"] = value["registered_on"] or day
     ids = _insert_base(values)
     logged = {i: dict(v) for i, v in zip(ids, values, strict=True)}
     for kind, cls in ASSET_CLASSES.items():

@@ -27,6 +27,7 @@ IGNORED = {
     "organization_id",
     "facility_id",
     "red_tagged",
+    "registered_on",
     "tag",
     "kind",
 }

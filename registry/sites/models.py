@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean
+from sqlalchemy import Date
 from sqlalchemy import Float
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
+from registry.core.dates import today
 from registry.core.search import trigram_indexes
 from registry.core.types import UTCDateTime
 from registry.core.types import utcnow
@@ -62,6 +65,9 @@ class Facility(Model):
     longitude: Mapped[float | None] = mapped_column(Float)
     key_supervised: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="active")
+    # The day obligations count from (data the operator can correct, unlike created_at): a
+    # facility registered late, or moved from another register, keeps its real history.
+    registered_on: Mapped[date] = mapped_column(Date, default=today)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

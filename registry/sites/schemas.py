@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from marshmallow import fields
+from marshmallow import post_load
 from marshmallow import validate
 from marshmallow import validates
 
@@ -14,7 +15,9 @@ from registry.core import creditcode
 from registry.core.errors import N_
 from registry.core.schemas import BaseSchema
 from registry.core.schemas import choice
+from registry.core.schemas import drop_blank
 from registry.core.schemas import id_field
+from registry.core.schemas import registration_date
 
 
 class OrganizationSchema(BaseSchema):
@@ -59,9 +62,14 @@ class FacilitySchema(BaseSchema):
     longitude = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
     key_supervised = fields.Boolean(load_default=False)
     status = choice("facility_status", load_default="active")
+    registered_on = registration_date()
     version = fields.Integer(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
+
+    @post_load
+    def _registered_today_unless_given(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        return drop_blank(data, "registered_on")
 
 
 class FacilityPatchSchema(FacilitySchema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -101,11 +102,21 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, env=_real_clock_env()
+        )
         try:
             yield instance
         finally:
             instance.close()
+
+
+def _real_clock_env() -> dict[str, str]:
+    """The environment without libfaketime: the suite may run with the clock moved ahead
+    (`faketime -f +400d`), which the server in this process sees; Chromium under libfaketime
+    did not finish loading a page (seen with FAKETIME_DONT_FAKE_MONOTONIC=1)."""
+    fake = ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC", "DONT_FAKE_MONOTONIC")
+    return {k: v for k, v in os.environ.items() if k not in fake}
 
 
 @pytest.fixture

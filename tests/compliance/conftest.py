@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from datetime import datetime
-from datetime import time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
+from registry.assets.models import Asset
 from registry.compliance import engine
 from registry.compliance.models import ActivityRecord
 from registry.compliance.rules import load_pack
@@ -43,14 +41,12 @@ def record(db: Any) -> Callable[..., Any]:
 
 @pytest.fixture
 def registered(db: Any) -> Callable[[Any, str], None]:
-    """Set a facility's registration date (local calendar day, late evening to test zones)."""
+    """Set the registration date of a facility or an asset (the day its obligations count from)."""
 
-    def set_(facility: Any, on: str) -> None:
-        at = datetime.combine(
-            date.fromisoformat(on), time(23, 30), tzinfo=ZoneInfo("Asia/Shanghai")
-        )
+    def set_(row: Any, on: str) -> None:
+        model = Facility if isinstance(row, Facility) else Asset
         _db.session.execute(
-            sa.update(Facility).where(Facility.id == facility.id).values(created_at=at)
+            sa.update(model).where(model.id == row.id).values(registered_on=date.fromisoformat(on))
         )
         _db.session.commit()
 

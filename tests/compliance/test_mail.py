@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 from collections.abc import Iterator
+from datetime import date
 from email.message import Message
 from email.policy import default as default_policy
 from typing import Any
@@ -62,7 +63,7 @@ def test_digests_once_a_day_in_each_language(
     app: Any, smtp: _Inbox, make_org: Any, make_facility: Any, make_asset: Any, make_user: Any
 ) -> None:
     org = make_org(contact_email="contact@station.example.cn")
-    fac = make_facility(org)
+    fac = make_facility(org, registered_on=date(2026, 1, 5))  # report due then: overdue on 11-20
     tank = make_asset(fac)
     english = make_user(
         "operator", organization=org, email="ops-en@station.example.cn", locale="en"

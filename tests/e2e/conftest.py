@@ -190,6 +190,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "INSTANCE_PATH": str(tmp / "instance"),
         "UPLOAD_DIR": str(tmp / "uploads"),
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        # Every test logs in (form and token share one counter per client) from one address,
+        # more often than a person would; the limits themselves are tested in tests/auth.
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
     }
     server = Server(
         url=f"http://127.0.0.1:{port}",
