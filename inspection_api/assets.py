@@ -12,6 +12,7 @@ from marshmallow import EXCLUDE
 from inspection_api.common import commit
 from inspection_api.common import fail
 from inspection_api.common import make_blueprint
+from inspection_api.common import role_required
 from registry.assets import services
 from registry.assets.models import Asset
 from registry.assets.schemas import AssetFilterSchema
@@ -50,6 +51,7 @@ class Assets(MethodView):
         pagination_parameters.item_count = page.total
         return page.items
 
+    @role_required("create_asset")
     @blp.arguments(AssetInSchema)
     @blp.response(201, AssetOutSchema)
     def post(self, data: dict[str, Any]) -> Asset:
@@ -75,6 +77,7 @@ class AssetItem(MethodView):
             fail(exc)
         raise AssertionError
 
+    @role_required("edit")
     @blp.arguments(patch(AssetPatchSchema))
     @blp.response(200, AssetOutSchema)
     def patch(self, data: dict[str, Any], asset_id: int) -> Asset:

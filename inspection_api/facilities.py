@@ -11,6 +11,7 @@ from marshmallow import EXCLUDE
 from inspection_api.common import commit
 from inspection_api.common import fail
 from inspection_api.common import make_blueprint
+from inspection_api.common import role_required
 from registry.auth import policy
 from registry.core.errors import N_
 from registry.core.errors import DomainError
@@ -48,6 +49,7 @@ class Facilities(MethodView):
         pagination_parameters.item_count = page.total
         return page.items
 
+    @role_required("create_facility")
     @blp.arguments(FacilitySchema(partial=("organization_id",)))
     @blp.response(201, FacilitySchema)
     def post(self, data: dict[str, Any]) -> Facility:
@@ -79,6 +81,7 @@ class FacilityItem(MethodView):
             fail(exc)
         raise AssertionError
 
+    @role_required("edit")
     @blp.arguments(patch(FacilityPatchSchema))
     @blp.response(200, FacilitySchema)
     def patch(self, data: dict[str, Any], facility_id: int) -> Facility:
