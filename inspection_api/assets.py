@@ -59,7 +59,7 @@ class Assets(MethodView):
         try:
             facility = get_facility(current_user, data["facility_id"])
             policy.require(current_user, "create_asset", facility.organization_id)
-            asset = services.create_asset(data)
+            asset = services.create_asset(data, by=current_user)
         except DomainError as exc:
             fail(exc)
         commit()
@@ -88,7 +88,7 @@ class AssetItem(MethodView):
             if "facility_id" in data:
                 target = get_facility(current_user, data["facility_id"])
                 policy.require(current_user, "edit", target.organization_id)
-            services.update_asset(asset, data, version=data.pop("version", None))
+            services.update_asset(asset, data, version=data.pop("version", None), by=current_user)
         except DomainError as exc:
             fail(exc)
         commit()
