@@ -53,7 +53,8 @@ def _world(app: Any) -> tuple[int, int]:
             {"name": "基准测试石油公司", "credit_code": complete("91110101999999999")}
         )
         fac = create_facility(
-            {"organization_id": org.id, "name": "东城区基准测试加油站", "kind": "gas_station"}
+            {"organization_id": org.id, "name": "东城区基准测试加油站", "kind": "gas_station"},
+            by=None,
         )
         for n in range(LABELS):
             create_asset(
@@ -64,7 +65,8 @@ def _world(app: Any) -> tuple[int, int]:
                     "substance": "gasoline",
                     "status": "in_service",
                     "capacity_litres": 30000.0,
-                }
+                },
+                by=None,
             )
         user = create_user(email="bench@example.cn", password="bench-pass-1", role="regulator")
         db.session.commit()

@@ -12,6 +12,7 @@ from marshmallow import EXCLUDE
 from inspection_api.common import commit
 from inspection_api.common import fail
 from inspection_api.common import make_blueprint
+from inspection_api.common import role_required
 from registry.assets import services
 from registry.assets.models import Asset
 from registry.assets.schemas import AssetFilterSchema
@@ -50,6 +51,7 @@ class Assets(MethodView):
         pagination_parameters.item_count = page.total
         return page.items
 
+    @role_required("create_asset")
     @blp.arguments(AssetInSchema)
     @blp.response(201, AssetOutSchema)
     def post(self, data: dict[str, Any]) -> Asset:
@@ -57,7 +59,7 @@ class Assets(MethodView):
         try:
             facility = get_facility(current_user, data["facility_id"])
             policy.require(current_user, "create_asset", facility.organization_id)
-            asset = services.create_asset(data)
+            asset = services.create_asset(data, by=current_user)
         except DomainError as exc:
             fail(exc)
         commit()
@@ -75,6 +77,7 @@ class AssetItem(MethodView):
             fail(exc)
         raise AssertionError
 
+    @role_required("edit")
     @blp.arguments(patch(AssetPatchSchema))
     @blp.response(200, AssetOutSchema)
     def patch(self, data: dict[str, Any], asset_id: int) -> Asset:
@@ -85,7 +88,7 @@ class AssetItem(MethodView):
             if "facility_id" in data:
                 target = get_facility(current_user, data["facility_id"])
                 policy.require(current_user, "edit", target.organization_id)
-            services.update_asset(asset, data, version=data.pop("version", None))
+            services.update_asset(asset, data, version=data.pop("version", None), by=current_user)
         except DomainError as exc:
             fail(exc)
         commit()

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import EXCLUDE
 
 from inspection_api.common import commit
 from inspection_api.common import fail
 from inspection_api.common import make_blueprint
+from inspection_api.common import role_required
 from registry.auth import policy
 from registry.certificates import queries
 from registry.certificates import services
@@ -21,8 +21,8 @@ from registry.certificates.schemas import CertificateFilterSchema
 from registry.certificates.schemas import CertificateOutSchema
 from registry.certificates.schemas import IssueSchema
 from registry.certificates.schemas import RevokeSchema
+from registry.core.errors import N_
 from registry.core.errors import DomainError
-from registry.core.errors import Invalid
 from registry.core.pagination import paginate
 
 PREFIX = "/certificates"
@@ -50,15 +50,12 @@ class Certificates(MethodView):
         pagination_parameters.item_count = page.total
         return page.items
 
+    @role_required("issue_certificate", N_("Only inspectors and regulators issue certificates."))
     @blp.arguments(IssueSchema)
     @blp.response(201, CertificateOutSchema)
     def post(self, data: dict[str, Any]) -> Certificate:
-        """Issue a certificate from a passed inspection; 422 names why it cannot be."""
+        """Issue a certificate from a passed inspection (403 to other roles); 422 says why not."""
         try:
-            if not policy.can(current_user, "issue_certificate"):
-                # The issue's contract: every refusal to issue is a 422 with a reason code.
-                message = _("Only inspectors and regulators issue certificates.")
-                raise Invalid(message, errors={"inspection_id": [message]}, reason="role")
             inspection = load_inspection(current_user, data["inspection_id"])
             cert = services.issue_certificate(inspection, issued_by=current_user)
         except DomainError as exc:
@@ -83,6 +80,9 @@ class CertificateItem(MethodView):
 
 @blp.route("/<string:number>/revoke")
 class CertificateRevoke(MethodView):
+    @role_required(
+        "revoke_certificate", found=lambda number: queries.get_certificate(current_user, number)
+    )
     @blp.arguments(RevokeSchema)
     @blp.response(200, CertificateOutSchema)
     def post(self, data: dict[str, Any], number: str) -> Certificate:

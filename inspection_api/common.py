@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
+from typing import TypeVar
 
 from flask import request
 from flask_login import current_user
@@ -12,10 +15,13 @@ from marshmallow import EXCLUDE
 from marshmallow import Schema
 from marshmallow import ValidationError
 
+from registry.auth import policy
 from registry.core.errors import N_
 from registry.core.errors import DomainError
 from registry.core.schemas import translate_errors
 from registry.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 Blueprint.DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 25, "max_page_size": 100}
 
@@ -35,6 +41,36 @@ def make_blueprint(name: str, import_name: str, description: str) -> Blueprint:
 
 
 PUBLIC_ENDPOINTS = {"api_auth.Token"}
+
+
+def role_required(
+    action: str,
+    message: str = N_("You are not allowed to do this."),
+    *,
+    found: Callable[..., Any] | None = None,
+) -> Callable[[F], F]:
+    """Answer 403 before the body is parsed when the caller's role may never do `action`.
+
+    Outermost on a view, so that a role refusal is a 403 whatever the body holds, not a
+    422 about a field of a request the caller may not make at all. `found(**url_values)`
+    loads the row named in the URL first, so that a row hidden from the caller stays a 404.
+    """
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if found is not None:
+                try:
+                    found(**kwargs)
+                except DomainError as exc:
+                    fail(exc)
+            if not policy.role_may(current_user, action):
+                abort(403, message=translate_errors(message))
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def commit() -> None:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from inspection_api.common import commit
 from inspection_api.common import fail
 from inspection_api.common import make_blueprint
+from inspection_api.common import role_required
 from registry.assets.services import get_asset
 from registry.auth import policy
 from registry.compliance import services
@@ -44,6 +45,7 @@ class AssetRecords(MethodView):
         pagination_parameters.item_count = page.total
         return page.items
 
+    @role_required("record_activity")
     @blp.arguments(RecordInSchema)
     @blp.response(201, RecordOutSchema)
     def post(self, data: dict[str, Any], asset_id: int) -> ActivityRecord:

@@ -11,10 +11,10 @@ from marshmallow import EXCLUDE
 from inspection_api.common import commit
 from inspection_api.common import fail
 from inspection_api.common import make_blueprint
+from inspection_api.common import role_required
 from registry.auth import policy
 from registry.core.errors import N_
 from registry.core.errors import DomainError
-from registry.core.errors import Forbidden
 from registry.core.errors import Invalid
 from registry.core.pagination import paginate
 from registry.core.schemas import patch
@@ -48,12 +48,13 @@ class Facilities(MethodView):
         pagination_parameters.item_count = page.total
         return page.items
 
+    @role_required("create_facility")
     @blp.arguments(FacilitySchema(partial=("organization_id",)))
     @blp.response(201, FacilitySchema)
     def post(self, data: dict[str, Any]) -> Facility:
         """Register a facility; an operator's goes to their own organization."""
         try:
-            if current_user.role == "operator":
+            if current_user.role == "operator" and "organization_id" not in data:
                 data["organization_id"] = current_user.organization_id
             elif "organization_id" not in data:
                 raise Invalid(
@@ -61,7 +62,7 @@ class Facilities(MethodView):
                     errors={"organization_id": [N_("Missing data for required field.")]},
                 )
             policy.require(current_user, "create_facility", data["organization_id"])
-            facility = services.create_facility(data)
+            facility = services.create_facility(data, by=current_user)
         except DomainError as exc:
             fail(exc)
         commit()
@@ -79,6 +80,7 @@ class FacilityItem(MethodView):
             fail(exc)
         raise AssertionError
 
+    @role_required("edit")
     @blp.arguments(patch(FacilityPatchSchema))
     @blp.response(200, FacilitySchema)
     def patch(self, data: dict[str, Any], facility_id: int) -> Facility:
@@ -86,13 +88,13 @@ class FacilityItem(MethodView):
         try:
             facility = services.get_facility(current_user, facility_id)
             policy.require(current_user, "edit", facility.organization_id)
-            if current_user.role == "operator" and data.get("organization_id") not in (
-                None,
-                current_user.organization_id,
-            ):
-                # Operators cannot hand a facility to another organization.
-                raise Forbidden(N_("Operators cannot move a facility to another organization."))
-            services.update_facility(facility, data, version=data.pop("version", None))
+            if "organization_id" in data:
+                # An id in the body that the caller cannot see answers 404 like one that does
+                # not exist, as everywhere in the API (an operator sees only its own).
+                services.get_organization(current_user, data["organization_id"])
+            services.update_facility(
+                facility, data, version=data.pop("version", None), by=current_user
+            )
         except DomainError as exc:
             fail(exc)
         commit()

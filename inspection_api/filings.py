@@ -11,6 +11,7 @@ from marshmallow import EXCLUDE
 from inspection_api.common import commit
 from inspection_api.common import fail
 from inspection_api.common import make_blueprint
+from inspection_api.common import role_required
 from registry.assets.services import get_asset
 from registry.auth import policy
 from registry.core.errors import DomainError
@@ -71,6 +72,7 @@ class FacilityFilings(MethodView):
             fail(exc)
         return _list({**args, "facility_id": facility_id}, pagination_parameters)
 
+    @role_required("submit_filing")
     @blp.arguments(FilingInSchema)
     @blp.response(201, FilingDetailSchema)
     def post(self, data: dict[str, Any], facility_id: int) -> Filing:
@@ -99,8 +101,13 @@ class FilingItem(MethodView):
         raise AssertionError
 
 
+def _filing(filing_id: int) -> Filing:
+    return services.get_filing(current_user, filing_id)
+
+
 @blp.route("/filings/<int:filing_id>/accept")
 class FilingAccept(MethodView):
+    @role_required("review_filing", found=_filing)
     @blp.arguments(AcceptSchema)
     @blp.response(200, FilingDetailSchema)
     def post(self, data: dict[str, Any], filing_id: int) -> Filing:
@@ -117,6 +124,7 @@ class FilingAccept(MethodView):
 
 @blp.route("/filings/<int:filing_id>/return")
 class FilingReturn(MethodView):
+    @role_required("review_filing", found=_filing)
     @blp.arguments(ReturnSchema)
     @blp.response(200, FilingDetailSchema)
     def post(self, data: dict[str, Any], filing_id: int) -> Filing:

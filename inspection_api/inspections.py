@@ -13,6 +13,7 @@ from inspection_api.common import commit
 from inspection_api.common import fail
 from inspection_api.common import load
 from inspection_api.common import make_blueprint
+from inspection_api.common import role_required
 from registry.assets.services import get_asset
 from registry.auth import policy
 from registry.core.errors import DomainError
@@ -79,6 +80,7 @@ class Inspections(MethodView):
         """List the inspections the caller may see, newest first."""
         return _page(services.inspections_query(current_user), pagination_parameters)
 
+    @role_required("inspect")
     @blp.arguments(InspectionInSchema)
     @blp.response(201, InspectionOutSchema)
     @blp.alt_response(200, schema=InspectionOutSchema, description="Already stored: the same")

@@ -10,6 +10,7 @@ from flask_login import current_user
 from inspection_api.common import commit
 from inspection_api.common import fail
 from inspection_api.common import make_blueprint
+from inspection_api.common import role_required
 from registry.auth import policy
 from registry.core.errors import DomainError
 from registry.monitoring import services
@@ -40,6 +41,7 @@ class FacilityMonitoringPoints(MethodView):
             fail(exc)
         return services.points_of(facility.id)
 
+    @role_required("record_monitoring")
     @blp.arguments(PointInSchema)
     @blp.response(201, PointSchema)
     def post(self, data: dict[str, Any], facility_id: int) -> MonitoringPoint:
@@ -65,6 +67,7 @@ class PointReadings(MethodView):
             fail(exc)
         return services.readings_of(point.id)
 
+    @role_required("record_monitoring")
     @blp.arguments(ReadingInSchema)
     @blp.response(201, ReadingSchema)
     def post(self, data: dict[str, Any], point_id: int) -> MonitoringReading:

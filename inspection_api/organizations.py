@@ -12,6 +12,7 @@ from marshmallow import fields
 from inspection_api.common import commit
 from inspection_api.common import fail
 from inspection_api.common import make_blueprint
+from inspection_api.common import role_required
 from registry.auth import policy
 from registry.core.errors import DomainError
 from registry.core.pagination import paginate
@@ -49,6 +50,7 @@ class Organizations(MethodView):
         pagination_parameters.item_count = page.total
         return page.items
 
+    @role_required("manage_organizations")
     @blp.arguments(OrganizationSchema)
     @blp.response(201, OrganizationSchema)
     def post(self, data: dict[str, Any]) -> Organization:
@@ -73,6 +75,11 @@ class OrganizationItem(MethodView):
             fail(exc)
         raise AssertionError
 
+    # Operators do not edit organizations, not even their own (the regulator keeps them).
+    @role_required(
+        "manage_organizations",
+        found=lambda org_id: services.get_organization(current_user, org_id),
+    )
     @blp.arguments(patch(OrganizationPatchSchema))
     @blp.response(200, OrganizationSchema)
     def patch(self, data: dict[str, Any], org_id: int) -> Organization:

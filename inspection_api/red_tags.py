@@ -12,6 +12,7 @@ from inspection_api.common import commit
 from inspection_api.common import fail
 from inspection_api.common import load
 from inspection_api.common import make_blueprint
+from inspection_api.common import role_required
 from registry.assets.services import get_asset
 from registry.auth import policy
 from registry.core.errors import DomainError
@@ -27,6 +28,7 @@ blp = make_blueprint("api_red_tags", __name__, "Red tags")
 
 @blp.route("/<int:asset_id>/red-tag")
 class AssetRedTag(MethodView):
+    @role_required("red_tag", found=lambda asset_id: get_asset(current_user, asset_id))
     @blp.arguments(RedTagInSchema)
     @blp.response(201, RedTagSchema)
     def post(self, data: dict[str, Any], asset_id: int) -> RedTag:

@@ -408,7 +408,8 @@ def load_demo() -> bool:
                 "longitude": lon,
                 "key_supervised": key,
                 "status": "active",
-            }
+            },
+            by=None,
         )
         for kind_, ref, substance, installed, construction, extra in assets:
             asset = create_asset(
@@ -421,7 +422,8 @@ def load_demo() -> bool:
                     "status": "in_service",
                     **construction,
                     **extra,
-                }
+                },
+                by=None,
             )
             created.append(asset.id)
     from registry.inspections.demo import load_demo_inspections

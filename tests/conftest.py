@@ -207,7 +207,7 @@ def make_facility(db: Any, make_org: Callable[..., Any]) -> Callable[..., Any]:
             "status": "active",
         }
         data.update(fields)
-        facility = create_facility(data)
+        facility = create_facility(data, by=None)
         _db.session.commit()
         return facility
 
@@ -241,7 +241,7 @@ def make_asset(db: Any, make_facility: Callable[..., Any]) -> Callable[..., Any]
                 piping_type="pressurized", length_m=40.0, diameter_mm=50.0, line_leak_detector=True
             )
         data.update(fields)
-        asset = create_asset(data)
+        asset = create_asset(data, by=None)
         _db.session.commit()
         return asset
 

@@ -45,12 +45,19 @@ def _new_tag() -> str:
     raise RuntimeError("could not find a free tag")
 
 
-def create_asset(data: dict[str, Any]) -> Asset:
-    """Register a tank or pipeline at a facility, with a new tag."""
+def _check_facility(by: Any, facility_id: int) -> None:
+    """Refuse a facility that does not exist for `by` (None: the system): another
+    organization's facility is refused exactly like one that does not exist."""
+    stmt = select(Facility.id).where(Facility.id == facility_id)
+    if db.session.scalar(policy.scope(stmt, by, Facility.organization_id)) is None:
+        raise Invalid(N_("Invalid input."), errors={"facility_id": [N_("No such facility.")]})
+
+
+def create_asset(data: dict[str, Any], *, by: Any) -> Asset:
+    """Register a tank or pipeline at a facility `by` may see, with a new tag."""
     kind = data["kind"]
     cls = ASSET_CLASSES[kind]
-    if db.session.get(Facility, data["facility_id"]) is None:
-        raise Invalid(N_("Invalid input."), errors={"facility_id": [N_("No such facility.")]})
+    _check_facility(by, data["facility_id"])
     _check_reference_free(data["facility_id"], data.get("operator_ref"))
     fields_ = {k: v for k, v in data.items() if k != "kind"}
     asset = cls(**fields_, tag=_new_tag())
@@ -83,8 +90,8 @@ def _flush_unique(asset: Asset) -> None:
         raise Invalid(N_("Invalid input."), errors={"operator_ref": [_REF_TAKEN]}) from exc
 
 
-def update_asset(asset: Asset, data: dict[str, Any], *, version: int | None) -> Asset:
-    """Change an asset's fields; its kind and tag never change."""
+def update_asset(asset: Asset, data: dict[str, Any], *, version: int | None, by: Any) -> Asset:
+    """Change an asset's fields (a move only to a facility `by` may see); kind and tag stay."""
     check_version(asset, version)
     if "kind" in data and data["kind"] != asset.kind:
         raise Invalid(
@@ -101,8 +108,8 @@ def update_asset(asset: Asset, data: dict[str, Any], *, version: int | None) -> 
             N_("Invalid input."),
             errors={"closed_on": [N_("The closing date is before the installation date.")]},
         )
-    if "facility_id" in data and db.session.get(Facility, data["facility_id"]) is None:
-        raise Invalid(N_("Invalid input."), errors={"facility_id": [N_("No such facility.")]})
+    if "facility_id" in data:
+        _check_facility(by, data["facility_id"])
     _check_reference_free(
         data.get("facility_id", asset.facility_id),
         data.get("operator_ref", asset.operator_ref),

@@ -93,7 +93,7 @@ def asset_new() -> Any:
         data, errors = load_form(AssetInSchema(), form)
         if data is not None:
             try:
-                asset = services.create_asset(data)
+                asset = services.create_asset(data, by=current_user)
                 db.session.commit()
                 flash(_("Registered. Its tag is %(tag)s.", tag=asset.tag), "success")
                 return redirect(url_for("assets.asset_detail", asset_id=asset.id))
@@ -122,7 +122,9 @@ def _edit(asset: Asset, template: str, extra: dict[str, Any] | None = None) -> A
         data, errors = load_form(patch(AssetPatchSchema), request.form)
         if data is not None:
             try:
-                services.update_asset(asset, data, version=data.pop("version", None))
+                services.update_asset(
+                    asset, data, version=data.pop("version", None), by=current_user
+                )
                 db.session.commit()
                 flash(_("Saved."), "success")
                 return redirect(url_for("assets.asset_detail", asset_id=asset.id))

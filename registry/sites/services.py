@@ -146,25 +146,32 @@ def organizations_query(user: Any, q: str | None = None) -> Select[Any]:
     return stmt.order_by(Organization.name, Organization.id)
 
 
-def create_facility(data: dict[str, Any]) -> Facility:
-    """Register a facility of an existing organization."""
-    if db.session.get(Organization, data["organization_id"]) is None:
+def _check_organization(by: Any, organization_id: int) -> None:
+    """Refuse an organization that does not exist for `by` (None: the system): an operator
+    knows only its own, and another one is refused exactly like one that does not exist."""
+    stmt = select(Organization.id).where(Organization.id == organization_id)
+    if db.session.scalar(policy.scope(stmt, by, Organization.id)) is None:
         raise Invalid(
             N_("Invalid input."), errors={"organization_id": [N_("No such organization.")]}
         )
+
+
+def create_facility(data: dict[str, Any], *, by: Any) -> Facility:
+    """Register a facility of an organization `by` may see."""
+    _check_organization(by, data["organization_id"])
     facility = Facility(**data)
     db.session.add(facility)
     db.session.flush()
     return facility
 
 
-def update_facility(facility: Facility, data: dict[str, Any], *, version: int | None) -> Facility:
-    """Change a facility's details."""
+def update_facility(
+    facility: Facility, data: dict[str, Any], *, version: int | None, by: Any
+) -> Facility:
+    """Change a facility's details (a move only to an organization `by` may see)."""
     check_version(facility, version)
-    if "organization_id" in data and db.session.get(Organization, data["organization_id"]) is None:
-        raise Invalid(
-            N_("Invalid input."), errors={"organization_id": [N_("No such organization.")]}
-        )
+    if "organization_id" in data:
+        _check_organization(by, data["organization_id"])
     apply_changes(facility, data)
     flush_versioned(facility)
     return facility

@@ -186,7 +186,7 @@ def facility_new() -> Any:
         if data is not None:
             try:
                 policy.require(current_user, "create_facility", data["organization_id"])
-                facility = services.create_facility(data)
+                facility = services.create_facility(data, by=current_user)
                 db.session.commit()
                 flash(_("Facility registered."), "success")
                 return redirect(url_for("sites.facility_detail", facility_id=facility.id))
@@ -237,7 +237,9 @@ def facility_edit(facility_id: int) -> Any:
         data, errors = load_form(patch(FacilityPatchSchema), form)
         if data is not None:
             try:
-                services.update_facility(facility, data, version=data.pop("version", None))
+                services.update_facility(
+                    facility, data, version=data.pop("version", None), by=current_user
+                )
                 db.session.commit()
                 flash(_("Saved."), "success")
                 return redirect(url_for("sites.facility_detail", facility_id=facility.id))

@@ -24,6 +24,7 @@ ROWS = [
         OWN_EDIT,
         as_json=False,
         body={"substance": "diesel", "status": "in_service", "capacity_litres": "10000"},
+        ok=302,
     ),
     Row("GET", "/assets/{tank_a}", OWN_VIEW),
     Row("GET", "/assets/{tank_a}/edit", OWN_EDIT),
@@ -33,6 +34,7 @@ ROWS = [
         OWN_EDIT,
         as_json=False,
         body=lambda w: {"version": w["tank_a"].version, "substance_detail": "92#"},
+        ok=302,
     ),
     Row("GET", "/assets/{pipe_a}/close", OWN_EDIT),
     Row(
@@ -45,10 +47,11 @@ ROWS = [
             "status": "permanently_closed",
             "closed_on": "2024-05-01",
         },
+        ok=302,
     ),
     # API
     Row("GET", "/api/v1/assets", ANY_USER),
-    Row("POST", "/api/v1/assets", OWN_EDIT, body=_new_tank),
+    Row("POST", "/api/v1/assets", OWN_EDIT, body=_new_tank, ok=201),
     Row("GET", "/api/v1/assets/{tank_a}", OWN_VIEW),
     Row(
         "PATCH",

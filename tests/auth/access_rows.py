@@ -14,6 +14,7 @@ ROWS = [
         REGULATOR_ONLY,
         as_json=False,
         body={"email": "new.viewer@example.cn", "password": "long-enough-1", "role": "viewer"},
+        ok=302,
     ),
     Row("GET", "/users/{users.viewer}/edit", REGULATOR_ONLY),
     Row(
@@ -22,8 +23,9 @@ ROWS = [
         REGULATOR_ONLY,
         as_json=False,
         body={"role": "viewer", "name": "改名", "active": "on"},
+        ok=302,
     ),
-    Row("POST", "/users/{users.viewer}/tokens/revoke", REGULATOR_ONLY, as_json=False),
+    Row("POST", "/users/{users.viewer}/tokens/revoke", REGULATOR_ONLY, as_json=False, ok=302),
     Row("POST", "/api/v1/users/{users.viewer}/tokens/revoke", REGULATOR_ONLY),
     Row("GET", "/account", ANY_USER),
     Row(

@@ -35,7 +35,8 @@ def site(live_server: Any) -> dict[str, Any]:
         {"name": "浏览器测试公司", "credit_code": complete("91110101B0WXER012")}
     )
     facility = create_facility(
-        {"organization_id": org.id, "name": "测试站", "kind": "gas_station", "status": "active"}
+        {"organization_id": org.id, "name": "测试站", "kind": "gas_station", "status": "active"},
+        by=None,
     )
     tank = create_asset(
         {
@@ -47,7 +48,8 @@ def site(live_server: Any) -> dict[str, Any]:
             "anti_seepage": "double_wall",
             "leak_detection": ["interstitial"],
             "capacity_litres": 30000.0,
-        }
+        },
+        by=None,
     )
     user = create_user(
         email="field@example.cn", password=PASSWORD, role="inspector", name="Field Inspector"

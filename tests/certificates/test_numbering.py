@@ -27,9 +27,11 @@ def _setup(app: Flask) -> tuple[list[int], list[dict[str, str]]]:
     org = create_organization(
         {"name": "并发证书公司", "credit_code": complete("91110101888888888")}
     )
-    fac = create_facility({"organization_id": org.id, "name": "并发加油站", "kind": "gas_station"})
+    fac = create_facility(
+        {"organization_id": org.id, "name": "并发加油站", "kind": "gas_station"}, by=None
+    )
     assets = [
-        create_asset({"facility_id": fac.id, "kind": "tank", "substance": "diesel"})
+        create_asset({"facility_id": fac.id, "kind": "tank", "substance": "diesel"}, by=None)
         for _ in range(THREADS // 2)
     ]
     inspectors = [

@@ -16,7 +16,9 @@ ALL_404 = profile(
 ROWS = [
     Row("GET", "/obligations", ANY_USER),
     Row("GET", "/assets/{tank_a}/records/new?activity=patrol", OWN_OR_INSPECTOR),
-    Row("POST", "/assets/{tank_a}/records/new", OWN_OR_INSPECTOR, as_json=False, body=RECORD),
+    Row(
+        "POST", "/assets/{tank_a}/records/new", OWN_OR_INSPECTOR, as_json=False, body=RECORD, ok=302
+    ),
     Row("GET", "/facilities/{fac_a}/records/new", OWN_OR_INSPECTOR),
     Row(
         "POST",
@@ -24,6 +26,7 @@ ROWS = [
         OWN_OR_INSPECTOR,
         as_json=False,
         body=FACILITY_RECORD,
+        ok=302,
     ),
     # No record has this id: every logged-in user gets 404 (tests/compliance/test_records.py
     # checks a real attachment per role).
@@ -47,6 +50,6 @@ ROWS = [
     Row("GET", "/operators/{org_a}/calendar.ics?token=not-a-token", ALL_404),
     # API
     Row("GET", "/api/v1/assets/{tank_a}/records", profile(operator_b=404)),
-    Row("POST", "/api/v1/assets/{tank_a}/records", OWN_OR_INSPECTOR, body=RECORD),
+    Row("POST", "/api/v1/assets/{tank_a}/records", OWN_OR_INSPECTOR, body=RECORD, ok=201),
     Row("GET", "/api/v1/reminders", ANY_USER),
 ]

@@ -1,16 +1,16 @@
 """Access rows for the core pages."""
 
 from tests.access import ANY_USER
-from tests.access import OK
 from tests.access import PUBLIC
 from tests.access import Row
 from tests.access import profile
 
 ROWS = [
-    Row("GET", "/", profile(anonymous=OK)),
-    Row("POST", "/language", PUBLIC, body={"locale": "en"}, as_json=False),
+    # Logged in, the front page and the log-in page send the user on to their dashboard.
+    Row("GET", "/", profile(200, 302, 302, 302, 302, 302)),
+    Row("POST", "/language", PUBLIC, body={"locale": "en"}, as_json=False, ok=302),
     Row("GET", "/healthz", PUBLIC),
-    Row("GET", "/login", PUBLIC),
+    Row("GET", "/login", profile(200, 302, 302, 302, 302, 302)),
     Row(
         "POST",
         "/login",

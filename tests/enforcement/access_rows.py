@@ -18,8 +18,9 @@ ROWS = [
         TAG,
         body={"reason": "单层罐未设防渗池", "legal_basis": "GB 50156-2021 6.5.2"},
         as_json=False,
+        ok=302,
     ),
-    Row("GET", "/assets/{tank_a}/red-tag/lift", TAG),
+    Row("GET", "/assets/{tank_a}/red-tag/lift", TAG, ok=302),
     Row(
         "POST",
         "/assets/{tank_a}/red-tag/lift",
@@ -29,7 +30,9 @@ ROWS = [
     ),
     Row("GET", "/red-tags", ANY_USER),
     # API
-    Row("POST", "/api/v1/assets/{tank_a}/red-tag", TAG, body={"reason": "单层罐未设防渗池"}),
+    Row(
+        "POST", "/api/v1/assets/{tank_a}/red-tag", TAG, body={"reason": "单层罐未设防渗池"}, ok=201
+    ),
     Row("DELETE", "/api/v1/assets/{tank_a}/red-tag", LIFT_UNTAGGED),
     Row("GET", "/api/v1/assets/{tank_a}/red-tags", OWN_VIEW),
 ]

@@ -66,7 +66,8 @@ def _build_world() -> dict[str, Any]:
                 "longitude": 116.43,
                 "key_supervised": False,
                 "status": "active",
-            }
+            },
+            by=None,
         )
         world[f"org_{key}"] = org.id
         world["facilities"][facility.id] = org.id
@@ -88,7 +89,8 @@ def _build_world() -> dict[str, Any]:
                     "corrosion_protection": "none",
                     "leak_detection": ["interstitial"],
                     **extra,
-                }
+                },
+                by=None,
             )
             world["assets"][asset.id] = org.id
     users = {

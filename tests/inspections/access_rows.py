@@ -30,12 +30,23 @@ def _photo(world):  # type: ignore[no-untyped-def]
 
 ROWS = [
     Row("GET", "/assets/{tank_a}/inspect", INSPECT),
-    Row("POST", "/assets/{tank_a}/inspect", INSPECT, as_json=False, body={"notes": "x"}),
+    # An incomplete form: past the access check it is re-rendered with a message per field.
+    Row(
+        "POST",
+        "/assets/{tank_a}/inspect",
+        profile(operator_a=403, operator_b=404, viewer=403, inspector=422, regulator=422),
+        as_json=False,
+        body={"notes": "x"},
+    ),
     Row("GET", "/inspections/{inspection_a}", OWN_VIEW),
     Row("GET", "/photos/{photo_a}", OWN_VIEW),
-    Row("POST", "/corrective-actions/{action_open}/fix", OWN_EDIT, as_json=False, body={}),
-    Row("POST", "/corrective-actions/{action_fixed}/verify", INSPECT, as_json=False, body={}),
-    Row("POST", "/corrective-actions/{action_fixed}/reopen", INSPECT, as_json=False, body={}),
+    Row("POST", "/corrective-actions/{action_open}/fix", OWN_EDIT, as_json=False, body={}, ok=302),
+    Row(
+        "POST", "/corrective-actions/{action_fixed}/verify", INSPECT, as_json=False, body={}, ok=302
+    ),
+    Row(
+        "POST", "/corrective-actions/{action_fixed}/reopen", INSPECT, as_json=False, body={}, ok=302
+    ),
     Row("GET", "/scan", PUBLIC),
     Row("GET", "/sw.js", PUBLIC),
     Row("GET", "/manifest.webmanifest", PUBLIC),
@@ -43,9 +54,24 @@ ROWS = [
     Row("GET", "/api/v1/assets/{tank_a}/checklist", OWN_VIEW),
     Row("GET", "/api/v1/assets/{tank_a}/inspections", OWN_VIEW),
     Row("GET", "/api/v1/inspections", ANY_USER),
-    Row("POST", "/api/v1/inspections", INSPECT, body=_inspection),
+    # The asset is in the body, not the URL: an operator's role never inspects, so 403 for
+    # both operators before the body is read.
+    Row(
+        "POST",
+        "/api/v1/inspections",
+        profile(operator_a=403, operator_b=403, viewer=403),
+        body=_inspection,
+        ok=201,
+    ),
     Row("GET", "/api/v1/inspections/{inspection_a}", OWN_VIEW),
-    Row("POST", "/api/v1/inspections/{inspection_a}/photos", INSPECT, as_json=False, body=_photo),
+    Row(
+        "POST",
+        "/api/v1/inspections/{inspection_a}/photos",
+        INSPECT,
+        as_json=False,
+        body=_photo,
+        ok=201,
+    ),
     Row("GET", "/api/v1/findings", ANY_USER),
     Row("POST", "/api/v1/corrective-actions/{action_open}/fix", OWN_EDIT, body={"notes": "done"}),
     Row("POST", "/api/v1/corrective-actions/{action_fixed}/verify", INSPECT, body={}),

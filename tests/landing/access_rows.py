@@ -5,5 +5,5 @@ from tests.access import Row
 
 ROWS = [
     Row("GET", "/t/{tank_a.tag}", PUBLIC),
-    Row("GET", "/t/lookup?tag={tank_a.tag}", PUBLIC),
+    Row("GET", "/t/lookup?tag={tank_a.tag}", PUBLIC, ok=302),
 ]

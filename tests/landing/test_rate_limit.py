@@ -38,10 +38,11 @@ def _tag(app: Flask) -> str:
             {"name": "限流公司", "credit_code": complete("91110101777777777")}
         )
         fac = create_facility(
-            {"organization_id": org.id, "name": "限流加油站", "kind": "gas_station"}
+            {"organization_id": org.id, "name": "限流加油站", "kind": "gas_station"}, by=None
         )
         asset = create_asset(
-            {"facility_id": fac.id, "kind": "tank", "substance": "diesel", "status": "in_service"}
+            {"facility_id": fac.id, "kind": "tank", "substance": "diesel", "status": "in_service"},
+            by=None,
         )
         _db.session.commit()
         return asset.tag

@@ -13,7 +13,14 @@ ROWS = [
     Row("GET", "/alerts", ANY_USER),
     Row("GET", "/alerts?kind=exceedance", ANY_USER),
     Row("GET", "/facilities/{fac_a}/monitoring", OWN_VIEW),
-    Row("POST", "/facilities/{fac_a}/monitoring", OWN_OR_INSPECTOR, body=POINT, as_json=False),
+    Row(
+        "POST",
+        "/facilities/{fac_a}/monitoring",
+        OWN_OR_INSPECTOR,
+        body=POINT,
+        as_json=False,
+        ok=302,
+    ),
     *[
         Row(
             "GET",
@@ -23,11 +30,26 @@ ROWS = [
         for fmt in ("csv", "xlsx")
     ],
     Row("GET", "/monitoring-points/{point_a}", OWN_VIEW),
-    Row("POST", "/monitoring-points/{point_a}", OWN_OR_INSPECTOR, body=READING, as_json=False),
+    Row(
+        "POST",
+        "/monitoring-points/{point_a}",
+        OWN_OR_INSPECTOR,
+        body=READING,
+        as_json=False,
+        ok=302,
+    ),
     # API
     Row("GET", "/api/v1/alerts", ANY_USER),
     Row("GET", "/api/v1/facilities/{fac_a}/monitoring-points", OWN_VIEW),
-    Row("POST", "/api/v1/facilities/{fac_a}/monitoring-points", OWN_OR_INSPECTOR, body=POINT),
+    Row(
+        "POST", "/api/v1/facilities/{fac_a}/monitoring-points", OWN_OR_INSPECTOR, body=POINT, ok=201
+    ),
     Row("GET", "/api/v1/monitoring-points/{point_a}/readings", OWN_VIEW),
-    Row("POST", "/api/v1/monitoring-points/{point_a}/readings", OWN_OR_INSPECTOR, body=READING),
+    Row(
+        "POST",
+        "/api/v1/monitoring-points/{point_a}/readings",
+        OWN_OR_INSPECTOR,
+        body=READING,
+        ok=201,
+    ),
 ]

@@ -64,7 +64,8 @@ def build(payload: str, users: dict[str, Any]) -> dict[str, Any]:
             "longitude": 116.43,
             "key_supervised": False,
             "status": "active",
-        }
+        },
+        by=None,
     )
     common = {
         "facility_id": fac.id,
@@ -79,7 +80,7 @@ def build(payload: str, users: dict[str, Any]) -> dict[str, Any]:
         "corrosion_protection": "none",
         "leak_detection": ["interstitial"],
     }
-    tank = create_asset({**common, "kind": "tank", "capacity_litres": 30000.0})
+    tank = create_asset({**common, "kind": "tank", "capacity_litres": 30000.0}, by=None)
     pipe = create_asset(
         {
             **common,
@@ -92,7 +93,8 @@ def build(payload: str, users: dict[str, Any]) -> dict[str, Any]:
             "line_leak_detector": True,
             "from_point": payload,
             "to_point": payload,
-        }
+        },
+        by=None,
     )
     db.session.commit()
     inspector = users["inspector"]

@@ -42,10 +42,13 @@ def _fill(app: Flask) -> None:
     from registry.sites.services import create_organization
 
     org = create_organization({"name": "备份公司", "credit_code": complete("91110101555555555")})
-    fac = create_facility({"organization_id": org.id, "name": "备份站", "kind": "oil_depot"})
+    fac = create_facility(
+        {"organization_id": org.id, "name": "备份站", "kind": "oil_depot"}, by=None
+    )
     for ref in ("T1", "T2", "T3"):
         create_asset(
-            {"facility_id": fac.id, "kind": "tank", "substance": "diesel", "operator_ref": ref}
+            {"facility_id": fac.id, "kind": "tank", "substance": "diesel", "operator_ref": ref},
+            by=None,
         )
     create_user(email="backup@example.cn", password="secret-pass-1", role="viewer")
     db.session.commit()

@@ -25,8 +25,10 @@ def _setup(app: Flask) -> tuple[int, int, list[dict[str, str]]]:
     from registry.sites.services import create_organization
 
     org = create_organization({"name": "并发公司", "credit_code": complete("91110101777777777")})
-    fac = create_facility({"organization_id": org.id, "name": "并发站", "kind": "gas_station"})
-    asset = create_asset({"facility_id": fac.id, "kind": "tank", "substance": "diesel"})
+    fac = create_facility(
+        {"organization_id": org.id, "name": "并发站", "kind": "gas_station"}, by=None
+    )
+    asset = create_asset({"facility_id": fac.id, "kind": "tank", "substance": "diesel"}, by=None)
     user = create_user(email="conc@example.cn", password="secret-pass-1", role="regulator")
     headers = [{"Authorization": f"Bearer {issue_token(user, days=1)}"} for _ in range(THREADS)]
     db.session.commit()

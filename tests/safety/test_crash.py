@@ -90,9 +90,9 @@ def _prepare(target: Target) -> tuple[dict[str, Any], str]:
             {"name": "断电公司", "credit_code": complete("91110101555555555")}
         )
         fac = create_facility(
-            {"organization_id": org.id, "name": "断电加油站", "kind": "gas_station"}
+            {"organization_id": org.id, "name": "断电加油站", "kind": "gas_station"}, by=None
         )
-        tank = create_asset({"facility_id": fac.id, "kind": "tank", "substance": "diesel"})
+        tank = create_asset({"facility_id": fac.id, "kind": "tank", "substance": "diesel"}, by=None)
         inspector = create_user(
             email="crash@example.cn", password="secret-pass-1", role="inspector"
         )
