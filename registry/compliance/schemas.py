@@ -13,6 +13,7 @@ from marshmallow import validate
 from registry.assets.tags import display
 from registry.compliance.rules import active_pack
 from registry.core.schemas import BaseSchema
+from registry.core.schemas import PlausibleDate
 from registry.core.schemas import id_field
 from registry.core.schemas import not_in_future
 
@@ -21,7 +22,7 @@ RESULTS = ("pass", "fail")
 
 class RecordInSchema(BaseSchema):
     activity = fields.String(required=True, validate=validate.Length(max=60))
-    performed_on = fields.Date(required=True, validate=not_in_future)
+    performed_on = PlausibleDate(required=True, validate=not_in_future)
     result = fields.String(load_default="pass", validate=validate.OneOf(RESULTS))
     performed_by = fields.String(allow_none=True, validate=validate.Length(max=200))
     notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
