@@ -114,19 +114,17 @@ def plausible_date(value: date | datetime) -> None:
 class PlausibleDate(fields.Date):
     """A date field that refuses dates before 1900 or after 2100 (`plausible_date`)."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
-        day: date = super()._deserialize(value, attr, data, **kwargs)
-        plausible_date(day)
-        return day
+    def _validate(self, value: Any) -> None:
+        super()._validate(value)  # the field's own rule first: 2999 is "in the future"
+        plausible_date(value)
 
 
 class PlausibleAwareDateTime(fields.AwareDateTime):
     """A timestamp field whose day lies between 1900 and 2100 (`plausible_date`)."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
-        moment: datetime = super()._deserialize(value, attr, data, **kwargs)
-        plausible_date(moment)
-        return moment
+    def _validate(self, value: Any) -> None:
+        super()._validate(value)  # the field's own rule first: 2999 is "in the future"
+        plausible_date(value)
 
 
 def positive(value: float) -> None:
