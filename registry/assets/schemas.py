@@ -13,6 +13,7 @@ from marshmallow import validates_schema
 
 from registry.assets.tags import display
 from registry.core.schemas import BaseSchema
+from registry.core.schemas import PlausibleDate
 from registry.core.schemas import at_most
 from registry.core.schemas import choice
 from registry.core.schemas import drop_blank
@@ -40,8 +41,8 @@ class AssetSchema(BaseSchema):
     substance = choice("substance", required=True)
     substance_detail = fields.String(allow_none=True, validate=validate.Length(max=200))
     status = choice("asset_status", load_default="in_service")
-    installed_on = fields.Date(allow_none=True, validate=not_in_future)
-    closed_on = fields.Date(allow_none=True, validate=not_in_future)
+    installed_on = PlausibleDate(allow_none=True, validate=not_in_future)
+    closed_on = PlausibleDate(allow_none=True, validate=not_in_future)
     wall = choice("wall", allow_none=True)
     material = choice("material", allow_none=True)
     corrosion_protection = choice("corrosion_protection", allow_none=True)

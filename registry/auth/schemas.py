@@ -13,7 +13,10 @@ from registry.core.schemas import id_field
 class UserCreateSchema(BaseSchema):
     email = fields.Email(required=True)
     password = fields.String(
-        required=True, load_only=True, validate=validate.Length(min=8, max=200)
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=8, max=200),
+        metadata={"verbatim": True},
     )
     role = choice("role", required=True)
     organization_id = id_field(allow_none=True)
@@ -23,7 +26,10 @@ class UserCreateSchema(BaseSchema):
 
 class UserEditSchema(BaseSchema):
     password = fields.String(
-        allow_none=True, load_only=True, validate=validate.Length(min=8, max=200)
+        allow_none=True,
+        load_only=True,
+        validate=validate.Length(min=8, max=200),
+        metadata={"verbatim": True},
     )
     role = choice("role", required=True)
     organization_id = id_field(allow_none=True)
@@ -33,9 +39,12 @@ class UserEditSchema(BaseSchema):
 
 
 class PasswordChangeSchema(BaseSchema):
-    current_password = fields.String(required=True, load_only=True)
+    current_password = fields.String(required=True, load_only=True, metadata={"verbatim": True})
     password = fields.String(
-        required=True, load_only=True, validate=validate.Length(min=8, max=200)
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=8, max=200),
+        metadata={"verbatim": True},
     )
 
 

@@ -53,6 +53,15 @@ def reminders_command(as_of: str | None, org_code: str | None, send: bool, as_js
             click.echo(f"sent {key}: {count} items to {', '.join(to)}", err=as_json)
         for key in report.skipped:
             click.echo(f"skipped {key}: already sent for {day.isoformat()}", err=as_json)
+        for key, why in report.failed:
+            click.echo(f"FAILED {key}: {why}", err=True)
+        if report.failed:
+            # Non-zero for cron and its mail to the administrator; nothing was recorded for
+            # these digests, so the next run sends them.
+            raise click.ClickException(
+                f"{len(report.failed)} digest(s) not sent for {day.isoformat()};"
+                " run the command again once the cause is fixed"
+            )
 
 
 def _table(rows: list[dict[str, object]]) -> None:

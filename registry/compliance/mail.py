@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import smtplib
+import socket
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from email.message import EmailMessage
 from email.utils import formataddr
 from email.utils import make_msgid
-from typing import Any
 
 from flask import current_app
 from flask import render_template
@@ -31,6 +31,19 @@ from registry.sites.models import Organization
 class SendReport:
     sent: list[tuple[str, list[str], int]] = field(default_factory=list)  # key, to, items
     skipped: list[str] = field(default_factory=list)  # already sent that day
+    # key, why: nothing is recorded for these, so the next run sends them.
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    server_down: bool = False
+
+
+# The server cannot be reached: every further digest would wait for the same timeout.
+_SERVER_DOWN = (
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+)
 
 
 def _recipients(org: Organization, users: list[User]) -> list[tuple[str, str]]:
@@ -89,21 +102,12 @@ def _message(
     return msg
 
 
-def _claim(key: str, day: date, recipients: list[str], count: int) -> bool:
-    """Record that today's digest for `key` goes out; False when it already went."""
-    exists = db.session.scalar(
+def _already_sent(key: str, day: date) -> bool:
+    """Whether today's digest for `key` is recorded as sent."""
+    found = db.session.scalar(
         select(DigestLog.id).where(DigestLog.recipient_key == key, DigestLog.digest_on == day)
     )
-    if exists:
-        return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                DigestLog(recipient_key=key, digest_on=day, recipients=recipients, item_count=count)
-            )
-    except IntegrityError:  # another run claimed it a moment ago
-        return False
-    return True
+    return found is not None
 
 
 def _send(messages: list[EmailMessage]) -> None:
@@ -149,12 +153,59 @@ def _deliver(
     names: dict[int, str],
     escalation: bool,
 ) -> None:
+    """Send one digest; record it as sent only once the server has taken every message."""
     if not to:
         return
-    if not _claim(key, as_of, [a for a, _ in to], len(items)):
+    if _already_sent(key, as_of):
         report.skipped.append(key)
         return
-    messages: list[Any] = [
+    if report.server_down:
+        report.failed.append((key, "not tried: the mail server could not be reached"))
+        return
+    try:
+        messages = _messages(to, items, heading, names, as_of, escalation)
+    except ValueError as exc:
+        report.failed.append((key, str(exc)))
+        return
+    addresses = [a for a, _ in to]
+    try:
+        # The claim is a savepoint held while the mail goes out: a failed send rolls it back
+        # (nothing is marked sent that was not sent), and a concurrent run's claim of the same
+        # digest waits for this one and then fails on the unique constraint.
+        with db.session.begin_nested():
+            db.session.add(
+                DigestLog(
+                    recipient_key=key, digest_on=as_of, recipients=addresses, item_count=len(items)
+                )
+            )
+            db.session.flush()
+            _send(messages)
+    except IntegrityError:  # another run sent it a moment ago
+        report.skipped.append(key)
+        return
+    except (OSError, smtplib.SMTPException) as exc:
+        report.server_down = isinstance(exc, _SERVER_DOWN)
+        report.failed.append((key, f"mail not sent: {exc!r}"))
+        return
+    db.session.commit()
+    report.sent.append((key, addresses, len(items)))
+
+
+def _messages(
+    to: list[tuple[str, str]],
+    items: list[DueItem],
+    heading: str,
+    names: dict[int, str],
+    as_of: date,
+    escalation: bool,
+) -> list[EmailMessage]:
+    """Write one message per recipient; ValueError names what cannot go into a mail."""
+    if any(c in heading for c in "\r\n"):
+        raise ValueError(
+            f"the name {heading!r} holds a line break, which cannot go into a mail subject;"
+            " correct the organization's name"
+        )
+    return [
         _message(
             a,
             loc,
@@ -166,10 +217,3 @@ def _deliver(
         )
         for a, loc in to
     ]
-    try:
-        _send(messages)
-    except (OSError, smtplib.SMTPException):
-        db.session.rollback()  # not sent: the next run tries again
-        raise
-    db.session.commit()
-    report.sent.append((key, [a for a, _ in to], len(items)))

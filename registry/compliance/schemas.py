@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_babel import get_locale
@@ -14,6 +13,7 @@ from marshmallow import validate
 from registry.assets.tags import display
 from registry.compliance.rules import active_pack
 from registry.core.schemas import BaseSchema
+from registry.core.schemas import PlausibleDate
 from registry.core.schemas import id_field
 from registry.core.schemas import not_in_future
 
@@ -22,7 +22,7 @@ RESULTS = ("pass", "fail")
 
 class RecordInSchema(BaseSchema):
     activity = fields.String(required=True, validate=validate.Length(max=60))
-    performed_on = fields.Date(required=True, validate=not_in_future)
+    performed_on = PlausibleDate(required=True, validate=not_in_future)
     result = fields.String(load_default="pass", validate=validate.OneOf(RESULTS))
     performed_by = fields.String(allow_none=True, validate=validate.Length(max=200))
     notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
@@ -62,10 +62,7 @@ class ReminderQuerySchema(Schema):
         unknown = EXCLUDE
 
     # Bounded: due dates are computed years past as_of, and the calendar ends at year 9999.
-    as_of = fields.Date(
-        load_default=None,
-        validate=validate.Range(min=date(1900, 1, 1), max=date(2100, 12, 31)),
-    )
+    as_of = PlausibleDate(load_default=None)
     organization_id = id_field(load_default=None)
 
 

@@ -26,6 +26,7 @@ from registry.compliance.rules import active_pack
 from registry.compliance.rules import load_pack
 from registry.compliance.schemas import RecordInSchema
 from registry.compliance.uploads import attachment_file
+from registry.compliance.uploads import download_of
 from registry.core.dates import today
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
@@ -167,12 +168,15 @@ def record_attachment(record_id: int) -> Any:
         path = attachment_file(record.attachment_path)
     except FileNotFoundError:
         abort(404)
-    return send_file(
+    ctype, name = download_of(record.attachment_type, record.attachment_name)
+    response = send_file(
         path,
-        mimetype=record.attachment_type,
-        as_attachment=record.attachment_type == "application/pdf",
-        download_name=record.attachment_name,
+        mimetype=ctype,
+        as_attachment=not ctype.startswith("image/"),
+        download_name=name,  # Werkzeug adds the RFC 5987 `filename*` for non-ASCII names
     )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 from registry.compliance import reminder_views  # noqa: E402,F401  (routes on the same blueprint)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -17,6 +18,7 @@ from marshmallow import validate
 from registry.core import choices
 from registry.core.converters import MAX_ID
 from registry.core.dates import today
+from registry.core.text import clean_value
 
 # C0 control characters other than tab, line feed and carriage return: NUL cannot be stored in
 # PostgreSQL text at all, and escape sequences would reach terminals through logs and exports.
@@ -33,10 +35,15 @@ def has_control(value: Any) -> bool:
 
 
 class BaseSchema(Schema):
-    """Strips strings and turns empty form strings into None before validation."""
+    """Strips strings (and their invisible characters, `registry.core.text`) and turns empty
+    form strings into None before validation."""
 
     class Meta:
         unknown = RAISE
+
+    def _verbatim_keys(self) -> set[str]:
+        # Secrets (passwords) are compared as typed: cleaning them would lock people out.
+        return {f.data_key or name for name, f in self.fields.items() if f.metadata.get("verbatim")}
 
     @pre_load
     def _blank_to_none(self, data: Any, **kwargs: Any) -> Any:
@@ -48,6 +55,8 @@ class BaseSchema(Schema):
             raise ValidationError({key: [message] for key in bad})
         cleaned: dict[str, Any] = {}
         for key, value in data.items():
+            if key not in self._verbatim_keys():
+                value = clean_value(value)
             if isinstance(value, str):
                 value = value.strip()
                 if value == "":
@@ -80,12 +89,50 @@ def not_in_future(value: date) -> None:
         raise ValidationError(str(_l("Must not be in the future.")))
 
 
+# Registry dates are of this world's tanks: none was installed, sampled or inspected before
+# 1900, and none is due after 2100. A year outside is a typing slip (1066, 20266) that would
+# otherwise be stored and skew due dates, trends and statistics.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def plausible_date(value: date | datetime) -> None:
+    """Refuse a date (or the day of a timestamp) before 1900 or after 2100."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(
+            str(
+                _l(
+                    "Must be a date between %(earliest)s and %(latest)s.",
+                    earliest=EARLIEST.isoformat(),
+                    latest=LATEST.isoformat(),
+                )
+            )
+        )
+
+
+class PlausibleDate(fields.Date):
+    """A date field that refuses dates before 1900 or after 2100 (`plausible_date`)."""
+
+    def _validate(self, value: Any) -> None:
+        super()._validate(value)  # the field's own rule first: 2999 is "in the future"
+        plausible_date(value)
+
+
+class PlausibleAwareDateTime(fields.AwareDateTime):
+    """A timestamp field whose day lies between 1900 and 2100 (`plausible_date`)."""
+
+    def _validate(self, value: Any) -> None:
+        super()._validate(value)  # the field's own rule first: 2999 is "in the future"
+        plausible_date(value)
+
+
 def registration_date() -> fields.Date:
     """The day a facility or asset was registered, which its obligations count from.
 
     Blank means "today" on creation and "unchanged" on an edit (see `drop_blank`).
     """
-    return fields.Date(
+    return PlausibleDate(
         allow_none=True,
         validate=not_in_future,
         metadata={"description": "Obligations count from this day (default: the day registered)"},

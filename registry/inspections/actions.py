@@ -15,6 +15,7 @@ from registry.core.errors import Conflict
 from registry.core.errors import Invalid
 from registry.core.errors import NotFound
 from registry.core.schemas import has_control
+from registry.core.text import strip_invisible
 from registry.core.types import utcnow
 from registry.extensions import db
 from registry.inspections.models import CorrectiveAction
@@ -47,6 +48,7 @@ def organization_of(action: CorrectiveAction) -> int:
 def _note(action: CorrectiveAction, notes: str | None) -> None:
     if has_control(notes):
         raise Invalid(N_("Contains control characters (such as NUL) that cannot be stored."))
+    notes = strip_invisible(notes).strip() if notes else notes
     if notes:
         action.notes = f"{action.notes}\n{notes}" if action.notes else notes
 

@@ -16,6 +16,8 @@ from marshmallow import validate
 from marshmallow import validates
 
 from registry.core.schemas import BaseSchema
+from registry.core.schemas import PlausibleAwareDateTime
+from registry.core.schemas import PlausibleDate
 from registry.core.schemas import id_field
 from registry.core.types import utcnow
 
@@ -39,14 +41,14 @@ class AnswerSchema(BaseSchema):
 class FindingInSchema(BaseSchema):
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     description = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    due_on = fields.Date(allow_none=True, load_default=None)
+    due_on = PlausibleDate(allow_none=True, load_default=None)
     item = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=60))
 
 
 class InspectionInSchema(BaseSchema):
     client_uuid = fields.UUID(required=True)
     asset_id = id_field(required=True)
-    performed_at = fields.AwareDateTime(default_timezone=UTC, allow_none=True, load_default=None)
+    performed_at = PlausibleAwareDateTime(default_timezone=UTC, allow_none=True, load_default=None)
     answers = fields.List(fields.Nested(AnswerSchema), load_default=list)
     result = fields.String(
         allow_none=True, load_default=None, validate=validate.OneOf(["pass", "fail"])

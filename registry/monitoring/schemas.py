@@ -9,6 +9,7 @@ from marshmallow import validate
 from registry.audit.labels import FIELD_LABELS
 from registry.core import choices
 from registry.core.schemas import BaseSchema
+from registry.core.schemas import PlausibleDate
 from registry.core.schemas import choice
 from registry.core.schemas import id_field
 from registry.core.schemas import not_in_future
@@ -89,7 +90,7 @@ class ReadingInSchema(BaseSchema):
         validate=validate.Range(min=0, max=1e9, error=str(_l("Must be zero or more."))),
     )
     unit = fields.String(required=True, validate=validate.Length(min=1, max=10))
-    sampled_on = fields.Date(required=True, validate=not_in_future)
+    sampled_on = PlausibleDate(required=True, validate=not_in_future)
 
 
 class ReadingSchema(BaseSchema):
@@ -104,7 +105,7 @@ class ReadingSchema(BaseSchema):
         dump_only=True, metadata={"description": "the value in the point's unit"}
     )
     converted_unit = fields.String(dump_only=True, metadata={"description": "the point's unit"})
-    sampled_on = fields.Date(dump_only=True)
+    sampled_on = PlausibleDate(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import socket
 from collections.abc import Iterator
 from datetime import date
 from email.message import Message
@@ -110,3 +111,87 @@ def test_no_items_no_digest(app: Any, smtp: _Inbox, make_org: Any, make_user: An
     make_user("operator", organization=org)
     _send(app, "2026-11-20")
     assert not [to for to, _ in smtp.messages if to == ["quiet@example.cn"]]
+
+
+def _closed_port() -> int:
+    """A port nothing listens on: connecting is refused, as with a mail server that is down."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _digest_rows(key: str) -> int:
+    from sqlalchemy import func
+    from sqlalchemy import select
+
+    from registry.compliance.models import DigestLog
+
+    return int(
+        _db.session.scalar(
+            select(func.count()).select_from(DigestLog).where(DigestLog.recipient_key == key)
+        )
+    )
+
+
+def test_mail_server_down_fails_loudly_and_the_next_run_sends(
+    app: Any,
+    smtp: _Inbox,
+    make_org: Any,
+    make_facility: Any,
+    make_asset: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    org = make_org(contact_email="down@station.example.cn")
+    make_asset(make_facility(org))
+    up = app.config["SMTP_PORT"]
+    monkeypatch.setitem(app.config, "SMTP_PORT", _closed_port())
+
+    result = app.test_cli_runner().invoke(args=["reminders", "--send", "--as-of", "2026-11-20"])
+    assert result.exit_code == 1, result.output
+    assert f"FAILED org:{org.id}: mail not sent" in result.output
+    assert "digest(s) not sent for 2026-11-20" in result.output
+    assert "already sent" not in result.output
+    assert _digest_rows(f"org:{org.id}") == 0  # nothing marked sent
+
+    monkeypatch.setitem(app.config, "SMTP_PORT", up)
+    out = _send(app, "2026-11-20")  # the server is back: the same day's digest goes out
+    assert f"sent org:{org.id}" in out
+    assert [to for to, _ in smtp.messages if to == ["down@station.example.cn"]]
+    assert _digest_rows(f"org:{org.id}") == 1
+
+
+def test_a_refused_message_releases_its_claim(
+    app: Any, smtp: _Inbox, make_org: Any, make_facility: Any, make_asset: Any
+) -> None:
+    org = make_org(contact_email="refused@station.example.cn")
+    make_asset(make_facility(org))
+
+    async def refuse(server: Any, session: Any, envelope: Any) -> str:
+        return "451 try again later"
+
+    smtp.handle_DATA = refuse  # type: ignore[method-assign]
+    result = app.test_cli_runner().invoke(args=["reminders", "--send", "--as-of", "2026-11-20"])
+    assert result.exit_code == 1 and f"FAILED org:{org.id}" in result.output
+    assert _digest_rows(f"org:{org.id}") == 0
+
+
+def test_a_line_break_in_a_name_fails_that_digest_only(
+    app: Any, smtp: _Inbox, make_org: Any, make_facility: Any, make_asset: Any
+) -> None:
+    bad = make_org(contact_email="bad@station.example.cn")
+    good = make_org(contact_email="good@station.example.cn")
+    make_asset(make_facility(bad))
+    make_asset(make_facility(good))
+    # Written straight to the row, as an older version or an import could have left it.
+    bad.name = "Bad\nBcc: victim@example.com"
+    _db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["reminders", "--send", "--as-of", "2026-11-20"])
+    assert result.exit_code == 1, result.output
+    assert f"FAILED org:{bad.id}: the name" in result.output
+    assert "line break" in result.output
+    assert f"sent org:{good.id}" in result.output  # the run went on with the others
+    tos = [to for to, _ in smtp.messages]
+    assert ["good@station.example.cn"] in tos and ["bad@station.example.cn"] not in tos
+    assert not [to for to in tos if "victim@example.com" in to]
+    assert _digest_rows(f"org:{bad.id}") == 0 and _digest_rows(f"org:{good.id}") == 1

@@ -108,3 +108,17 @@ def test_operator_cannot_add_photos_and_others_cannot_see_them(
     assert client.get(url, headers=op_a).status_code == 200
     assert client.get(url, headers=api_headers(world["users"]["operator_b"])).status_code == 404
     assert client.get(url).status_code in (302, 401)
+
+
+def test_photo_stored_without_jpeg_comment(app, client, db, inspection) -> None:
+    from tests.jpeg import APP1
+    from tests.jpeg import COM
+    from tests.jpeg import jpeg_with_comment
+    from tests.jpeg import markers
+
+    resp = _upload(client, inspection, jpeg_with_comment())
+    assert resp.status_code == 201, resp.get_json()
+    photo = db.session.get(Photo, resp.get_json()["id"])
+    stored = (Path(app.config["UPLOAD_DIR"]) / photo.path).read_bytes()
+    assert COM not in markers(stored) and APP1 not in markers(stored)
+    assert b"13800000000" not in stored

@@ -182,15 +182,18 @@ def test_unparseable_or_nonfinite_json(
     assert 400 <= resp.status_code < 500, resp.get_data(as_text=True)[:300]
 
 
-def test_rtl_and_emoji_are_stored_intact(
+def test_rtl_and_emoji_are_stored_intact_without_bidi_controls(
     client: Any, world: dict[str, Any], api_headers: Any
 ) -> None:
+    # Right-to-left text and emoji are kept as typed; the override (U+202E) and the pop
+    # (U+202C) that would make the name display as something else are removed (issue 27).
     name = "\u202eevil\u202c ⛽🛢️ مرحبا עברית"
     headers = api_headers(world["users"]["regulator"])
     resp = client.post("/api/v1/organizations", json=_org(name=name), headers=headers)
     assert resp.status_code == 201, resp.json
     assert (
-        client.get(f"/api/v1/organizations/{resp.json['id']}", headers=headers).json["name"] == name
+        client.get(f"/api/v1/organizations/{resp.json['id']}", headers=headers).json["name"]
+        == "evil ⛽🛢️ مرحبا עברית"
     )
 
 

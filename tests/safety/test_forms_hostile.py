@@ -23,7 +23,14 @@ TEXTS = {
 }
 NUMBERS = {"negative": "-1", "huge": "1e309", "overflow": "99999999999999999999999", "nan": "NaN"}
 TEXT_KINDS = {"text", "textarea", "email", "tel", "search"}
-DATES = {"feb30": "2026-02-30", "zero": "0000-00-00", "far": "99999-01-01", "words": "tomorrow"}
+DATES = {
+    "feb30": "2026-02-30",
+    "zero": "0000-00-00",
+    "far": "99999-01-01",
+    "words": "tomorrow",
+    "hastings": "1066-01-01",  # a real date, but no tank was installed or sampled then
+    "after-2100": "2101-01-01",
+}
 
 
 class _Form(HTMLParser):
