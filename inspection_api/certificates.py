@@ -7,12 +7,14 @@ from typing import Any
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_smorest import abort
 from marshmallow import EXCLUDE
 
 from inspection_api.common import commit
 from inspection_api.common import fail
 from inspection_api.common import make_blueprint
 from registry.auth import policy
+from registry.auth.limits import allow_lookup_miss
 from registry.certificates import queries
 from registry.certificates import services
 from registry.certificates.facts import load_inspection
@@ -23,6 +25,7 @@ from registry.certificates.schemas import IssueSchema
 from registry.certificates.schemas import RevokeSchema
 from registry.core.errors import DomainError
 from registry.core.errors import Invalid
+from registry.core.errors import NotFound
 from registry.core.pagination import paginate
 
 PREFIX = "/certificates"
@@ -75,6 +78,13 @@ class CertificateItem(MethodView):
         try:
             cert = queries.get_certificate(current_user, number)
         except DomainError as exc:
+            # An unknown number counts against the client like an unknown tag at /t/<tag>.
+            if isinstance(exc, NotFound) and not allow_lookup_miss():
+                abort(
+                    429,
+                    message=_("Too many unknown certificate numbers were looked up."),
+                    headers={"Retry-After": "60"},
+                )
             fail(exc)
         services.count_verification(cert)
         commit()
