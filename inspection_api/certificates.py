@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_login import current_user
+from flask_smorest import abort
 from marshmallow import EXCLUDE
 
 from inspection_api.common import commit
@@ -13,6 +15,7 @@ from inspection_api.common import fail
 from inspection_api.common import make_blueprint
 from inspection_api.common import role_required
 from registry.auth import policy
+from registry.auth.limits import allow_lookup_miss
 from registry.certificates import queries
 from registry.certificates import services
 from registry.certificates.facts import load_inspection
@@ -23,6 +26,7 @@ from registry.certificates.schemas import IssueSchema
 from registry.certificates.schemas import RevokeSchema
 from registry.core.errors import N_
 from registry.core.errors import DomainError
+from registry.core.errors import NotFound
 from registry.core.pagination import paginate
 
 PREFIX = "/certificates"
@@ -72,6 +76,13 @@ class CertificateItem(MethodView):
         try:
             cert = queries.get_certificate(current_user, number)
         except DomainError as exc:
+            # An unknown number counts against the client like an unknown tag at /t/<tag>.
+            if isinstance(exc, NotFound) and not allow_lookup_miss():
+                abort(
+                    429,
+                    message=_("Too many unknown certificate numbers were looked up."),
+                    headers={"Retry-After": "60"},
+                )
             fail(exc)
         services.count_verification(cert)
         commit()

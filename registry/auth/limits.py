@@ -17,11 +17,14 @@ from flask import Response
 from flask import current_app
 from flask import request
 from flask_babel import gettext as _
+from limits import parse
 
+from registry.extensions import _client_key
 from registry.extensions import limiter
 
 CLIENT_SCOPE = "login"
 ACCOUNT_SCOPE = "login-account"
+MISS_SCOPE = "tag-miss"
 
 
 def _client_limit() -> str:
@@ -69,3 +72,17 @@ def login_limits() -> list[Callable[[Any], Any]]:
             error_message=_message,
         ),
     ]
+
+
+def allow_lookup_miss() -> bool:
+    """Count one look-up of an unknown tag or certificate number for this client.
+
+    False when over TAG_MISS_RATE_LIMIT. Tags and certificate numbers share the counter, so
+    guessing at both doors gets no more tries than at one. Only misses are counted and
+    refused: a real tag or number always answers.
+    """
+    config = current_app.config
+    if not config.get("RATELIMIT_ENABLED", True):
+        return True
+    item = parse(str(config["TAG_MISS_RATE_LIMIT"]))
+    return bool(limiter.limiter.hit(item, MISS_SCOPE, _client_key()))

@@ -84,3 +84,15 @@ def open_blocking_findings(asset_id: int) -> int:
         )
     )
     return int(db.session.scalar(stmt) or 0)
+
+
+def latest_inspection_id(asset_id: int) -> int | None:
+    """Return the id of the asset's latest inspection (performed last; on a tie, stored last)."""
+    from registry.inspections.models import Inspection
+
+    return db.session.scalar(
+        select(Inspection.id)
+        .where(Inspection.asset_id == asset_id)
+        .order_by(Inspection.performed_at.desc(), Inspection.id.desc())
+        .limit(1)
+    )

@@ -14,6 +14,7 @@ from sqlalchemy import Integer
 from sqlalchemy import LargeBinary
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -75,7 +76,17 @@ class Certificate(Model):
     revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
     superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id])
 
-    __table_args__ = (Index("ix_certificate_asset_status", "asset_id", "status"),)
+    __table_args__ = (
+        Index("ix_certificate_asset_status", "asset_id", "status"),
+        # One certificate in force per inspection: of two concurrent issues, one is refused.
+        Index(
+            "uq_certificate_one_valid_per_inspection",
+            "inspection_id",
+            unique=True,
+            sqlite_where=text("status = 'valid'"),
+            postgresql_where=text("status = 'valid'"),
+        ),
+    )
 
     def __repr__(self) -> str:
         return f"<Certificate {self.number} {self.status}>"

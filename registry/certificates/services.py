@@ -9,13 +9,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from registry.assets.models import Asset
 from registry.auth import policy
+from registry.certificates import eligibility
 from registry.certificates import signing
-from registry.certificates.facts import InspectionFacts
 from registry.certificates.facts import facts_of
-from registry.certificates.facts import open_blocking_findings
 from registry.certificates.models import Certificate
 from registry.certificates.models import CertificatePdf
 from registry.certificates.numbering import next_number
@@ -36,30 +36,6 @@ def verify_url(number: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL']}/c/{number}"
 
 
-def refusal_reasons(facts: InspectionFacts, asset: Asset) -> list[tuple[str, str]]:
-    """Return why a certificate cannot be issued from this inspection, as (code, message)."""
-    reasons: list[tuple[str, str]] = []
-    if not facts.passed:
-        reasons.append(("inspection_failed", _("The inspection did not pass.")))
-    open_count = open_blocking_findings(asset.id)
-    if open_count:
-        reasons.append(
-            (
-                "open_findings",
-                _(
-                    "%(num)d high or critical finding(s) still open: their corrective action"
-                    " is not verified.",
-                    num=open_count,
-                ),
-            )
-        )
-    if asset.red_tagged:
-        reasons.append(("red_tagged", _("The asset is red-tagged: delivery is prohibited.")))
-    if asset.status != "in_service":
-        reasons.append(("not_in_service", _("The asset is not in service.")))
-    return reasons
-
-
 def issue_certificate(inspection: Any, *, issued_by: Any) -> Certificate:
     """Issue a certificate from a passed inspection; a newer one supersedes the asset's older."""
     if not policy.can(issued_by, "issue_certificate"):
@@ -68,7 +44,9 @@ def issue_certificate(inspection: Any, *, issued_by: Any) -> Certificate:
     asset = db.session.get(Asset, facts.asset_id)
     if asset is None:
         raise Invalid(_("The inspection's asset is gone."))
-    reasons = refusal_reasons(facts, asset)
+    eligibility.refuse_second_certificate(facts.id)
+    issued_on = today()
+    reasons = eligibility.refusal_reasons(facts, asset, on=issued_on)
     if reasons:
         messages = [m for _code, m in reasons]
         raise Invalid(
@@ -76,7 +54,6 @@ def issue_certificate(inspection: Any, *, issued_by: Any) -> Certificate:
             errors={"inspection_id": messages},
             reason=",".join(code for code, _m in reasons),
         )
-    issued_on = today()
     dates = {
         "issued_on": issued_on,
         "valid_from": issued_on,
@@ -105,8 +82,15 @@ def issue_certificate(inspection: Any, *, issued_by: Any) -> Certificate:
     )
     signing.sign_issue(cert)
     signing.sign_lifecycle(cert)
-    db.session.add(cert)
-    db.session.flush()
+    try:
+        # Added inside the savepoint, so that a refused insert spoils only the savepoint.
+        with db.session.begin_nested():
+            db.session.add(cert)
+    except IntegrityError as exc:
+        # A concurrent request issued from the same inspection first: the unique index on
+        # the inspection's certificate in force refuses the second (checked above too, but
+        # both may have read before either wrote).
+        raise Conflict(eligibility.already_issued_message(), reason="already_issued") from exc
     db.session.add(CertificatePdf(certificate_id=cert.id, content=pdf))
     _supersede_older(cert)
     db.session.flush()

@@ -18,6 +18,7 @@ from flask_login import current_user
 from flask_login import login_required
 
 from registry.auth import policy
+from registry.auth.limits import allow_lookup_miss
 from registry.certificates import queries
 from registry.certificates import services
 from registry.certificates.facts import load_inspection
@@ -80,16 +81,36 @@ def _helpers() -> dict[str, Any]:
 def verify(number: str) -> Any:
     """Say whether a certificate is genuine and valid, for anyone who scans its QR code."""
     cert = queries.find_by_number(number)
+    if cert is None and not allow_lookup_miss():
+        return _too_many_misses()
     status = services.verdict(cert)
     if cert is not None:
         services.count_verification(cert)
         db.session.commit()
     page = render_template(
-        "certificates/verify.html", cert=cert, status=status, number=number.strip()
+        "certificates/verify.html",
+        cert=cert,
+        status=status,
+        number=number.strip(),
+        red_tagged=bool(cert is not None and cert.asset.red_tagged),
     )
     response = Response(page, status=404 if cert is None else 200)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _too_many_misses() -> Any:
+    """Answer 429: this client looked up too many unknown tags or certificate numbers."""
+    page = render_template(
+        "errors/error.html",
+        status=429,
+        title=_("Too many requests"),
+        message=_(
+            "Too many unknown certificate numbers were looked up from your device. Please wait"
+            " a minute and try again; certificates that exist still open."
+        ),
+    )
+    return page, 429, {"Retry-After": "60", "Cache-Control": "no-store"}
 
 
 @bp.get("/certificates")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 from registry.assets.models import Asset
 from registry.auth import policy
@@ -30,6 +31,17 @@ def active_red_tag(asset_id: int) -> RedTag | None:
     )
 
 
+def _lock(asset: Asset) -> None:
+    """Re-read the asset and lock its row (PostgreSQL) until the transaction ends.
+
+    Concurrent placings and liftings on one asset then take turns: the second sees the first's
+    tag and answers 409. Without the lock, two of them inserting a tag and updating the asset
+    each wait for the other on PostgreSQL (a deadlock, 500). SQLite has one writer at a time;
+    there the unique index and the version column answer the late writer.
+    """
+    db.session.refresh(asset, with_for_update=True)
+
+
 def _announce(asset: Asset, red_tag: RedTag, *, placed: bool) -> None:
     signals.red_tag_changed.send(
         current_app._get_current_object(),  # type: ignore[attr-defined]
@@ -43,6 +55,7 @@ def place_red_tag(
     asset: Asset, *, reason: str, legal_basis: str | None = None, placed_by: Any
 ) -> RedTag:
     """Prohibit deliveries to an asset until the tag is lifted; one tag at a time."""
+    _lock(asset)
     if active_red_tag(asset.id) is not None:
         raise Conflict(_("This asset already carries a red tag."))
     red_tag = RedTag(
@@ -52,12 +65,17 @@ def place_red_tag(
         placed_at=utcnow(),
         placed_by_id=getattr(placed_by, "id", None),
     )
-    db.session.add(red_tag)
-    asset.red_tagged = True  # the same transaction as the tag itself
+    db.session.flush()  # nothing of the caller's may fail inside the savepoint below
     try:
+        # Added and changed inside the savepoint: begin_nested() flushes what is pending
+        # before it opens, outside the savepoint, where a failure would spoil the whole
+        # transaction (PendingRollbackError instead of a 409).
         with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError as exc:  # another tag placed at the same moment
+            db.session.add(red_tag)
+            asset.red_tagged = True  # the same transaction as the tag itself
+    except (IntegrityError, StaleDataError) as exc:
+        # Another tag placed at the same moment: the one-active-tag index refuses ours, or
+        # the asset's version moved under our UPDATE.
         raise Conflict(_("This asset already carries a red tag.")) from exc
     _announce(asset, red_tag, placed=True)
     return red_tag
@@ -65,14 +83,19 @@ def place_red_tag(
 
 def lift_red_tag(asset: Asset, *, lifted_by: Any, note: str | None) -> RedTag:
     """Lift the asset's red tag, recording who lifted it, when and why."""
+    _lock(asset)
     red_tag = active_red_tag(asset.id)
     if red_tag is None:
         raise Conflict(_("This asset carries no red tag."))
-    red_tag.lifted_at = utcnow()
-    red_tag.lifted_by_id = getattr(lifted_by, "id", None)
-    red_tag.lift_note = note
-    asset.red_tagged = False
     db.session.flush()
+    try:
+        with db.session.begin_nested():
+            red_tag.lifted_at = utcnow()
+            red_tag.lifted_by_id = getattr(lifted_by, "id", None)
+            red_tag.lift_note = note
+            asset.red_tagged = False
+    except StaleDataError as exc:  # lifted by someone else at the same moment
+        raise Conflict(_("This asset carries no red tag.")) from exc
     _announce(asset, red_tag, placed=False)
     return red_tag
 

@@ -55,10 +55,11 @@ def submit_filing(facility: Facility, *, submitted_by: Any, note: str | None = N
         submitted_by_id=getattr(submitted_by, "id", None),
     )
     filing.snapshot = FilingSnapshot(data=snapshot.take(facility), problems=problems)
-    db.session.add(filing)
     try:
+        # Added inside the savepoint: begin_nested() flushes what is pending before it
+        # opens, and a failure there would spoil the whole transaction (a 500, not a 409).
         with db.session.begin_nested():
-            db.session.flush()
+            db.session.add(filing)
     except IntegrityError as exc:  # two submissions at the same moment
         raise Conflict(_("A filing of this facility is already waiting for review.")) from exc
     return filing

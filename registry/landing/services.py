@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
-from limits import parse
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -14,14 +12,13 @@ from registry.assets import tags
 from registry.assets.models import ANY_ASSET
 from registry.assets.models import Asset
 from registry.auth import policy
+from registry.auth.limits import allow_lookup_miss
 from registry.certificates.models import Certificate
 from registry.certificates.services import verdict
 from registry.compliance.services import due_items_for_asset
 from registry.core.dates import today
 from registry.enforcement.services import active_red_tag
-from registry.extensions import _client_key
 from registry.extensions import db
-from registry.extensions import limiter
 from registry.inspections.services import findings_query
 from registry.inspections.services import inspections_query
 
@@ -47,15 +44,8 @@ def look_up(text: str) -> Lookup:
 
 
 def allow_miss() -> bool:
-    """Count one unknown-tag look-up for this client; False when over TAG_MISS_RATE_LIMIT.
-
-    Only misses are counted, and only misses are refused: a real tag always answers.
-    """
-    config = current_app.config
-    if not config.get("RATELIMIT_ENABLED", True):
-        return True
-    item = parse(str(config["TAG_MISS_RATE_LIMIT"]))
-    return bool(limiter.limiter.hit(item, "tag-miss", _client_key()))
+    """Count one unknown-tag look-up for this client; False when over TAG_MISS_RATE_LIMIT."""
+    return allow_lookup_miss()
 
 
 def current_certificate(asset_id: int) -> Certificate | None:

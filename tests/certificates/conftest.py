@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,15 +15,26 @@ from registry.extensions import db as _db
 from tests.helpers import passing_answers
 
 
-def inspect(asset: Any, inspector: Any, *, result: str = "pass", findings: Any = None) -> Any:
-    """Record an inspection of an asset answering every item compliantly (or failing it)."""
+def inspect(
+    asset: Any,
+    inspector: Any,
+    *,
+    result: str = "pass",
+    findings: Any = None,
+    performed_at: datetime | None = None,
+) -> Any:
+    """Record an inspection of an asset answering every item compliantly (or failing it).
+
+    Performed an hour ago by default: a certificate needs an inspection younger than its
+    validity, whatever day the tests run.
+    """
     from registry.inspections.services import submit_inspection
 
     answers = passing_answers(asset)
     data = {
         "client_uuid": uuid.uuid4(),
         "asset_id": asset.id,
-        "performed_at": datetime(2026, 3, 1, 1, 30, tzinfo=UTC),
+        "performed_at": performed_at or datetime.now(UTC) - timedelta(hours=1),
         "answers": answers,
         "result": result,
         "notes": None,

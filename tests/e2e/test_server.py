@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import uuid
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,8 @@ EXPORTS = [
     f"/exports/{n}.{f}" for n in ("assets", "facilities") for f in ("csv", "xlsx", "geojson")
 ]
 # Pinned: in the past whatever day the suite runs (CI also runs it 400 days ahead).
-PERFORMED_AT = "2026-03-01T09:30:00+08:00"
+# A week ago: a certificate needs an inspection younger than its validity, whatever the day.
+PERFORMED_AT = f"{(date.today() - timedelta(days=7)).isoformat()}T09:30:00+08:00"
 
 
 def _facility(name: str, organization_id: int) -> dict[str, Any]:

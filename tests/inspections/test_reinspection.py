@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func
@@ -12,8 +14,17 @@ from registry.audit.models import AuditEvent
 from registry.extensions import db
 from registry.inspections.models import CorrectiveAction
 
-FAILED_AT = "2026-03-01T09:30:00+08:00"
-RECHECKED_AT = "2026-03-10T10:00:00+08:00"
+# Days before today (a certificate needs an inspection younger than its validity).
+_BASE = date.today() - timedelta(days=30)
+
+
+def _at(days: int, clock: str) -> str:
+    """Return a Beijing time `days` after the base day."""
+    return f"{(_BASE + timedelta(days=days)).isoformat()}T{clock}+08:00"
+
+
+FAILED_AT = _at(0, "09:30:00")
+RECHECKED_AT = _at(9, "10:00:00")
 # interstice_dry is critical and leak_monitor_ok high: both block a certificate while open.
 FAILING = {"interstice_dry": "no", "leak_monitor_ok": "no"}
 
@@ -127,7 +138,7 @@ def test_missing_answer_leaves_the_finding_open(
     h = api_headers(world["users"]["inspector"])
     # product_level_cm is optional: a negative level fails it (a low finding)
     failed = _failed(client, h, tank, passing_body)
-    body = passing_body(tank, result="fail", performed_at="2026-03-02T09:30:00+08:00")
+    body = passing_body(tank, result="fail", performed_at=_at(1, "09:30:00"))
     body["answers"] = _answers(body, product_level_cm=-5)
     level = client.post("/api/v1/inspections", json=body, headers=h).get_json()
     assert [f["item"] for f in level["findings"]] == ["product_level_cm"]
@@ -151,7 +162,7 @@ def test_failing_reinspection_verifies_nothing(
     assert r.status_code == 201 and r.get_json()["result"] == "fail"
     assert {a.status for a in _actions(failed).values()} == {"open"}
     # declared failed by the inspector, with every answer compliant: nothing verified either
-    body = passing_body(tank, performed_at="2026-03-11T10:00:00+08:00", result="fail")
+    body = passing_body(tank, performed_at=_at(10, "10:00:00"), result="fail")
     assert client.post("/api/v1/inspections", json=body, headers=h).status_code == 201
     assert {a.status for a in _actions(failed).values()} == {"open"}
 
@@ -182,7 +193,7 @@ def test_queued_inspection_performed_before_the_failure_verifies_nothing(
     tank = make_asset(facility=world["fac_a"])
     h = api_headers(world["users"]["inspector"])
     failed = _failed(client, h, tank, passing_body)
-    earlier = passing_body(tank, performed_at="2026-02-20T10:00:00+08:00")
+    earlier = passing_body(tank, performed_at=_at(-9, "10:00:00"))
     r = client.post("/api/v1/inspections", json=earlier, headers=h)
     assert r.status_code == 201 and r.get_json()["result"] == "pass"
     assert {a.status for a in _actions(failed).values()} == {"open"}

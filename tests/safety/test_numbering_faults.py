@@ -3,7 +3,7 @@
 Extends tests/certificates/test_numbering.py (all succeed): here a third of the concurrent
 issues crash after the number is taken (while the PDF is rendered), with real threads on the
 run's database (PostgreSQL in the PostgreSQL run). Their numbers must go back: the survivors
-hold 1..n, and issuing the crashed ones afterwards continues at n+1 without a hole.
+hold the next n numbers, and issuing the crashed ones afterwards continues at n+1 without a hole.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _issue(app: Flask, inspection_id: int, headers: dict[str, str]) -> tuple[int
 def test_crashed_issues_give_their_numbers_back(
     app: Flask, committed_db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    inspection_ids, headers = _setup(app)
+    inspection_ids, headers, taken = _setup(app)
     real_render = cert_services.render_pdf
 
     def render(pages: Any) -> bytes:
@@ -72,14 +72,15 @@ def test_crashed_issues_give_their_numbers_back(
     ok = sorted(body["number"] for i, (code, body) in results.items() if code == 201)
     assert len(ok) == THREADS - len(crashing), {i: r for i, r in results.items() if r[0] != 201}
     year = int(ok[0].split("-")[1])
-    assert ok == [format_number("DC", year, n) for n in range(1, len(ok) + 1)]
+    assert ok == [format_number("DC", year, n) for n in range(taken + 1, taken + len(ok) + 1)]
 
     # The crashed ones, issued again once the fault is gone, continue the sequence.
     monkeypatch.setattr(cert_services, "render_pdf", real_render)
     again = sorted(
         _issue(app, inspection_ids[i], headers[i])[1]["number"] for i in sorted(crashing)
     )
-    assert again == [format_number("DC", year, n) for n in range(len(ok) + 1, THREADS + 1)]
+    last = taken + THREADS
+    assert again == [format_number("DC", year, n) for n in range(taken + len(ok) + 1, last + 1)]
     committed_db.session.expire_all()
     stored = sorted(c.number for c in committed_db.session.scalars(select(Certificate)))
-    assert stored == [format_number("DC", year, n) for n in range(1, THREADS + 1)]
+    assert stored == [format_number("DC", year, n) for n in range(1, last + 1)]
