@@ -92,17 +92,41 @@ class AssetInSchema(AssetSchema):
 
     # Tank
     # Upper bounds far above any real tank or line: they keep absurd values out of the register.
-    capacity_litres = fields.Float(allow_none=True, validate=[positive, at_most(10_000_000)])
-    compartments = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=10))
-    spill_containment = fields.Boolean()
-    overfill_prevention = fields.Boolean()
+    capacity_litres = fields.Float(
+        allow_none=True,
+        validate=[positive, at_most(10_000_000)],
+        metadata={"description": "Tanks only"},
+    )
+    compartments = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=1, max=10),
+        metadata={"description": "Tanks only"},
+    )
+    spill_containment = fields.Boolean(metadata={"description": "Tanks only"})
+    overfill_prevention = fields.Boolean(metadata={"description": "Tanks only"})
     # Pipeline
-    piping_type = choice("piping_type", allow_none=True)
-    length_m = fields.Float(allow_none=True, validate=[positive, at_most(100_000)])
-    diameter_mm = fields.Float(allow_none=True, validate=[positive, at_most(5_000)])
-    line_leak_detector = fields.Boolean()
-    from_point = fields.String(allow_none=True, validate=validate.Length(max=100))
-    to_point = fields.String(allow_none=True, validate=validate.Length(max=100))
+    piping_type = choice("piping_type", allow_none=True, metadata={"description": "Pipelines only"})
+    length_m = fields.Float(
+        allow_none=True,
+        validate=[positive, at_most(100_000)],
+        metadata={"description": "Pipelines only"},
+    )
+    diameter_mm = fields.Float(
+        allow_none=True,
+        validate=[positive, at_most(5_000)],
+        metadata={"description": "Pipelines only"},
+    )
+    line_leak_detector = fields.Boolean(metadata={"description": "Pipelines only"})
+    from_point = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=100),
+        metadata={"description": "Pipelines only"},
+    )
+    to_point = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=100),
+        metadata={"description": "Pipelines only"},
+    )
 
     @validates_schema
     def _fields_of_kind(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -113,6 +137,14 @@ class AssetInSchema(AssetSchema):
             raise ValidationError(
                 {k: [_("This field does not apply to this kind of asset.")] for k in wrong}
             )
+
+    @post_load
+    def _without_fields_of_the_other_kind(self, data: dict[str, Any], **kwargs: Any) -> Any:
+        # Left blank (None, or an unticked box) they passed validation; a Tank has no
+        # `line_leak_detector` to be given, nor a Pipeline a `capacity_litres`.
+        kind = data.get("kind")
+        other = PIPELINE_ONLY if kind == "tank" else TANK_ONLY if kind == "pipeline" else ()
+        return {k: v for k, v in data.items() if k not in other}
 
 
 class AssetPatchSchema(AssetInSchema):

@@ -73,9 +73,8 @@ def one_of(group: str) -> validate.OneOf:
 
 def choice(group: str, **kwargs: Any) -> fields.String:
     """A string field restricted to the codes of a choice group."""
-    return fields.String(
-        validate=one_of(group), metadata={"enum": list(choices.ALL[group])}, **kwargs
-    )
+    metadata = {"enum": list(choices.ALL[group]), **kwargs.pop("metadata", {})}
+    return fields.String(validate=one_of(group), metadata=metadata, **kwargs)
 
 
 def id_field(**kwargs: Any) -> fields.Integer:
