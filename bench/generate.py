@@ -166,7 +166,8 @@ def _facility_row(fid: int, org: int, rnd: random.Random, now: datetime) -> dict
         "key_supervised": rnd.random() < 0.1,
         "status": "active",
         "version": 1,
-        "created_at": now - timedelta(days=rnd.randint(0, 2000)),
+        "created_at": (created := now - timedelta(days=rnd.randint(0, 2000))),
+        "registered_on": created.date(),
         "updated_at": now,
     }
 
@@ -186,6 +187,7 @@ def _asset_row(aid: int, fid: int, kind: str, rnd: random.Random, now: datetime)
         "anti_seepage": "double_wall" if double else "seepage_pit",
         "leak_detection": ["interstitial", "atg"] if double else ["observation_pipe"],
         "red_tagged": False,
+        "registered_on": now.date(),
         "version": 1,
         "created_at": now,
         "updated_at": now,

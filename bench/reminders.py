@@ -61,7 +61,6 @@ def _generate(db: Any, n_assets: int, n_records: int) -> None:
 
 def _floor_sql(limit: date) -> tuple[str, dict[str, Any]]:
     """The hand-written query: the cn-beijing obligations that this data can trigger."""
-    from registry.compliance.engine import _day_end_utc
     from registry.compliance.intervals import Interval
 
     d30, y1 = Interval(days=30), Interval(years=1)
@@ -103,13 +102,13 @@ def _floor_sql(limit: date) -> tuple[str, dict[str, Any]]:
             ),
             """
         SELECT 'basic_information_report' AS ob, NULL AS id, id AS fid FROM (
-          SELECT f.id, f.created_at,
+          SELECT f.id, f.registered_on,
             (SELECT max(r.performed_on) FROM activity_record r WHERE r.facility_id = f.id
                AND r.activity = 'basic_information_report' AND r.result = 'pass'
                AND r.performed_on <= :as_of) AS last
           FROM facility f WHERE f.status = 'active' AND EXISTS (SELECT 1 FROM asset a
             WHERE a.facility_id = f.id AND a.status IN ('in_service', 'temporarily_closed'))) x
-        WHERE (last IS NULL AND created_at < :created_bound) OR last <= :b_bir""",
+        WHERE (last IS NULL AND registered_on <= :registered_bound) OR last <= :b_bir""",
         ]
     )
     params: dict[str, Any] = {
@@ -119,7 +118,7 @@ def _floor_sql(limit: date) -> tuple[str, dict[str, Any]]:
         "b_observation_pipe_check": d30.latest_start(limit),
         "b_leak_detection_equipment_check": y1.latest_start(limit),
         "b_bir": y1.latest_start(limit),
-        "created_bound": _day_end_utc(limit),
+        "registered_bound": limit,
     }
     return sql, params
 

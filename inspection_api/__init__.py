@@ -57,6 +57,18 @@ def init_api(app: Flask) -> None:
         },
     )
     api.init_app(app)
+    from inspection_api.spec_rules import add_rules
+
+    add_rules(api.ma_plugin.converter)
+    # The header carries JSON text: documented as an object, it reads as `simple`-style
+    # "key,value" pairs to any client (or fuzzer) that follows OpenAPI's header serialization.
+    api.spec.components.headers_lazy["PAGINATION"] = {
+        "description": (
+            "Pagination metadata, a JSON object: total, total_pages, first_page, last_page, "
+            "page, and previous_page and next_page where they exist"
+        ),
+        "schema": {"type": "string"},
+    }
     from inspection_api import assets
     from inspection_api import auth
     from inspection_api import certificates

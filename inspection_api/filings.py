@@ -73,7 +73,7 @@ class FacilityFilings(MethodView):
         return _list({**args, "facility_id": facility_id}, pagination_parameters)
 
     @role_required("submit_filing")
-    @blp.arguments(FilingInSchema)
+    @blp.arguments(FilingInSchema, required=False)
     @blp.response(201, FilingDetailSchema)
     def post(self, data: dict[str, Any], facility_id: int) -> Filing:
         """File the facility's data as it is now; 409 while an earlier filing waits."""
@@ -108,7 +108,7 @@ def _filing(filing_id: int) -> Filing:
 @blp.route("/filings/<int:filing_id>/accept")
 class FilingAccept(MethodView):
     @role_required("review_filing", found=_filing)
-    @blp.arguments(AcceptSchema)
+    @blp.arguments(AcceptSchema, required=False)
     @blp.response(200, FilingDetailSchema)
     def post(self, data: dict[str, Any], filing_id: int) -> Filing:
         """Accept a waiting filing (regulators); 409 when already reviewed."""

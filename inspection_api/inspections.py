@@ -16,6 +16,7 @@ from inspection_api.common import make_blueprint
 from inspection_api.common import role_required
 from registry.assets.services import get_asset
 from registry.auth import policy
+from registry.core.errors import N_
 from registry.core.errors import DomainError
 from registry.core.errors import Invalid
 from registry.core.pagination import paginate
@@ -114,12 +115,31 @@ class InspectionItem(MethodView):
 def _upload() -> bytes:
     file = request.files.get("file")
     if file is None:
-        raise Invalid("file missing", errors={"file": ["Missing data for required field."]})
+        raise Invalid(N_("Invalid input."), errors={"file": [N_("Choose a photo to upload.")]})
     return photos.read_upload(file.stream)
+
+
+_PHOTO_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "finding_id": {"type": "integer", "minimum": 1},
+                },
+                "required": ["file"],
+            },
+            "encoding": {"file": {"contentType": "image/jpeg, image/png, image/webp"}},
+        }
+    },
+}
 
 
 @blp.route("/inspections/<int:inspection_id>/photos")
 class InspectionPhotos(MethodView):
+    @blp.doc(requestBody=_PHOTO_BODY)
     @blp.response(201, PhotoOutSchema)
     @blp.alt_response(200, schema=PhotoOutSchema, description="The same photo was stored before")
     def post(self, inspection_id: int) -> Any:

@@ -9,6 +9,7 @@ from marshmallow import ValidationError
 from marshmallow import fields
 from werkzeug.datastructures import MultiDict
 
+from registry.core.schemas import form_input
 from registry.core.schemas import translate_errors
 
 _NOT_DATA = {"csrf_token", "submit", "next"}
@@ -38,7 +39,8 @@ def load_form(
     """Validate a form; return (data, {}) or (None, errors per field, translated)."""
     raw = form_to_dict(form, schema)
     try:
-        return schema.load(raw, **kwargs), {}
+        with form_input():
+            return schema.load(raw, **kwargs), {}
     except ValidationError as err:
         messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
         return None, translate_errors(messages)

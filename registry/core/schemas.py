@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from collections.abc import Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from datetime import datetime
 from typing import Any
@@ -45,9 +49,17 @@ class BaseSchema(Schema):
         # Secrets (passwords) are compared as typed: cleaning them would lock people out.
         return {f.data_key or name for name, f in self.fields.items() if f.metadata.get("verbatim")}
 
+    def _blank_means_none(self, key: str) -> bool:
+        # A form sends every field as text, "" for one left blank. A JSON body has types: ""
+        # is no date or number (refused as such), only a blank text.
+        if _FORM_INPUT.get():
+            return True
+        field = next((f for n, f in self.fields.items() if (f.data_key or n) == key), None)
+        return field is None or isinstance(field, fields.String)
+
     @pre_load
     def _blank_to_none(self, data: Any, **kwargs: Any) -> Any:
-        if not isinstance(data, dict):
+        if not isinstance(data, Mapping):
             return data
         bad = [key for key, value in data.items() if has_control(value)]
         if bad:
@@ -59,10 +71,23 @@ class BaseSchema(Schema):
                 value = clean_value(value)
             if isinstance(value, str):
                 value = value.strip()
-                if value == "":
+                if value == "" and self._blank_means_none(key):
                     value = None
             cleaned[key] = value
         return cleaned
+
+
+_FORM_INPUT: ContextVar[bool] = ContextVar("form_input", default=False)
+
+
+@contextmanager
+def form_input() -> Iterator[None]:
+    """Load text input (an HTML form, a spreadsheet row): a blank cell of any type is None."""
+    token = _FORM_INPUT.set(True)
+    try:
+        yield
+    finally:
+        _FORM_INPUT.reset(token)
 
 
 def one_of(group: str) -> validate.OneOf:
@@ -147,12 +172,8 @@ def drop_blank(data: dict[str, Any], *names: str) -> dict[str, Any]:
     return data
 
 
-def positive(value: float) -> None:
-    """Refuse zero and negative numbers."""
-    if value is None:
-        return
-    if value <= 0:
-        raise ValidationError(str(_l("Must be greater than zero.")))
+# Refuses zero and negative numbers; a Range, so that the OpenAPI document states the bound.
+positive = validate.Range(min=0, min_inclusive=False, error=_l("Must be greater than zero."))
 
 
 def at_most(limit: float) -> validate.Range:

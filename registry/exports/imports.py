@@ -19,6 +19,7 @@ from registry.assets.models import Asset
 from registry.assets.schemas import AssetInSchema
 from registry.auth import policy
 from registry.core import choices
+from registry.core.schemas import form_input
 from registry.core.schemas import translate_errors
 from registry.exports import bulk
 from registry.exports import tables
@@ -218,7 +219,8 @@ def _validate(
             report.add(line, "facility_name", problem)
             continue
         try:
-            data = schema.load(raw)
+            with form_input():
+                data = schema.load(raw)
         except ValidationError as err:
             for column, message in _flatten(translate_errors(err.messages)):
                 report.add(line, column, message)
