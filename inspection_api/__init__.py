@@ -11,6 +11,7 @@ from marshmallow import INCLUDE
 from marshmallow import Schema
 from marshmallow import fields
 
+from inspection_api.spec_rules import KindSplitPlugin
 from registry.extensions import csrf
 
 
@@ -43,7 +44,12 @@ class ErrorSchema(Schema):
 
 
 Api.ERROR_SCHEMA = ErrorSchema
-api = Api(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name)})
+api = Api(
+    spec_kwargs={
+        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name),
+        "extra_plugins": [KindSplitPlugin()],
+    }
+)
 
 
 def init_api(app: Flask) -> None:

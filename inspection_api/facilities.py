@@ -61,6 +61,8 @@ class Facilities(MethodView):
                     N_("Invalid input."),
                     errors={"organization_id": [N_("Missing data for required field.")]},
                 )
+            # An organization the caller cannot see answers 404, as ids in API bodies do.
+            services.get_organization(current_user, data["organization_id"])
             policy.require(current_user, "create_facility", data["organization_id"])
             facility = services.create_facility(data, by=current_user)
         except DomainError as exc:

@@ -48,7 +48,9 @@ class AssetSchema(BaseSchema):
     corrosion_protection = choice("corrosion_protection", allow_none=True)
     anti_seepage = choice("anti_seepage", allow_none=True)
     leak_detection = fields.List(
-        fields.String(validate=one_of("leak_detection")), load_default=list
+        fields.String(validate=one_of("leak_detection")),
+        load_default=list,
+        metadata={"uniqueItems": True},
     )
     red_tagged = fields.Boolean(dump_only=True)
     registered_on = registration_date()
@@ -154,7 +156,9 @@ class AssetPatchSchema(AssetInSchema):
     kind = choice("asset_kind")
     facility_id = id_field()
     status = choice("asset_status")
-    leak_detection = fields.List(fields.String(validate=one_of("leak_detection")))
+    leak_detection = fields.List(
+        fields.String(validate=one_of("leak_detection")), metadata={"uniqueItems": True}
+    )
 
 
 class AssetOutSchema(AssetInSchema):

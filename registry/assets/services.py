@@ -23,6 +23,7 @@ from registry.assets.schemas import PIPELINE_ONLY
 from registry.assets.schemas import TANK_ONLY
 from registry.auth import policy
 from registry.core.errors import N_
+from registry.core.errors import Conflict
 from registry.core.errors import Invalid
 from registry.core.errors import NotFound
 from registry.core.search import ESCAPE
@@ -77,7 +78,7 @@ def _check_reference_free(facility_id: int, ref: str | None, own_id: int | None 
     if own_id is not None:
         stmt = stmt.where(Asset.id != own_id)
     if db.session.scalar(stmt.limit(1)) is not None:
-        raise Invalid(N_("Invalid input."), errors={"operator_ref": [_REF_TAKEN]})
+        raise Conflict(_REF_TAKEN, errors={"operator_ref": [_REF_TAKEN]}, reason="reference")
 
 
 def _flush_unique(asset: Asset) -> None:
@@ -87,20 +88,27 @@ def _flush_unique(asset: Asset) -> None:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError as exc:
-        raise Invalid(N_("Invalid input."), errors={"operator_ref": [_REF_TAKEN]}) from exc
+        raise Conflict(
+            _REF_TAKEN, errors={"operator_ref": [_REF_TAKEN]}, reason="reference"
+        ) from exc
 
 
 def update_asset(asset: Asset, data: dict[str, Any], *, version: int | None, by: Any) -> Asset:
     """Change an asset's fields (a move only to a facility `by` may see); kind and tag stay."""
     check_version(asset, version)
+    # 409, not 422: the change is well formed, it conflicts with what the asset is (a body
+    # valid for a pipeline, sent to a tank).
     if "kind" in data and data["kind"] != asset.kind:
-        raise Invalid(
-            N_("Invalid input."), errors={"kind": [N_("The kind of an asset cannot change.")]}
+        raise Conflict(
+            N_("The kind of an asset cannot change."),
+            errors={"kind": [N_("The kind of an asset cannot change.")]},
+            reason="kind",
         )
     other = PIPELINE_ONLY if asset.kind == "tank" else TANK_ONLY
     wrong = [k for k in data if k in other]
     if wrong:
-        raise Invalid(N_("Invalid input."), errors={k: [N_("Unknown field.")] for k in wrong})
+        message = N_("This field does not apply to this kind of asset.")
+        raise Conflict(message, errors={k: [message] for k in wrong}, reason="kind")
     installed = data.get("installed_on", asset.installed_on)
     closed = data.get("closed_on", asset.closed_on)
     if installed and closed and closed < installed:

@@ -57,6 +57,14 @@ class BaseSchema(Schema):
         field = next((f for n, f in self.fields.items() if (f.data_key or n) == key), None)
         return field is None or isinstance(field, fields.String)
 
+    def _refuse_text_for_flags(self, data: dict[str, Any]) -> None:
+        # A JSON body says true or false: marshmallow would also read "yes", "on" or 1 as true,
+        # which the document (type boolean) does not allow. Forms and query strings send text.
+        flags = {f.data_key or n for n, f in self.fields.items() if isinstance(f, fields.Boolean)}
+        bad = [k for k in flags if k in data and not isinstance(data[k], bool | None)]
+        if bad:
+            raise ValidationError({k: [str(_l("Not a valid boolean."))] for k in bad})
+
     @pre_load
     def _blank_to_none(self, data: Any, **kwargs: Any) -> Any:
         if not isinstance(data, Mapping):
@@ -65,6 +73,8 @@ class BaseSchema(Schema):
         if bad:
             message = str(_l("Contains control characters (such as NUL) that cannot be stored."))
             raise ValidationError({key: [message] for key in bad})
+        if type(data) is dict and not _FORM_INPUT.get():
+            self._refuse_text_for_flags(data)
         cleaned: dict[str, Any] = {}
         for key, value in data.items():
             if key not in self._verbatim_keys():

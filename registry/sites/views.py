@@ -41,7 +41,8 @@ bp = Blueprint("sites", __name__)
 
 
 def _errors_of(exc: DomainError) -> dict[str, Any]:
-    if isinstance(exc, Conflict):
+    # A stale version; a conflict with messages per field (an asset's kind) shows them.
+    if isinstance(exc, Conflict) and not exc.errors:
         return {
             "_conflict": _(
                 "This record was changed by someone else since you opened it. "

@@ -115,3 +115,43 @@ def test_token_endpoint(client: Any, make_user: Any) -> None:
         client.get("/api/v1/assets", headers={"Authorization": f"Bearer {token}"}).status_code
         == 401
     )
+
+
+def test_fields_of_the_other_kind(client: Any, world: dict[str, Any], api_headers: Any) -> None:
+    """Blank ones are dropped (they were a 500); filled ones refused: 422 on creation, where
+    the body names the kind, 409 on a change, where the stored asset's kind decides."""
+    h = api_headers(world["users"]["regulator"])
+    base = {"facility_id": world["fac_a"].id, "substance": "diesel"}
+    blank_tank_fields = {"capacity_litres": None, "spill_containment": False}
+    r = client.post(
+        "/api/v1/assets", json={**base, "kind": "pipeline", **blank_tank_fields}, headers=h
+    )
+    assert r.status_code == 201, r.json
+    r = client.post(
+        "/api/v1/assets",
+        json={**base, "kind": "tank", "line_leak_detector": False, "piping_type": None},
+        headers=h,
+    )
+    assert r.status_code == 201, r.json
+    r = client.post("/api/v1/assets", json={**base, "kind": "tank", "length_m": 3}, headers=h)
+    assert r.status_code == 422 and set(r.json["errors"]["json"]) == {"length_m"}
+    tank = world["tank_a"]
+    r = client.patch(
+        f"/api/v1/assets/{tank.id}", json={"version": tank.version, "length_m": 3}, headers=h
+    )
+    assert r.status_code == 409 and set(r.json["errors"]) == {"length_m"}
+    assert r.json["reason"] == "kind"
+    r = client.patch(
+        f"/api/v1/assets/{tank.id}", json={"version": tank.version, "kind": "pipeline"}, headers=h
+    )
+    assert r.status_code == 409 and set(r.json["errors"]) == {"kind"}
+
+
+def test_a_json_blank_is_no_date(client: Any, world: dict[str, Any], api_headers: Any) -> None:
+    """Forms send "" for a blank date; a JSON body sends null, and "" is refused as no date."""
+    h = api_headers(world["users"]["regulator"])
+    body = {"facility_id": world["fac_a"].id, "kind": "tank", "substance": "diesel"}
+    r = client.post("/api/v1/assets", json={**body, "installed_on": ""}, headers=h)
+    assert r.status_code == 422 and set(r.json["errors"]["json"]) == {"installed_on"}
+    r = client.post("/api/v1/assets", json={**body, "installed_on": None}, headers=h)
+    assert r.status_code == 201

@@ -101,8 +101,23 @@ def test_asset_schema_has_the_contract_fields(spec: dict[str, Any]) -> None:
     } <= fields
     assert schema["properties"]["substance"]["enum"][0] == "gasoline"
     patch = spec["paths"]["/api/v1/assets/{asset_id}"]["patch"]
-    body = _ref(spec, patch["requestBody"]["content"]["application/json"]["schema"])
-    assert "version" in body.get("required", [])
+    variants = patch["requestBody"]["content"]["application/json"]["schema"]["anyOf"]
+    for variant in variants:
+        assert "version" in _ref(spec, variant).get("required", [])
+
+
+def test_an_asset_body_is_a_tanks_or_a_pipelines(spec: dict[str, Any]) -> None:
+    post = spec["paths"]["/api/v1/assets"]["post"]
+    tank, pipe = (
+        _ref(spec, v) for v in post["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
+    )
+    assert tank["properties"]["kind"]["enum"] == ["tank"]
+    assert pipe["properties"]["kind"]["enum"] == ["pipeline"]
+    assert tank["properties"]["piping_type"] == {"enum": [None], "nullable": True}
+    assert tank["properties"]["line_leak_detector"] == {"enum": [False], "nullable": False}
+    assert pipe["properties"]["capacity_litres"] == {"enum": [None], "nullable": True}
+    assert tank["properties"]["capacity_litres"]["exclusiveMinimum"] is True
+    assert tank["additionalProperties"] is False
     lists = spec["paths"]["/api/v1/assets"]["get"]
     names = {p["name"] for p in lists["parameters"]}
     assert {"page", "page_size", "q", "kind", "status", "subdistrict", "facility_kind"} <= names

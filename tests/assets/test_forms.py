@@ -241,6 +241,6 @@ def test_fields_of_the_other_kind_are_refused(
     resp = client.post(
         f"/assets/{tank.id}/edit", data=dict(form, length_m="12", operator_ref="T-NEW")
     )
-    assert resp.status_code == 422
+    assert resp.status_code == 422  # the form again (a crafted post: the field is not on it)
     db.session.expire_all()
     assert db.session.get(Asset, tank.id).operator_ref == "T-ORIG"

@@ -29,7 +29,8 @@ def test_api_refuses_a_taken_reference(
     h = api_headers(world["users"]["regulator"])
     assert client.post("/api/v1/assets", json=_body(world, "UQ-1"), headers=h).status_code == 201
     again = client.post("/api/v1/assets", json=_body(world, "UQ-1"), headers=h)
-    assert again.status_code == 422
+    assert again.status_code == 409  # a duplicate: the body is valid, the register has it
+    assert again.json["reason"] == "reference"
     assert "operator_ref" in again.json["errors"]
     elsewhere = client.post("/api/v1/assets", json=_body(world, "UQ-1", "fac_b"), headers=h)
     assert elsewhere.status_code == 201
@@ -48,7 +49,7 @@ def test_patch_to_a_taken_reference_changes_nothing(
         json={"version": other.version, "operator_ref": "UQ-A"},
         headers=h,
     )
-    assert r.status_code == 422 and "operator_ref" in r.json["errors"]
+    assert r.status_code == 409 and "operator_ref" in r.json["errors"]
     db.session.expire_all()
     assert db.session.get(Asset, other.id).operator_ref == "UQ-B"
     same = client.patch(

@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -176,10 +177,9 @@ def _add_people(server: Server) -> None:
         assert resp.status_code == 302, resp.text[:2000]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """Start gunicorn on a fresh database with a user of each role; stop it at the end."""
-    tmp = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def serve(tmp: Path, *, demo: bool = False) -> Iterator[Server]:
+    """Run gunicorn on a fresh database with a user of each role (and the demo data)."""
     database_url, schema = _database(tmp)
     port = _free_port()
     env = {
@@ -203,6 +203,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     proc = None
     try:
         _cli(env, "db", "upgrade")
+        if demo:
+            _cli(env, "demo")
         cmd = [
             *(sys.executable, "-m", "gunicorn", "--chdir", str(ROOT)),
             *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "120"),
@@ -225,6 +227,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         if proc is not None:
             _stop(proc)
         _drop(schema)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Start gunicorn on a fresh database with a user of each role; stop it at the end."""
+    with serve(tmp_path_factory.mktemp("e2e")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
