@@ -76,8 +76,10 @@ def test_edit_form_moves_the_clock_keeps_a_blank_and_is_audited(
     fac = make_facility(registered_on=D("2024-03-10"))
     make_asset(fac)
     login_as("operator", organization=fac.organization, locale="en")
-    form = submitted(client.get(f"/facilities/{fac.id}/edit").get_data(as_text=True))
+    page = client.get(f"/facilities/{fac.id}/edit").get_data(as_text=True)
+    form = submitted(page)
     assert form["registered_on"] == "2024-03-10"
+    assert 'min="1900-01-01" max="2100-12-31"' in page  # the picker offers plausible years
     resp = client.post(f"/facilities/{fac.id}/edit", data={**form, "registered_on": "2023-05-04"})
     assert resp.status_code == 302
     db.session.expire_all()
