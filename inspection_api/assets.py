@@ -16,7 +16,7 @@ from inspection_api.common import role_required
 from registry.assets import services
 from registry.assets.models import Asset
 from registry.assets.schemas import AssetFilterSchema
-from registry.assets.schemas import AssetInSchema
+from registry.assets.schemas import AssetCreateSchema
 from registry.assets.schemas import AssetOutSchema
 from registry.assets.schemas import AssetPatchSchema
 from registry.assets.tags import InvalidTag
@@ -52,7 +52,7 @@ class Assets(MethodView):
         return page.items
 
     @role_required("create_asset")
-    @blp.arguments(AssetInSchema)
+    @blp.arguments(AssetCreateSchema)
     @blp.response(201, AssetOutSchema)
     def post(self, data: dict[str, Any]) -> Asset:
         """Register a tank or pipeline at a facility; the answer carries its new tag."""

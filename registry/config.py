@@ -169,6 +169,7 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "BABEL_DEFAULT_TIMEZONE": env.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),
         "REMINDER_WINDOW_DAYS": _int(env, "REMINDER_WINDOW_DAYS", 14),
         "ESCALATION_DAYS": _int(env, "ESCALATION_DAYS", 30),
+        "ONBOARDING_DAYS": _int(env, "ONBOARDING_DAYS", 30),
         "CERT_PREFIX": env.get("CERT_PREFIX", "DC"),
         "DISTRICT_BOUNDS": parse_bounds(bounds_text),
         "SMTP_HOST": env.get("SMTP_HOST", "localhost"),

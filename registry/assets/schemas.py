@@ -149,6 +149,22 @@ class AssetInSchema(AssetSchema):
         return {k: v for k, v in data.items() if k not in other}
 
 
+class AssetCreateSchema(AssetInSchema):
+    """A new tank or pipeline, with the last dates of what was done to it before."""
+
+    # Keys are activity codes of the rule pack in force (checked by the compliance service,
+    # which records them): an old tank registered today is then due from these dates.
+    last_done = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=60)),
+        values=PlausibleDate(validate=not_in_future),
+        load_only=True,
+        metadata={
+            "description": "Activity code → the date it was last done (optional): recorded as "
+            "passed activities, declared by the operator; see GET /api/v1/rule-pack"
+        },
+    )
+
+
 class AssetPatchSchema(AssetInSchema):
     """Any subset of the fields, with the version the client read."""
 

@@ -22,6 +22,7 @@ from registry.assets.models import Asset
 from registry.assets.schemas import PIPELINE_ONLY
 from registry.assets.schemas import TANK_ONLY
 from registry.auth import policy
+from registry.compliance.onboarding import record_last_done
 from registry.core.errors import N_
 from registry.core.errors import Conflict
 from registry.core.errors import Invalid
@@ -55,15 +56,17 @@ def _check_facility(by: Any, facility_id: int) -> None:
 
 
 def create_asset(data: dict[str, Any], *, by: Any) -> Asset:
-    """Register a tank or pipeline at a facility `by` may see, with a new tag."""
+    """Register a tank or pipeline at a facility `by` may see, with a new tag; `last_done`
+    (activity code → date) records what was done to it before (registry.compliance.onboarding)."""
     kind = data["kind"]
     cls = ASSET_CLASSES[kind]
     _check_facility(by, data["facility_id"])
     _check_reference_free(data["facility_id"], data.get("operator_ref"))
-    fields_ = {k: v for k, v in data.items() if k != "kind"}
+    fields_ = {k: v for k, v in data.items() if k not in ("kind", "last_done")}
     asset = cls(**fields_, tag=_new_tag())
     db.session.add(asset)
     _flush_unique(asset)
+    record_last_done(asset, data.get("last_done") or {}, recorded_by=by)
     return asset
 
 

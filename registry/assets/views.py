@@ -17,7 +17,7 @@ from flask_login import login_required
 
 from registry.assets import services
 from registry.assets.models import Asset
-from registry.assets.schemas import AssetInSchema
+from registry.assets.schemas import AssetCreateSchema
 from registry.assets.schemas import AssetOutSchema
 from registry.assets.schemas import AssetPatchSchema
 from registry.audit.services import history
@@ -25,6 +25,8 @@ from registry.auth import policy
 from registry.core.converters import id_arg
 from registry.core.dates import today
 from registry.core.errors import DomainError
+from registry.compliance.onboarding import last_done_fields
+from registry.core.forms import flat_errors
 from registry.core.forms import load_form
 from registry.core.pagination import LIST_COUNT_CAP
 from registry.core.pagination import after_arg
@@ -90,7 +92,7 @@ def asset_new() -> Any:
         form = request.form.copy()
         form["facility_id"] = str(facility.id)
         form["kind"] = kind
-        data, errors = load_form(AssetInSchema(), form)
+        data, errors = load_form(AssetCreateSchema(), form)
         if data is not None:
             try:
                 asset = services.create_asset(data, by=current_user)
@@ -99,9 +101,16 @@ def asset_new() -> Any:
                 return redirect(url_for("assets.asset_detail", asset_id=asset.id))
             except DomainError as exc:
                 db.session.rollback()
-                errors = _errors_of(exc)
+                errors = flat_errors(_errors_of(exc), {"last_done"})
     return render_template(
-        "assets/form.html", asset=None, kind=kind, facility=facility, values=values, errors=errors
+        "assets/form.html",
+        asset=None,
+        kind=kind,
+        facility=facility,
+        values=values,
+        errors=errors,
+        last_done=last_done_fields(kind),
+        today_iso=today().isoformat(),
     ), (422 if errors else 200)
 
 

@@ -9,6 +9,8 @@ from datetime import timedelta
 from typing import Any
 
 from icalendar import Calendar
+from flask_babel import force_locale
+from flask_babel import gettext
 from icalendar import Event
 from sqlalchemy import select
 from sqlalchemy import update
@@ -93,7 +95,11 @@ def build_feed(
         event = Event()
         event.add("uid", uid_of(item))
         where = item.asset_ref or item.asset_tag or item.facility_name
-        event.add("summary", f"{item.title(locale)} · {where}")
+        summary = f"{item.title(locale)} · {where}"
+        if item.state == "no_record":
+            with force_locale(locale):
+                summary += f" ({gettext('Last date not recorded')})"
+        event.add("summary", summary)
         event.add("dtstart", item.due_on)
         event.add("dtend", item.due_on + timedelta(days=1))
         event.add("dtstamp", utcnow())

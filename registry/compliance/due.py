@@ -46,7 +46,7 @@ class DueItem:
     organization_id: int
     due_on: date
     last_done_on: date | None
-    state: str  # ok | due_soon | overdue
+    state: str  # ok | due_soon | overdue | no_record
     days_overdue: int
     activities: tuple[str, ...] = ()
     source: str = "obligation"
@@ -166,8 +166,13 @@ def build_items(
     as_of: date,
     window_days: int,
     dialect: Any,
+    onboarding_days: int = 0,
 ) -> list[DueItem]:
-    """Turn the engine's rows (their lanes index `lanes(chosen)`) into DueItems by `sort_key`."""
+    """Turn the engine's rows (their lanes index `lanes(chosen)`) into DueItems by `sort_key`.
+
+    A row's last column is its registration day while it is in its onboarding grace (else
+    None): a periodic obligation that fell due before then is `no_record` (see `_waiting`).
+    """
     ranks = {code: i for i, code in enumerate(sorted({o.code for o in chosen}))}
     rank_bits = len(ranks).bit_length()
     days = _Days(as_of, window_days, dialect, rank_bits)
@@ -175,7 +180,7 @@ def build_items(
     items: list[DueItem] = []
     keys: list[int] = []
     fid_shift = ID_BITS + rank_bits
-    for number, aid, tag, ref, kind, base, created, fid, fname, sub, org, last in rows:
+    for number, aid, tag, ref, kind, base, created, fid, fname, sub, org, last, reg in rows:
         lane = by_lane[number]
         if last is not None and lane.recurs:
             due = lane.after_last.get(last) or lane.from_last(last)
@@ -183,6 +188,8 @@ def build_items(
             due = lane.after_base.get(base) or lane.from_base(base)
         else:
             due = lane.after_created.get(created) or lane.from_created(created)
+        if reg is not None and lane.recurs:
+            due = _waiting(due, days.to_date(reg), onboarding_days, days.shift)
         items.append(
             DueItem(
                 lane.code, lane.title_zh, lane.title_en, aid, tag, ref, kind, fid, fname, sub,
@@ -191,3 +198,14 @@ def build_items(
         )  # fmt: skip
         keys.append(due[4] | fid << fid_shift | (aid or 0) << rank_bits | lane.rank)
     return [items[i] for i in sorted(range(len(items)), key=keys.__getitem__)]
+
+
+def _waiting(due: Due, registered: date, onboarding_days: int, shift: int) -> Due:
+    """`no_record` instead of overdue for an obligation that fell due before the registration.
+
+    Its due date becomes the end of the grace: the day it turns overdue if still unrecorded.
+    """
+    if due[1] >= registered:
+        return due
+    until = registered + timedelta(days=onboarding_days)
+    return None, until, "no_record", 0, until.toordinal() << shift

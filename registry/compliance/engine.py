@@ -178,11 +178,13 @@ def _candidates(o: Obligation, first: int, as_of: date, scope: Scope) -> Any:
         if names & (set(PIPE.c.keys()) - {"id"}):
             frm = frm.outerjoin(PIPE, PIPE.c.id == ASSET.c.id)
         cols = [ASSET.c.id, ASSET.c.tag, ASSET.c.operator_ref, ASSET.c.kind, base, created]
+        registered = ASSET.c.registered_on
         where = _asset_filter(o)
     else:
         frm = FACILITY
         cols = [sa.cast(sa.null(), t) for t in (sa.Integer, sa.String, sa.String, sa.String)]
         cols += [sa.cast(sa.null(), sa.Date), FACILITY.c.registered_on]
+        registered = FACILITY.c.registered_on
         where = []
     inner = sa.select(
         _lane(o, first).label("lane"),
@@ -195,17 +197,43 @@ def _candidates(o: Obligation, first: int, as_of: date, scope: Scope) -> Any:
         FACILITY.c.subdistrict.label("sub"),
         FACILITY.c.organization_id.label("org"),
         _last_done(o, as_of).label("last"),
+        registered.label("reg"),
     ).select_from(frm)
     inner = inner.where(FACILITY.c.status == ALIVE_FACILITY, *where, *_applies(o))
     return inner.where(*_scope_filters(o, scope))
 
 
-def _branch(o: Obligation, first: int, as_of: date, limit: date, scope: Scope) -> Any:
+def _branch(o: Obligation, first: int, as_of: date, limit: date, scope: Scope, onboarding: int) -> Any:
     # OFFSET 0 keeps the subquery a subquery: flattened into the outer query (SQLite and
     # PostgreSQL both do), the last-done look-up would run once per mention of `last` in the
     # due filter (up to four times a row) instead of once.
     sub = _candidates(o, first, as_of, scope).offset(0).subquery(f"ob{first}")
-    return sa.select(*sub.c).where(_due_filter(o, first, sub.c, limit))
+    cols = [c for c in sub.c if c.name != "reg"]
+    onboarding_col = _onboarding(o, sub.c, as_of, onboarding).label("reg")
+    return sa.select(*cols, onboarding_col).where(_due_filter(o, first, sub.c, limit))
+
+
+def _onboarding(o: Obligation, cols: Any, as_of: date, onboarding: int) -> Any:
+    """The registration day of a row still in its onboarding grace, else NULL.
+
+    In the grace: registered less than `onboarding` days before as_of (not after it) and no
+    record at all (passed or failed) of a satisfying activity by as_of. Whether the obligation
+    fell due before the registration is decided in Python (registry.compliance.due). The
+    look-up runs on the rows the due filter kept only, and only when nothing passed.
+    """
+    if onboarding <= 0 or all(interval is None for _, interval in variants(o)):
+        return sa.cast(sa.null(), sa.Date)
+    key = RECORD.c.asset_id == cols.aid if o.scope == "asset" else RECORD.c.facility_id == cols.fid
+    tried = sa.exists(
+        sa.select(sa.literal(1)).where(
+            key, RECORD.c.activity.in_(o.satisfied_by), RECORD.c.performed_on <= as_of
+        )
+    )
+    since = as_of - timedelta(days=onboarding)
+    fresh = sa.and_(
+        cols.last.is_(None), cols.reg > since, cols.reg <= as_of, sa.not_(tried)
+    )
+    return sa.case((fresh, cols.reg), else_=sa.null())
 
 
 def _scope_filters(o: Obligation, scope: Scope) -> list[Any]:
@@ -235,7 +263,9 @@ def scope_params(scope: Scope) -> dict[str, int]:
 _QUERY_CACHE_SIZE = 64
 
 
-def cached_query(pack: RulePack, as_of: date, limit: date, scope: Scope) -> tuple[Any, list[Any]]:
+def cached_query(
+    pack: RulePack, as_of: date, limit: date, scope: Scope, onboarding: int = 0
+) -> tuple[Any, list[Any]]:
     """`build_query`, built once per day, window and shape of scope for the app's rule pack.
 
     Building the UNION of every obligation costs more than running it for one asset (≈ 8 ms
@@ -249,16 +279,19 @@ def cached_query(pack: RulePack, as_of: date, limit: date, scope: Scope) -> tupl
         scope.facility_id is not None,
         scope.asset_id is not None,
         scope.obligations,
+        onboarding,
     )
     hit = cache.get(key)
     if hit is None or hit[0] is not pack:
         if len(cache) >= _QUERY_CACHE_SIZE:
             cache.clear()
-        hit = cache[key] = (pack, *build_query(pack, as_of, limit, scope))
+        hit = cache[key] = (pack, *build_query(pack, as_of, limit, scope, onboarding))
     return hit[1], hit[2]
 
 
-def build_query(pack: RulePack, as_of: date, limit: date, scope: Scope) -> tuple[Any, list[Any]]:
+def build_query(
+    pack: RulePack, as_of: date, limit: date, scope: Scope, onboarding: int = 0
+) -> tuple[Any, list[Any]]:
     """Return the one UNION ALL statement and the obligations its rows are of.
 
     A row's first column is its lane: the index of its (obligation, interval variant) pair
@@ -272,7 +305,8 @@ def build_query(pack: RulePack, as_of: date, limit: date, scope: Scope) -> tuple
     ]
     firsts = accumulate((len(variants(o)) for o in chosen), initial=0)
     branches = [
-        _branch(o, first, as_of, limit, scope) for o, first in zip(chosen, firsts, strict=False)
+        _branch(o, first, as_of, limit, scope, onboarding)
+        for o, first in zip(chosen, firsts, strict=False)
     ]
     if not branches:
         return None, chosen
@@ -286,11 +320,18 @@ def compute(
     window_days: int,
     horizon_days: int | None = None,
     scope: Scope | None = None,
+    onboarding_days: int | None = None,
 ) -> list[DueItem]:
-    """Return every obligation due on or before as_of + horizon (default: the window)."""
+    """Return every obligation due on or before as_of + horizon (default: the window).
+
+    `onboarding_days` (default: the ONBOARDING_DAYS setting) is the grace of a newly
+    registered row whose obligation fell due before its registration: `no_record` till then.
+    """
     scope = scope or Scope()
     limit = as_of + timedelta(days=window_days if horizon_days is None else horizon_days)
-    stmt, chosen = cached_query(pack, as_of, limit, scope)
+    if onboarding_days is None:
+        onboarding_days = int(current_app.config.get("ONBOARDING_DAYS", 0))
+    stmt, chosen = cached_query(pack, as_of, limit, scope, onboarding_days)
     if stmt is None:
         return []
     # PostgreSQL's JIT would cost more than this wide UNION takes to run: the app's
@@ -300,4 +341,11 @@ def compute(
     # psycopg's row-by-row fetchone costs ~4 µs a row, a third of the run at 200k rows.
     with result:
         rows = result.cursor.fetchall()
-    return build_items(rows, chosen, as_of=as_of, window_days=window_days, dialect=result.dialect)
+    return build_items(
+        rows,
+        chosen,
+        as_of=as_of,
+        window_days=window_days,
+        dialect=result.dialect,
+        onboarding_days=onboarding_days,
+    )

@@ -62,6 +62,7 @@ def reminders() -> Any:
         groups=groups,
         total=len(items),
         overdue=sum(1 for i in items if i.state == "overdue"),
+        no_record=sum(1 for i in items if i.state == "no_record"),
         as_of=_as_of(),
         base_url="",
         record_link=calendar.record_link,
@@ -80,11 +81,16 @@ def overview() -> Any:
 
     names = {i: n for i, n in db.session.execute(db.select(Organization.id, Organization.name))}
 
-    def count(key: Any) -> list[tuple[Any, int, int]]:
+    def count(key: Any) -> list[tuple[Any, int, int, int]]:
         over = Counter(key(i) for i in items if i.state == "overdue")
         soon = Counter(key(i) for i in items if i.state == "due_soon")
-        keys = sorted(set(over) | set(soon), key=lambda k: (-over[k], -soon[k], str(k)))
-        return [(k, over[k], soon[k]) for k in keys]
+        # Newly registered, nothing recorded yet: counted apart, not as overdue.
+        unknown = Counter(key(i) for i in items if i.state == "no_record")
+        keys = sorted(
+            set(over) | set(soon) | set(unknown),
+            key=lambda k: (-over[k], -soon[k], -unknown[k], str(k)),
+        )
+        return [(k, over[k], soon[k], unknown[k]) for k in keys]
 
     return render_template(
         "compliance/overview.html",
@@ -95,6 +101,8 @@ def overview() -> Any:
         pack=active_pack(),
         as_of=_as_of(),
         total=len(items),
+        overdue=sum(1 for i in items if i.state == "overdue"),
+        no_record=sum(1 for i in items if i.state == "no_record"),
         subdistricts=subdistricts(),
     )
 

@@ -25,6 +25,11 @@ def form_to_dict(form: MultiDict[str, str], schema: Schema) -> dict[str, Any]:
         if isinstance(field, fields.List):
             if key in form or f"{key}__present" in form:
                 data[key] = [v for v in form.getlist(key) if v != ""]
+        elif isinstance(field, fields.Dict):
+            # Inputs named `key.sub` (e.g. last_done.patrol); blank ones are not given.
+            given = {k[len(key) + 1 :]: v for k, v in form.items() if k.startswith(f"{key}.")}
+            if any(v != "" for v in given.values()):
+                data[key] = {k: v for k, v in given.items() if v != ""}
         elif isinstance(field, fields.Boolean):
             if key in form or f"{key}__present" in form:
                 data[key] = form.get(key) in ("on", "true", "1", "yes", "y")
@@ -43,4 +48,23 @@ def load_form(
             return schema.load(raw, **kwargs), {}
     except ValidationError as err:
         messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        return None, translate_errors(messages)
+        maps = {f.data_key or n for n, f in schema.fields.items() if isinstance(f, fields.Dict)}
+        return None, flat_errors(translate_errors(messages), maps)
+
+
+def flat_errors(errors: dict[str, Any], maps: set[str]) -> dict[str, Any]:
+    """Messages of a map's entries under their input's name: {"last_done.patrol": [...]}.
+
+    Marshmallow nests a Dict field's errors by key (and "key"/"value" inside); a form shows
+    each beside its own input.
+    """
+    out: dict[str, Any] = {}
+    for name, messages in errors.items():
+        if name not in maps or not isinstance(messages, dict):
+            out[name] = messages
+            continue
+        for sub, inner in messages.items():
+            if isinstance(inner, dict):
+                inner = [m for part in inner.values() for m in part]
+            out[f"{name}.{sub}"] = inner
+    return out

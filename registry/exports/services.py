@@ -71,6 +71,8 @@ def compliance_counts(user: Any) -> tuple[rows.Counts, rows.Counts]:
     with collector_paused():
         items = due_items(user, organization_id=org)
     for item in items:
+        if item.state not in ("overdue", "due_soon"):
+            continue  # no_record: newly registered, its last date not given yet
         slot = 0 if item.state == "overdue" else 1
         if item.asset_id is not None:
             by_asset.setdefault(item.asset_id, [0, 0])[slot] += 1
