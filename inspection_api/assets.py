@@ -15,8 +15,8 @@ from inspection_api.common import make_blueprint
 from inspection_api.common import role_required
 from registry.assets import services
 from registry.assets.models import Asset
-from registry.assets.schemas import AssetFilterSchema
 from registry.assets.schemas import AssetCreateSchema
+from registry.assets.schemas import AssetFilterSchema
 from registry.assets.schemas import AssetOutSchema
 from registry.assets.schemas import AssetPatchSchema
 from registry.assets.tags import InvalidTag

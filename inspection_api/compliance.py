@@ -1,4 +1,4 @@
-"""Activity records of an asset, and the reminders (due-soon and overdue obligations)."""
+"""Activity records of an asset, the reminders (due-soon, overdue, no_record) and the rule pack."""
 
 from __future__ import annotations
 
@@ -16,10 +16,13 @@ from registry.auth import policy
 from registry.compliance import services
 from registry.compliance.due import DueItem
 from registry.compliance.models import ActivityRecord
+from registry.compliance.rules import RulePack
+from registry.compliance.rules import active_pack
 from registry.compliance.schemas import RecordInSchema
 from registry.compliance.schemas import RecordOutSchema
 from registry.compliance.schemas import ReminderOutSchema
 from registry.compliance.schemas import ReminderQuerySchema
+from registry.compliance.schemas import RulePackOutSchema
 from registry.core.errors import DomainError
 from registry.core.pagination import paginate
 
@@ -68,10 +71,22 @@ class Reminders(MethodView):
     @blp.response(200, ReminderOutSchema(many=True))
     @blp.paginate(page_size=100, max_page_size=100)
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[DueItem]:
-        """List the due-soon and overdue obligations the caller may see, most overdue first."""
+        """List the due-soon, overdue and `no_record` obligations the caller may see, by due date.
+
+        `no_record`: newly registered (less than ONBOARDING_DAYS ago), due before its
+        registration and nothing recorded; its `due_on` is the day it turns overdue.
+        """
         items = services.due_items(
             current_user, as_of=args.get("as_of"), organization_id=args.get("organization_id")
         )
         pagination_parameters.item_count = len(items)
         start = (pagination_parameters.page - 1) * pagination_parameters.page_size
         return items[start : start + pagination_parameters.page_size]
+
+
+@blp.route("/rule-pack")
+class RulePackDocument(MethodView):
+    @blp.response(200, RulePackOutSchema)
+    def get(self) -> RulePack:
+        """Show the rule pack in force: its activities and obligations, titles in your language."""
+        return active_pack()

@@ -83,7 +83,12 @@ class KindSplitPlugin(BasePlugin):
     other kind's fields may only be left blank (null, or false for a box).
     """
 
-    SPLIT = {"AssetIn": "oneOf", "AssetCreate": "oneOf", "AssetPatchPartial": "anyOf", "AssetPatch": "anyOf"}
+    SPLIT = {
+        "AssetIn": "oneOf",
+        "AssetCreate": "oneOf",
+        "AssetPatchPartial": "anyOf",
+        "AssetPatch": "anyOf",
+    }
 
     def init_spec(self, spec: Any) -> None:
         self.spec = spec

@@ -22,10 +22,10 @@ from registry.assets.schemas import AssetOutSchema
 from registry.assets.schemas import AssetPatchSchema
 from registry.audit.services import history
 from registry.auth import policy
+from registry.compliance.onboarding import last_done_fields
 from registry.core.converters import id_arg
 from registry.core.dates import today
 from registry.core.errors import DomainError
-from registry.compliance.onboarding import last_done_fields
 from registry.core.forms import flat_errors
 from registry.core.forms import load_form
 from registry.core.pagination import LIST_COUNT_CAP

@@ -8,9 +8,9 @@ from datetime import date
 from datetime import timedelta
 from typing import Any
 
-from icalendar import Calendar
 from flask_babel import force_locale
 from flask_babel import gettext
+from icalendar import Calendar
 from icalendar import Event
 from sqlalchemy import select
 from sqlalchemy import update

@@ -203,7 +203,9 @@ def _candidates(o: Obligation, first: int, as_of: date, scope: Scope) -> Any:
     return inner.where(*_scope_filters(o, scope))
 
 
-def _branch(o: Obligation, first: int, as_of: date, limit: date, scope: Scope, onboarding: int) -> Any:
+def _branch(
+    o: Obligation, first: int, as_of: date, limit: date, scope: Scope, onboarding: int
+) -> Any:
     # OFFSET 0 keeps the subquery a subquery: flattened into the outer query (SQLite and
     # PostgreSQL both do), the last-done look-up would run once per mention of `last` in the
     # due filter (up to four times a row) instead of once.
@@ -230,9 +232,7 @@ def _onboarding(o: Obligation, cols: Any, as_of: date, onboarding: int) -> Any:
         )
     )
     since = as_of - timedelta(days=onboarding)
-    fresh = sa.and_(
-        cols.last.is_(None), cols.reg > since, cols.reg <= as_of, sa.not_(tried)
-    )
+    fresh = sa.and_(cols.last.is_(None), cols.reg > since, cols.reg <= as_of, sa.not_(tried))
     return sa.case((fresh, cols.reg), else_=sa.null())
 
 

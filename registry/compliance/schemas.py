@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from marshmallow import EXCLUDE
 from marshmallow import Schema
 from marshmallow import fields
+from marshmallow import pre_dump
 from marshmallow import validate
 
 from registry.assets.tags import display
@@ -75,10 +76,71 @@ class ReminderOutSchema(Schema):
     title = fields.Method("_title")
     due_on = fields.Date()
     days_overdue = fields.Integer()
-    state = fields.String()
+    state = fields.String(metadata={"enum": ["due_soon", "overdue", "no_record"]})
 
     def _tag(self, item: Any) -> str | None:
         return display(item.asset_tag) if item.asset_tag else None
 
     def _title(self, item: Any) -> str:
         return str(item.title(_locale()))
+
+
+def iso_duration(interval: Any) -> str | None:
+    """An interval as an ISO 8601 duration (P7D, P6M, P1Y), None for a one-off obligation."""
+    if interval is None:
+        return None
+    if interval.days:
+        return f"P{interval.days}D"
+    if interval.years and not interval.months:
+        return f"P{interval.years}Y"
+    return f"P{interval.total_months}M"
+
+
+class TitledSchema(Schema):
+    code = fields.String()
+    title = fields.Method("_title")
+
+    def _title(self, row: Any) -> str:
+        return str(row.title(_locale()))
+
+
+class ObligationOutSchema(TitledSchema):
+    scope = fields.String(metadata={"enum": ["asset", "facility"]})
+    satisfied_by = fields.List(fields.String(), metadata={"description": "activity codes"})
+    interval = fields.Method(
+        "_interval",
+        allow_none=True,
+        metadata={"description": "ISO 8601 duration (P6M, P1Y); null: once", "type": "string"},
+    )
+    citation = fields.String()
+
+    def _interval(self, row: Any) -> str | None:
+        return iso_duration(row.interval)
+
+
+class EventObligationOutSchema(TitledSchema):
+    on = fields.String()
+    due = fields.Integer(metadata={"description": "days after the event (negative: before)"})
+    satisfied_by = fields.List(fields.String())
+    citation = fields.String()
+
+
+class RulePackOutSchema(Schema):
+    """The rule pack in force, titles in the reader's language."""
+
+    code = fields.String()
+    title = fields.String()
+    activities = fields.List(fields.Nested(TitledSchema))
+    obligations = fields.List(fields.Nested(ObligationOutSchema))
+    event_obligations = fields.List(fields.Nested(EventObligationOutSchema))
+
+    @pre_dump
+    def _parts(self, pack: Any, **kwargs: Any) -> dict[str, Any]:
+        return {
+            "code": pack.code,
+            "title": pack.title(_locale()),
+            "activities": list(pack.activities.values()),
+            "obligations": list(pack.obligations),
+            # Packs loaded here carry no event obligations; the list is part of the contract.
+            "event_obligations": list(getattr(pack, "event_obligations", ())),
+        }
