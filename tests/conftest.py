@@ -308,7 +308,8 @@ def world(
     """Organizations A and B, each with a facility, a tank and a pipeline; a user per role."""
     org_a, org_b = make_org(name="甲公司"), make_org(name="乙公司")
     # Registered on a fixed day (before the tanks' installation, 2020-01-15), not the day the
-    # test runs: tests that pin `as_of` must not depend on the real clock.
+    # test runs: tests that pin `as_of` must not depend on the real clock, and the tanks'
+    # obligations are overdue, not `no_record` (onboarding grace, ONBOARDING_DAYS).
     since = date(2020, 1, 10)
     fac_a = make_facility(org_a, name="甲加油站", registered_on=since)
     fac_b = make_facility(org_b, name="乙加油站", registered_on=since)
@@ -317,10 +318,11 @@ def world(
         "org_b": org_b,
         "fac_a": fac_a,
         "fac_b": fac_b,
-        "tank_a": make_asset(fac_a),
-        "pipe_a": make_asset(fac_a, kind="pipeline"),
-        "tank_b": make_asset(fac_b),
-        "pipe_b": make_asset(fac_b, kind="pipeline"),
+        # Tanks too: registered today, their old obligations would wait as `no_record`.
+        "tank_a": make_asset(fac_a, registered_on=since),
+        "pipe_a": make_asset(fac_a, kind="pipeline", registered_on=since),
+        "tank_b": make_asset(fac_b, registered_on=since),
+        "pipe_b": make_asset(fac_b, kind="pipeline", registered_on=since),
         "users": {
             "operator_a": make_user("operator", organization=org_a),
             "operator_b": make_user("operator", organization=org_b),

@@ -52,4 +52,5 @@ ROWS = [
     Row("GET", "/api/v1/assets/{tank_a}/records", profile(operator_b=404)),
     Row("POST", "/api/v1/assets/{tank_a}/records", OWN_OR_INSPECTOR, body=RECORD, ok=201),
     Row("GET", "/api/v1/reminders", ANY_USER),
+    Row("GET", "/api/v1/rule-pack", ANY_USER),
 ]
