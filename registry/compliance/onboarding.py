@@ -3,8 +3,8 @@
 A tank installed years ago and registered today would otherwise be "overdue by thousands of
 days" on every periodic obligation (the engine shows those as `no_record` for ONBOARDING_DAYS,
 see registry.compliance.due). The operator gives the last date of each activity; they are
-stored as passed activity records, so the engine counts from them, and logged in the audit log
-as declared at registration.
+stored as passed activity records, so the engine counts from them, and the audit log holds who
+declared them and when.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from registry.assets.models import Asset
-from registry.audit.services import record_created
 from registry.compliance.models import ActivityRecord
 from registry.compliance.rules import Activity
 from registry.compliance.rules import Obligation
@@ -91,23 +90,7 @@ def record_last_done(
         )
         for code, day in sorted(last_done.items())
     ]
+    # Audited like every record (registry.models): who declared them, when, which dates.
     db.session.add_all(records)
     db.session.flush()
-    record_created(
-        "activity_record",
-        [
-            (
-                r.id,
-                {
-                    "asset_id": r.asset_id,
-                    "facility_id": r.facility_id,
-                    "activity": r.activity,
-                    "performed_on": r.performed_on,
-                    "result": r.result,
-                    "declared": "last_done",
-                },
-            )
-            for r in records
-        ],
-    )
     return records
