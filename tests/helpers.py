@@ -28,6 +28,15 @@ def need_tool(name: str) -> str:
     return str(path)
 
 
+def real_clock_env() -> dict[str, str]:
+    """The environment without libfaketime, for the clients a test starts (Chromium, the
+    fuzzer). The suite may run with the clock moved ahead (`faketime -f +400d`), which the app
+    under test keeps; under libfaketime Chromium did not finish loading a page and schemathesis
+    never finished its run."""
+    fake = ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC", "DONT_FAKE_MONOTONIC")
+    return {k: v for k, v in os.environ.items() if k not in fake}
+
+
 def run(cmd: list[str], **kw: Any) -> subprocess.CompletedProcess[str]:
     """Run a command, capturing text output."""
     return subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from werkzeug.serving import make_server
 from registry import create_app
 from tests.conftest import make_config
 from tests.helpers import need_tool
+from tests.helpers import real_clock_env
 
 PHONE = {"width": 360, "height": 740}
 
@@ -103,20 +103,12 @@ def browser() -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, env=_real_clock_env()
+            executable_path=executable, args=CHROMIUM_ARGS, env=real_clock_env()
         )
         try:
             yield instance
         finally:
             instance.close()
-
-
-def _real_clock_env() -> dict[str, str]:
-    """The environment without libfaketime: the suite may run with the clock moved ahead
-    (`faketime -f +400d`), which the server in this process sees; Chromium under libfaketime
-    did not finish loading a page (seen with FAKETIME_DONT_FAKE_MONOTONIC=1)."""
-    fake = ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC", "DONT_FAKE_MONOTONIC")
-    return {k: v for k, v in os.environ.items() if k not in fake}
 
 
 @pytest.fixture

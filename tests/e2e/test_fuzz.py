@@ -17,6 +17,7 @@ import requests
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.conftest import ROOT
 from tests.e2e.conftest import serve
+from tests.helpers import real_clock_env
 
 EXAMPLES = "5"
 
@@ -38,6 +39,8 @@ def test_the_api_is_clean_under_every_check(tmp_path_factory: pytest.TempPathFac
             *("--exclude-path-regex", "token"),
             *("-n", EXAMPLES, "--generation-deterministic", "--no-color"),
         ]
-        run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        run = subprocess.run(
+            cmd, cwd=ROOT, env=real_clock_env(), capture_output=True, text=True, timeout=600
+        )
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert " passed" in run.stdout and "failed" not in run.stdout.split("SUMMARY")[-1]
