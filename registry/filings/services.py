@@ -7,7 +7,6 @@ from typing import Any
 from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import Select
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -119,10 +118,9 @@ def accept_consequences(filing: Filing) -> list[str]:
     ]
     if filing.problem_count:
         lines.append(
-            ngettext(
-                "It was filed with %(num)d data-quality problem; accepting does not correct it.",
-                "It was filed with %(num)d data-quality problems; accepting does not correct them.",
-                filing.problem_count,
+            _(
+                "Data-quality problems when filed: %(count)s; accepting does not correct them.",
+                count=filing.problem_count,
             )
         )
     lines.append(_("The operator sees the filing accepted."))
