@@ -29,6 +29,7 @@ upgrade:
 		-o requirements.lock pyproject.toml
 	$(MAKE) venv
 
+# `ust-registry run` points printed codes at $(HOST):$(PORT) unless PUBLIC_BASE_URL is set.
 run: venv
 	$(BIN)/ust-registry db upgrade
 	$(BIN)/ust-registry demo-if-empty

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 import click
 from flask import Flask
 from flask.cli import FlaskGroup
+from flask.cli import run_command
 from flask.cli import with_appcontext
 
 from registry.audit.services import acting_as
@@ -96,9 +100,32 @@ def register_commands(app: Flask) -> None:
     cli_extra.register(app)
 
 
+def base_url_for(host: str, port: int, *, https: bool = False) -> str:
+    """The URL a server on this host and port answers at; a wildcard host becomes 127.0.0.1."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{'https' if https else 'http'}://{host}:{port}"
+
+
+@click.command("run", params=list(run_command.params), help=run_command.help)
+@click.pass_context
+def run(ctx: click.Context, **kwargs: Any) -> None:
+    """Serve the app; printed codes and mailed links point at this host and port unless
+    PUBLIC_BASE_URL is set."""
+    # Set before the app is created (the development server creates it lazily), so that
+    # `make run PORT=8000` prints labels that open port 8000, not the default 5000.
+    if not os.environ.get("PUBLIC_BASE_URL"):
+        url = base_url_for(kwargs["host"], kwargs["port"], https=kwargs.get("cert") is not None)
+        os.environ["PUBLIC_BASE_URL"] = url
+    ctx.invoke(run_command, **kwargs)
+
+
 def main() -> None:
     """Entry point of the `ust-registry` console script."""
     from registry.app import create_app
 
     group = FlaskGroup(create_app=create_app, add_version_option=False, help="UST registry")
+    group.add_command(run)
     group.main(prog_name="ust-registry")

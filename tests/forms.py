@@ -93,3 +93,26 @@ def option_labels(html: str, name: str) -> dict[str, str]:
 def ids_linked(html: str, prefix: str) -> set[int]:
     """The ids of rows linked as `prefix<id>` (e.g. '/assets/')."""
     return {int(m) for m in re.findall(re.escape(prefix) + r'(\d+)"', html)}
+
+
+def confirm_form(html: str) -> tuple[str, list[tuple[str, str]]]:
+    """The confirmation page's form: where it posts and the hidden fields it posts again."""
+    import html as html_lib
+
+    match = re.search(
+        r'<form method="post" action="([^"]+)"[^>]*data-confirm-form>(.*?)</form>', html, re.S
+    )
+    assert match, "no confirmation form on the page"
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', match.group(2))
+    return html_lib.unescape(match.group(1)), [
+        (html_lib.unescape(k), html_lib.unescape(v)) for k, v in fields if k != "csrf_token"
+    ]
+
+
+def consequences(html: str) -> str:
+    """The text of the confirmation page's list of what will happen."""
+    import html as html_lib
+
+    match = re.search(r'<ul class="consequences">(.*?)</ul>', html, re.S)
+    assert match, "no consequences on the page"
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", match.group(1)))

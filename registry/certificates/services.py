@@ -6,6 +6,7 @@ import hashlib
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy import update
@@ -23,6 +24,7 @@ from registry.certificates.pdf import render_pdf
 from registry.certificates.printing import printed_facts
 from registry.certificates.validity import add_months
 from registry.certificates.validity import validity_months
+from registry.core.confirm import asset_words
 from registry.core.dates import today
 from registry.core.errors import Conflict
 from registry.core.errors import Forbidden
@@ -41,19 +43,8 @@ def issue_certificate(inspection: Any, *, issued_by: Any) -> Certificate:
     if not policy.can(issued_by, "issue_certificate"):
         raise Forbidden(_("Only inspectors and regulators issue certificates."))
     facts = facts_of(inspection)
-    asset = db.session.get(Asset, facts.asset_id)
-    if asset is None:
-        raise Invalid(_("The inspection's asset is gone."))
-    eligibility.refuse_second_certificate(facts.id)
     issued_on = today()
-    reasons = eligibility.refusal_reasons(facts, asset, on=issued_on)
-    if reasons:
-        messages = [m for _code, m in reasons]
-        raise Invalid(
-            " ".join(messages),
-            errors={"inspection_id": messages},
-            reason=",".join(code for code, _m in reasons),
-        )
+    asset = _issuable(facts, on=issued_on)
     dates = {
         "issued_on": issued_on,
         "valid_from": issued_on,
@@ -95,6 +86,69 @@ def issue_certificate(inspection: Any, *, issued_by: Any) -> Certificate:
     _supersede_older(cert)
     db.session.flush()
     return cert
+
+
+def _issuable(facts: Any, *, on: Any) -> Asset:
+    """Return the inspection's asset, or raise why no certificate can come from it today."""
+    asset = db.session.get(Asset, facts.asset_id)
+    if asset is None:
+        raise Invalid(_("The inspection's asset is gone."))
+    eligibility.refuse_second_certificate(facts.id)
+    reasons = eligibility.refusal_reasons(facts, asset, on=on)
+    if reasons:
+        messages = [m for _code, m in reasons]
+        raise Invalid(
+            " ".join(messages),
+            errors={"inspection_id": messages},
+            reason=",".join(code for code, _m in reasons),
+        )
+    return asset
+
+
+def issue_consequences(inspection: Any) -> list[str]:
+    """Say what issuing from this inspection would do; raise as issuing would."""
+    facts = facts_of(inspection)
+    on = today()
+    asset = _issuable(facts, on=on)
+    lines = [
+        _(
+            "A certificate for %(asset)s is issued from the inspection of %(inspected)s, "
+            "valid until %(until)s, signed and kept as a PDF.",
+            asset=asset_words(asset),
+            inspected=facts.performed_on.isoformat(),
+            until=add_months(on, validity_months()).isoformat(),
+        )
+    ]
+    older = db.session.scalars(
+        select(Certificate)
+        .where(Certificate.asset_id == asset.id, Certificate.status == "valid")
+        .order_by(Certificate.id)
+    )
+    for old in older:
+        lines.append(
+            _(
+                "The new certificate supersedes %(number)s, issued %(ago)s: "
+                "its verification page will say superseded.",
+                number=old.number,
+                ago=format_timedelta(old.created_at - utcnow(), add_direction=True),
+            )
+        )
+    return lines
+
+
+def revoke_consequences(cert: Certificate, reason: str) -> list[str]:
+    """Say what revoking a certificate does."""
+    return [
+        _(
+            "Certificate %(number)s (%(asset)s, valid until %(until)s) is revoked for good: "
+            "its verification page will say revoked, with the reason: %(reason)s",
+            number=cert.number,
+            asset=asset_words(cert.asset),
+            until=cert.valid_until.isoformat(),
+            reason=reason,
+        ),
+        _("A new certificate for this asset then needs a new passing inspection."),
+    ]
 
 
 def _supersede_older(cert: Certificate) -> None:

@@ -26,6 +26,8 @@ from registry.certificates.pdf import render_pdf
 from registry.certificates.schemas import VERDICT_LABELS
 from registry.certificates.schemas import CertificateFilterSchema
 from registry.certificates.schemas import RevokeSchema
+from registry.core.confirm import asks_confirmation
+from registry.core.confirm import confirmation_page
 from registry.core.errors import Invalid
 from registry.core.forms import load_form
 from registry.core.pagination import paginate
@@ -175,6 +177,15 @@ def issue(inspection_id: int) -> Any:
     inspection = load_inspection(current_user, inspection_id)
     policy.require(current_user, "issue_certificate", inspection.asset.facility.organization_id)
     try:
+        if asks_confirmation(request.form):
+            return confirmation_page(
+                request.form,
+                title=_("Issue certificate?"),
+                consequences=services.issue_consequences(inspection),
+                action=url_for("certificates.issue", inspection_id=inspection_id),
+                button=_("Issue certificate"),
+                cancel_url=url_for("inspections.inspection_detail", inspection_id=inspection_id),
+            )
         cert = services.issue_certificate(inspection, issued_by=current_user)
     except Invalid as exc:
         db.session.rollback()
@@ -194,6 +205,16 @@ def revoke(number: str) -> Any:
     cert = queries.get_certificate(current_user, number)
     policy.require(current_user, "revoke_certificate", queries.organization_of(cert))
     data, errors = load_form(RevokeSchema(), request.form)
+    if data is not None and asks_confirmation(request.form):
+        return confirmation_page(
+            request.form,
+            title=_("Revoke certificate %(number)s?", number=cert.number),
+            consequences=services.revoke_consequences(cert, data["reason"]),
+            action=url_for("certificates.revoke", number=cert.number),
+            button=_("Revoke certificate"),
+            cancel_url=url_for("certificates.certificate_detail", number=cert.number),
+            danger=True,
+        )
     if data is not None:
         try:
             services.revoke_certificate(cert, revoked_by=current_user, reason=data["reason"])

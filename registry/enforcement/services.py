@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import Select
 from sqlalchemy import func
@@ -17,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from registry.assets.models import Asset
 from registry.auth import policy
 from registry.core import signals
+from registry.core.confirm import asset_words
 from registry.core.errors import Conflict
 from registry.core.types import utcnow
 from registry.enforcement.models import RedTag
@@ -98,6 +100,45 @@ def lift_red_tag(asset: Asset, *, lifted_by: Any, note: str | None) -> RedTag:
         raise Conflict(_("This asset carries no red tag.")) from exc
     _announce(asset, red_tag, placed=False)
     return red_tag
+
+
+def place_consequences(asset: Asset, *, reason: str, legal_basis: str | None) -> list[str]:
+    """Say what placing a red tag does."""
+    return [
+        _(
+            "Deliveries to, deposits into and withdrawals from %(asset)s are prohibited "
+            "until the red tag is lifted.",
+            asset=asset_words(asset),
+        ),
+        _(
+            "Anyone who scans its tag sees that delivery is prohibited; %(organization)s "
+            "sees the reason (%(reason)s) and the legal basis (%(basis)s).",
+            organization=asset.facility.organization.name,
+            reason=reason,
+            basis=legal_basis or "—",
+        ),
+    ]
+
+
+def lift_consequences(asset: Asset, red_tag: RedTag | None, *, note: str) -> list[str]:
+    """Say what lifting an asset's red tag does."""
+    lines = [
+        _(
+            "Deliveries to %(asset)s are allowed again; the public card of its tag no longer "
+            "says that delivery is prohibited.",
+            asset=asset_words(asset),
+        )
+    ]
+    if red_tag is not None:
+        lines.append(
+            _(
+                "The red tag placed %(when)s for: %(reason)s ends with your note: %(note)s",
+                when=format_datetime(red_tag.placed_at, "short"),
+                reason=red_tag.reason,
+                note=note,
+            )
+        )
+    return lines
 
 
 def red_tags_of(asset_id: int) -> list[RedTag]:

@@ -18,6 +18,8 @@ from flask_login import login_required
 from registry.assets.models import Asset
 from registry.assets.services import get_asset
 from registry.auth import policy
+from registry.core.confirm import asks_confirmation
+from registry.core.confirm import confirmation_page
 from registry.core.converters import id_arg
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
@@ -66,6 +68,18 @@ def facility_red_tags(facility: Any) -> list[RedTag]:
     return services.active_red_tags(facility_id=facility.id)
 
 
+def _confirm(asset: Asset, title: str, lines: list[str], act: str) -> Any:
+    return confirmation_page(
+        request.form,
+        title=title,
+        consequences=lines,
+        action=url_for(f"enforcement.red_tag_{act}", asset_id=asset.id),
+        button=_("Place red tag") if act == "place" else _("Lift red tag"),
+        cancel_url=url_for("assets.asset_detail", asset_id=asset.id),
+        danger=act == "place",
+    )
+
+
 @bp.route("/assets/<int:asset_id>/red-tag", methods=["GET", "POST"])
 @login_required
 def red_tag_place(asset_id: int) -> Any:
@@ -78,6 +92,10 @@ def red_tag_place(asset_id: int) -> Any:
     if request.method == "POST":
         data, errors = load_form(RedTagFormSchema(), request.form)
         status = 422
+        if data is not None and asks_confirmation(request.form):
+            return _confirm(
+                asset, _("Place a red tag?"), services.place_consequences(asset, **data), "place"
+            )
         if data is not None:
             try:
                 services.place_red_tag(asset, placed_by=current_user, **data)
@@ -105,6 +123,11 @@ def red_tag_lift(asset_id: int) -> Any:
     if request.method == "POST":
         data, errors = load_form(LiftFormSchema(), request.form)
         status = 422
+        if data is not None and asks_confirmation(request.form):
+            lines = services.lift_consequences(
+                asset, services.active_red_tag(asset.id), note=data["note"]
+            )
+            return _confirm(asset, _("Lift the red tag?"), lines, "lift")
         if data is not None:
             try:
                 services.lift_red_tag(asset, lifted_by=current_user, note=data["note"])

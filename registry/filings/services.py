@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import Select
 from sqlalchemy import select
@@ -102,6 +103,42 @@ def return_filing(filing: Filing, *, reviewed_by: Any, comment: str | None) -> F
         )
     _review(filing, "returned", reviewed_by=reviewed_by, comment=comment.strip())  # type: ignore[union-attr]
     return filing
+
+
+def accept_consequences(filing: Filing) -> list[str]:
+    """Say what accepting a filing does."""
+    lines = [
+        _(
+            "The filing of %(facility)s (%(organization)s), filed %(when)s, becomes the "
+            "facility's accepted record: later filings are compared with it.",
+            facility=filing.facility.name,
+            organization=filing.facility.organization.name,
+            when=format_datetime(filing.submitted_at, "short"),
+        )
+    ]
+    if filing.problem_count:
+        lines.append(
+            _(
+                "Data-quality problems when filed: %(count)s; accepting does not correct them.",
+                count=filing.problem_count,
+            )
+        )
+    lines.append(_("The operator sees the filing accepted."))
+    return lines
+
+
+def return_consequences(filing: Filing, comment: str) -> list[str]:
+    """Say what returning a filing does."""
+    return [
+        _(
+            "The filing of %(facility)s goes back to %(organization)s with your comment: "
+            "%(comment)s",
+            facility=filing.facility.name,
+            organization=filing.facility.organization.name,
+            comment=comment,
+        ),
+        _("The operator corrects the data and files again; nothing is accepted meanwhile."),
+    ]
 
 
 def get_filing(user: Any, filing_id: int) -> Filing:

@@ -15,6 +15,8 @@ from flask_login import current_user
 from flask_login import login_required
 
 from registry.auth import policy
+from registry.core.confirm import asks_confirmation
+from registry.core.confirm import confirmation_page
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
 from registry.core.pagination import page_args
@@ -69,6 +71,18 @@ def _detail(filing: Filing, errors: dict[str, Any] | None = None, values: Any = 
     ), (422 if errors else 200)
 
 
+def _confirm(filing: Filing, title: str, lines: list[str], act: str) -> Any:
+    return confirmation_page(
+        request.form,
+        title=title,
+        consequences=lines,
+        action=url_for(f"filings.filing_{act}", filing_id=filing.id),
+        button=_("Accept") if act == "accept" else _("Return to the operator"),
+        cancel_url=url_for("filings.filing_detail", filing_id=filing.id),
+        danger=act == "return",
+    )
+
+
 @bp.get("/filings/<int:filing_id>")
 @login_required
 def filing_detail(filing_id: int) -> Any:
@@ -85,6 +99,10 @@ def filing_accept(filing_id: int) -> Any:
     data, errors = load_form(AcceptSchema(), request.form)
     if data is None:
         return _detail(filing, errors, request.form)
+    if asks_confirmation(request.form):
+        return _confirm(
+            filing, _("Accept this filing?"), services.accept_consequences(filing), "accept"
+        )
     services.accept_filing(filing, reviewed_by=current_user, comment=data.get("comment"))
     db.session.commit()
     flash(_("Filing accepted."), "success")
@@ -100,6 +118,9 @@ def filing_return(filing_id: int) -> Any:
     data, errors = load_form(ReturnSchema(), request.form)
     if data is None:
         return _detail(filing, errors, request.form)
+    if asks_confirmation(request.form):
+        lines = services.return_consequences(filing, data["comment"])
+        return _confirm(filing, _("Return this filing to the operator?"), lines, "return")
     services.return_filing(filing, reviewed_by=current_user, comment=data["comment"])
     db.session.commit()
     flash(_("Filing returned to the operator."), "success")

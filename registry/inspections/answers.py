@@ -13,12 +13,37 @@ from registry.inspections.checklists import Checklist
 from registry.inspections.checklists import Item
 
 
+def _impossible(item: Item) -> str:
+    """Say which readings an item can have: a value outside them was mistyped, not failed."""
+    unit = item.unit or ""
+    if item.valid_min is not None and item.valid_max is not None:
+        return _(
+            "Not a possible reading: between %(min)s and %(max)s %(unit)s. Correct it.",
+            min=item.valid_min,
+            max=item.valid_max,
+            unit=unit,
+        )
+    if item.valid_min is not None:
+        return _(
+            "Not a possible reading: at least %(min)s %(unit)s. Correct it.",
+            min=item.valid_min,
+            unit=unit,
+        )
+    return _(
+        "Not a possible reading: at most %(max)s %(unit)s. Correct it.",
+        max=item.valid_max,
+        unit=unit,
+    )
+
+
 def _value_error(item: Item, value: Any) -> str | None:
     """Return why a value does not fit an item's type, or None."""
     if item.type == "yesno" and value not in YESNO_VALUES:
         return _("Answer yes, no or na.")
     if item.type == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
         return _("Must be a number.")
+    if item.type == "number" and item.impossible(value):
+        return _impossible(item)
     if item.type == "choice" and value not in [c.value for c in item.choices]:
         return _("Must be one of: %(choices)s.", choices=", ".join(c.value for c in item.choices))
     if item.type == "text" and not isinstance(value, str):

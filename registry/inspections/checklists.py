@@ -24,6 +24,8 @@ ITEM_KEYS = {
     "unit",
     "min",
     "max",
+    "valid_min",
+    "valid_max",
     "choices",
     "applies_when",
     "fail_when",
@@ -68,8 +70,12 @@ class Item:
     type: str
     required: bool = False
     unit: str | None = None
+    # min/max: the compliant range (outside it, the answer fails and opens a finding);
+    # valid_min/valid_max: the range a reading can have (outside it, a typing error to correct).
     min: float | None = None
     max: float | None = None
+    valid_min: float | None = None
+    valid_max: float | None = None
     choices: tuple[Choice, ...] = ()
     applies_when: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     fail_when: tuple[str, ...] = ()
@@ -90,6 +96,12 @@ class Item:
             elif value not in allowed:
                 return False
         return True
+
+    def impossible(self, value: float) -> bool:
+        """Say whether a number lies outside the range a reading of this item can have."""
+        return (self.valid_min is not None and value < self.valid_min) or (
+            self.valid_max is not None and value > self.valid_max
+        )
 
     def fails(self, value: Any) -> bool:
         """Say whether an answer is non-compliant."""
@@ -172,7 +184,7 @@ def _item(path: Path, index: int, raw: Any) -> Item:
     allowed = YESNO_VALUES if raw["type"] == "yesno" else tuple(c.value for c in choices)
     if any(v not in allowed for v in fail_when):
         raise _fail(path, where, f"fail_when values must be among {', '.join(allowed)}")
-    for key in ("min", "max"):
+    for key in ("min", "max", "valid_min", "valid_max"):
         if key in raw and not isinstance(raw[key], int | float):
             raise _fail(path, where, f"{key} must be a number")
     return Item(
@@ -184,6 +196,8 @@ def _item(path: Path, index: int, raw: Any) -> Item:
         unit=raw.get("unit"),
         min=raw.get("min"),
         max=raw.get("max"),
+        valid_min=raw.get("valid_min"),
+        valid_max=raw.get("valid_max"),
         choices=choices,
         applies_when=_conditions(path, where, raw.get("applies_when", {})),
         fail_when=fail_when,

@@ -138,8 +138,14 @@ class ChecklistItemOutSchema(Schema):
     type = fields.String()
     required = fields.Boolean()
     unit = fields.String(allow_none=True)
-    min = fields.Float(allow_none=True)
-    max = fields.Float(allow_none=True)
+    min = fields.Float(allow_none=True, metadata={"description": "below it, the answer fails"})
+    max = fields.Float(allow_none=True, metadata={"description": "above it, the answer fails"})
+    valid_min = fields.Float(
+        allow_none=True, metadata={"description": "below it, not a possible reading: refused"}
+    )
+    valid_max = fields.Float(
+        allow_none=True, metadata={"description": "above it, not a possible reading: refused"}
+    )
     choices = fields.List(fields.Nested(ChoiceOutSchema))
 
 

@@ -52,6 +52,8 @@ def checklist_for(asset: Asset, locale: str) -> dict[str, Any]:
                 "unit": item.unit,
                 "min": item.min,
                 "max": item.max,
+                "valid_min": item.valid_min,
+                "valid_max": item.valid_max,
                 "choices": [
                     {"value": c.value, "label": c.label_zh if locale == "zh" else c.label_en}
                     for c in item.choices

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import io
+import ipaddress
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.constants
@@ -28,6 +30,20 @@ ALPHA_NUM: Literal[2] = 2  # qrcode.util.MODE_ALPHA_NUM
 def landing_url(tag: str) -> str:
     """Return the URL a scanned tag opens (the contract: PUBLIC_BASE_URL + "/t/" + tag)."""
     return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/") + "/t/" + tag
+
+
+def base_url_is_loopback(base_url: str | None = None) -> bool:
+    """Whether the base URL names this machine only (127.0.0.0/8, ::1, localhost, 0.0.0.0):
+    a code printed with it opens nothing on a phone."""
+    url = str(current_app.config["PUBLIC_BASE_URL"]) if base_url is None else base_url
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 def build(tag: str, base_url: str | None = None, *, box_size: int = 10) -> qrcode.QRCode:

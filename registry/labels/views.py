@@ -58,6 +58,7 @@ def _form(facility: Any, values: dict[str, Any], errors: dict[str, Any]) -> Any:
         facility=facility,
         assets=services.facility_assets(facility),
         stocks=STOCKS,
+        loopback=qr.base_url_is_loopback(),
         values=values,
         errors=errors,
     ), (422 if errors else 200)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from marshmallow import fields
@@ -58,14 +59,48 @@ class FacilitySchema(BaseSchema):
     kind = choice("facility_kind", required=True)
     address = fields.String(allow_none=True, validate=validate.Length(max=300))
     subdistrict = fields.String(allow_none=True, validate=validate.Length(max=100))
-    latitude = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
-    longitude = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
+    latitude = fields.Float(
+        allow_none=True,
+        validate=validate.Range(min=-90, max=90),
+        metadata={"description": "within the DISTRICT_BOUNDS setting, else refused"},
+    )
+    longitude = fields.Float(
+        allow_none=True,
+        validate=validate.Range(min=-180, max=180),
+        metadata={"description": "within the DISTRICT_BOUNDS setting, else refused"},
+    )
     key_supervised = fields.Boolean(load_default=False)
     status = choice("facility_status", load_default="active")
     registered_on = registration_date()
     version = fields.Integer(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
+
+    # Coordinates outside the district are a typing error (a swapped pair, a digit lost), to
+    # correct at the field: saved, they would surface only later as a filing problem.
+    @validates("latitude")
+    def _latitude_in_district(self, value: float | None, **kwargs: Any) -> None:
+        b = current_app.config["DISTRICT_BOUNDS"]
+        if value is not None and not b.min_lat <= value <= b.max_lat:
+            raise ValidationError(
+                _(
+                    "Outside the district: latitude must lie between %(min)s and %(max)s.",
+                    min=b.min_lat,
+                    max=b.max_lat,
+                )
+            )
+
+    @validates("longitude")
+    def _longitude_in_district(self, value: float | None, **kwargs: Any) -> None:
+        b = current_app.config["DISTRICT_BOUNDS"]
+        if value is not None and not b.min_lon <= value <= b.max_lon:
+            raise ValidationError(
+                _(
+                    "Outside the district: longitude must lie between %(min)s and %(max)s.",
+                    min=b.min_lon,
+                    max=b.max_lon,
+                )
+            )
 
     @post_load
     def _registered_today_unless_given(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

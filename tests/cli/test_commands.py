@@ -159,3 +159,41 @@ def test_demo_if_empty_leaves_a_real_registry_alone(run: Any, make_org: Any, db:
     result = run("demo-if-empty")
     assert result.exit_code == 0 and "not empty" in result.output
     assert _counts(db)["orgs"] == 1 and _counts(db)["tanks"] == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        (["--port", "8123"], None, "http://127.0.0.1:8123"),
+        (["--host", "0.0.0.0", "--port", "8000"], None, "http://127.0.0.1:8000"),
+        (["--host", "192.168.1.20"], None, "http://192.168.1.20:5000"),
+        (["--port", "8123"], "https://ust.example.cn", "https://ust.example.cn"),
+    ],
+)
+def test_run_points_codes_at_the_port_it_serves(
+    app: Any, monkeypatch: Any, args: list[str], env: str | None, expected: str
+) -> None:
+    import os
+
+    import flask.cli
+    from click.testing import CliRunner
+    from flask.cli import FlaskGroup
+
+    from registry.cli import run as run_command
+
+    served: dict[str, Any] = {}
+
+    def serve(host: str, port: int, application: Any, **kw: Any) -> None:
+        served.update(host=host, port=port, base=os.environ.get("PUBLIC_BASE_URL"))
+
+    monkeypatch.setattr(flask.cli, "run_simple", serve)
+    if env is None:
+        monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("PUBLIC_BASE_URL", env)
+    group = FlaskGroup(create_app=lambda: app, add_default_commands=False)
+    group.add_command(run_command)
+    result = CliRunner().invoke(group, ["run", "--no-reload", *args])
+    assert result.exit_code == 0, result.output
+    assert served["base"] == expected
+    assert served["port"] == int(args[args.index("--port") + 1]) if "--port" in args else 5000

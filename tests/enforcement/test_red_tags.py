@@ -14,6 +14,8 @@ from registry.core import signals
 from registry.enforcement.models import RedTag
 from registry.enforcement.services import active_red_tags
 from registry.extensions import db
+from tests.forms import confirm_form
+from tests.forms import consequences
 
 
 @pytest.fixture
@@ -246,3 +248,41 @@ def test_operator_start_pages_say_why_deliveries_are_prohibited(
     _as(client, world["users"]["operator_b"])
     html = client.get(page).get_data(as_text=True)
     assert "data-operator-red-tags" not in html and "渗漏未整改" not in html
+
+
+def test_place_and_lift_buttons_ask_first(
+    client: Any, world: dict[str, Any], login_as: Any, tag_events: list[Any]
+) -> None:
+    tank = world["tank_a"]
+    login_as("inspector", locale="en")
+    page = client.get(f"/assets/{tank.id}/red-tag").get_data(as_text=True)
+    assert 'name="confirm" value="1"' in page
+    typed = {"reason": "渗漏报警未处理", "legal_basis": "GB 50156-2021 6.5.2", "confirm": "1"}
+    asked = client.post(f"/assets/{tank.id}/red-tag", data=typed)
+    assert asked.status_code == 200
+    said = consequences(asked.get_data(as_text=True))
+    assert "are prohibited until the red tag is lifted" in said and "甲加油站" in said
+    assert "渗漏报警未处理" in said and "GB 50156-2021 6.5.2" in said
+    assert _asset(tank.id).red_tagged is False and tag_events == []
+    action, fields = confirm_form(asked.get_data(as_text=True))
+    assert action == f"/assets/{tank.id}/red-tag" and "confirm" not in dict(fields)
+    assert client.post(action, data=dict(fields)).status_code == 302
+    assert _asset(tank.id).red_tagged is True
+    asked = client.post(f"/assets/{tank.id}/red-tag/lift", data={"note": "已修复", "confirm": "1"})
+    assert asked.status_code == 200
+    said = consequences(asked.get_data(as_text=True))
+    assert "are allowed again" in said and "渗漏报警未处理" in said and "已修复" in said
+    assert _asset(tank.id).red_tagged is True
+    action, fields = confirm_form(asked.get_data(as_text=True))
+    assert client.post(action, data=dict(fields)).status_code == 302
+    assert _asset(tank.id).red_tagged is False
+
+
+def test_red_tag_question_in_chinese(client: Any, world: dict[str, Any], login_as: Any) -> None:
+    tank = world["tank_a"]
+    login_as("regulator", locale="zh")
+    typed = {"reason": "防渗措施缺失", "legal_basis": "GB 50156", "confirm": "1"}
+    asked = client.post(f"/assets/{tank.id}/red-tag", data=typed)
+    assert asked.status_code == 200
+    assert "禁止" in consequences(asked.get_data(as_text=True))
+    assert _asset(tank.id).red_tagged is False

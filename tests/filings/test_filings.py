@@ -16,6 +16,8 @@ from registry.core.dates import today
 from registry.extensions import db
 from registry.filings import services
 from registry.filings.models import Filing
+from tests.forms import confirm_form
+from tests.forms import consequences
 
 
 @pytest.fixture
@@ -226,3 +228,48 @@ def test_problems_are_filed_with_the_snapshot(
         f"/api/v1/filings/{r.json['id']}", headers=api_headers(world["users"]["operator_b"])
     )
     assert again.json["problem_count"] == 2 and len(again.json["problems"]) == 2
+
+
+def test_review_page_shows_the_filed_data_before_the_decision(
+    client: Any, world: dict[str, Any], login_as: Any
+) -> None:
+    login_as("regulator", locale="en")
+    page = client.get(f"/filings/{world['filing_a'].id}").get_data(as_text=True)
+    assert page.index("As filed") < page.index('id="decision"')
+    assert page.index("甲加油站", page.index("As filed")) < page.index('id="decision"')
+    decision = page[page.index('id="decision"') :]
+    assert decision.count('name="confirm" value="1"') == 2
+
+
+def test_accept_and_return_buttons_ask_first(
+    client: Any, world: dict[str, Any], login_as: Any, accepted_events: list[Any]
+) -> None:
+    filing = world["filing_a"]
+    login_as("regulator", locale="en")
+    asked = client.post(f"/filings/{filing.id}/accept", data={"confirm": "1"})
+    assert asked.status_code == 200
+    said = consequences(asked.get_data(as_text=True))
+    assert "The filing of 甲加油站" in said and "becomes the facility's accepted record" in said
+    blank = client.post(f"/filings/{filing.id}/return", data={"comment": "", "confirm": "1"})
+    assert blank.status_code == 422 and "data-confirm-form" not in blank.get_data(as_text=True)
+    asked = client.post(
+        f"/filings/{filing.id}/return", data={"comment": "地址有误", "confirm": "1"}
+    )
+    assert asked.status_code == 200
+    assert "goes back to" in consequences(asked.get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(Filing, filing.id).status == "submitted"  # type: ignore[union-attr]
+    action, fields = confirm_form(asked.get_data(as_text=True))
+    assert (action, fields) == (f"/filings/{filing.id}/return", [("comment", "地址有误")])
+    assert client.post(action, data=dict(fields)).status_code == 302
+    db.session.expire_all()
+    returned = db.session.get(Filing, filing.id)
+    assert returned is not None and (returned.status, returned.comment) == ("returned", "地址有误")
+    assert accepted_events == []
+
+
+def test_accept_question_in_chinese(client: Any, world: dict[str, Any], login_as: Any) -> None:
+    login_as("regulator", locale="zh")
+    asked = client.post(f"/filings/{world['filing_a'].id}/accept", data={"confirm": "1"})
+    assert asked.status_code == 200
+    assert "成为该设施已受理的信息" in consequences(asked.get_data(as_text=True))

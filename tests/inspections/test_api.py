@@ -62,6 +62,8 @@ def test_checklist_follows_construction(client, world, make_asset, api_headers) 
         "unit",
         "min",
         "max",
+        "valid_min",
+        "valid_max",
         "choices",
     }
     pit = make_asset(
@@ -145,13 +147,33 @@ def test_failed_answer_proposes_a_finding_with_due_date(
     assert findings["critical"]["corrective_action"]["due_on"] == "2026-03-08"
     assert findings["low"]["corrective_action"]["due_on"] == "2026-04-30"
     assert findings["low"]["corrective_action"]["status"] == "open"
-    number = passing_body(world["tank_a"])
-    number["answers"] = [
-        {**a, "value": -5} if a["item"] == "product_level_cm" else a for a in number["answers"]
+
+
+def test_non_compliant_number_fails_and_impossible_number_is_refused(
+    client, db, world, make_asset, api_headers, passing_body
+) -> None:
+    headers = api_headers(world["users"]["inspector"])
+    tank = make_asset(world["fac_a"], corrosion_protection="sacrificial_anode")
+    weak = passing_body(tank, result=None)
+    weak["answers"] = [
+        {**a, "value": -700} if a["item"] == "cp_potential_mv" else a for a in weak["answers"]
     ]
-    number["result"] = None
-    resp = client.post("/api/v1/inspections", json=number, headers=headers)
+    resp = client.post("/api/v1/inspections", json=weak, headers=headers)
+    assert resp.status_code == 201, resp.get_json()
     assert resp.get_json()["result"] == "fail"
+    assert [f["item"] for f in resp.get_json()["findings"]] == ["cp_potential_mv"]
+    before = _count(db, Inspection, tank)
+    typo = passing_body(tank, result=None)
+    typo["answers"] = [
+        {**a, "value": -5} if a["item"] == "product_level_cm" else a for a in typo["answers"]
+    ]
+    resp = client.post("/api/v1/inspections", json=typo, headers=headers)
+    # a level below zero is mistyped, not failed: refused at that answer, nothing stored
+    assert resp.status_code == 422
+    errors = resp.get_json()["errors"]["answers"]
+    assert set(errors) == {"product_level_cm"}
+    assert "不是可能的读数：至少 0 cm" in errors["product_level_cm"][0]  # the inspector reads zh
+    assert _count(db, Inspection, tank) == before
 
 
 def test_passed_inspection_announces_activities(client, world, api_headers, passing_body) -> None:

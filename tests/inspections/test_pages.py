@@ -180,3 +180,25 @@ def test_a_refused_form_keeps_the_answers_given(app, client, world) -> None:
     assert answered
     for name in answered:
         assert re.search(rf'name="{name}" value="no" checked', html), name
+
+
+def test_form_refuses_an_impossible_level_at_that_answer(app, client, db, world, login_as) -> None:
+    from registry.inspections.models import Inspection
+
+    login_as("inspector", locale="en")
+    tank = world["tank_a"]
+    page = client.get(f"/assets/{tank.id}/inspect").get_data(as_text=True)
+    block = page[page.index('data-item="product_level_cm"') :]
+    assert 'min="0"' in block[: block.index("</div>")]  # the browser is told the same
+    fields = _form_fields(app, tank) | {
+        "answer-product_level_cm": "-5",
+        "client_uuid": "0f5e6a1c-3b7d-4c2e-9f1a-7d2b8c4e5a61",
+    }
+    before = db.session.query(Inspection).count()
+    resp = client.post(f"/assets/{tank.id}/inspect", data=fields)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    block = html[html.index('data-item="product_level_cm"') :]
+    block = block[: block.index("</div>")]
+    assert 'value="-5"' in block and "Not a possible reading: at least 0 cm" in block
+    assert db.session.query(Inspection).count() == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
 from datetime import timedelta
 from typing import Any
@@ -131,15 +132,38 @@ def test_items_not_rechecked_stay_open(
     assert "open_findings" in str(refused.get_json())
 
 
+def _level_fails_above(monkeypatch: Any, cm: float) -> None:
+    """Give the shipped checklist's optional product_level_cm a compliant maximum: the pack
+    has no optional item that can fail, and this test needs one."""
+    import registry.inspections.services as services
+
+    real = services.load_checklist
+
+    def patched(pack: str | None = None) -> Any:
+        checklist = real(pack)
+        items = tuple(
+            replace(i, max=cm) if i.code == "product_level_cm" else i for i in checklist.items
+        )
+        return replace(checklist, items=items)
+
+    monkeypatch.setattr(services, "load_checklist", patched)
+
+
 def test_missing_answer_leaves_the_finding_open(
-    client: Any, world: dict[str, Any], make_asset: Any, api_headers: Any, passing_body: Any
+    client: Any,
+    world: dict[str, Any],
+    make_asset: Any,
+    api_headers: Any,
+    passing_body: Any,
+    monkeypatch: Any,
 ) -> None:
     tank = make_asset(facility=world["fac_a"])
     h = api_headers(world["users"]["inspector"])
-    # product_level_cm is optional: a negative level fails it (a low finding)
+    # product_level_cm is optional: above 300 cm (here) it fails (a low finding)
+    _level_fails_above(monkeypatch, 300)
     failed = _failed(client, h, tank, passing_body)
     body = passing_body(tank, result="fail", performed_at=_at(1, "09:30:00"))
-    body["answers"] = _answers(body, product_level_cm=-5)
+    body["answers"] = _answers(body, product_level_cm=400)
     level = client.post("/api/v1/inspections", json=body, headers=h).get_json()
     assert [f["item"] for f in level["findings"]] == ["product_level_cm"]
     again = passing_body(tank, performed_at=RECHECKED_AT)

@@ -175,3 +175,42 @@ def test_asset_page_links_to_its_code_and_label(client: Any, world: dict[str, An
     _login(client, world, "viewer")
     html = client.get(f"/assets/{tank.id}").get_data(as_text=True)
     assert f"/assets/{tank.id}/qr.svg" in html and "labels.pdf" not in html
+
+
+@pytest.mark.parametrize(
+    ("base", "warned"),
+    [
+        ("http://127.0.0.1:5000", True),
+        ("http://localhost:8000", True),
+        ("http://[::1]:5000", True),
+        ("http://0.0.0.0:5000", True),
+        ("https://ust.example.cn", False),
+        ("http://192.168.1.20:5000", False),
+    ],
+)
+def test_label_page_warns_when_codes_would_point_at_this_computer(
+    app: Any,
+    client: Any,
+    world: dict[str, Any],
+    login_as: Any,
+    monkeypatch: Any,
+    base: str,
+    warned: bool,
+) -> None:
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", base)
+    login_as("regulator", locale="en")
+    resp = client.get(f"/facilities/{world['fac_a'].id}/labels")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert ('id="loopback-warning"' in html) is warned
+    if warned:
+        assert f"The codes will point at {base}, an address of this computer only" in html
+
+
+def test_loopback_warning_in_chinese(
+    app: Any, client: Any, world: dict[str, Any], login_as: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    login_as("regulator", locale="zh")
+    html = client.get(f"/facilities/{world['fac_a'].id}/labels").get_data(as_text=True)
+    assert "仅指向本机" in html

@@ -188,3 +188,64 @@ def test_stale_version_on_organization_edit_answers_409(
     assert kept["name"] == "我的名字" and kept["version"] == "2"
     db.session.expire_all()
     assert db.session.get(Organization, org.id).name == "原名称"
+
+
+def test_facility_outside_the_district_is_refused_at_the_coordinates(
+    client: Any, login_as: Any, make_org: Any, make_facility: Any, db: Any
+) -> None:
+    # DISTRICT_BOUNDS defaults to 39.85,116.37,39.98,116.45 (Dongcheng)
+    org = make_org()
+    login_as("operator", organization=org, locale="en")
+    before = (_count(db, Facility), _count(db, AuditEvent))
+    typed = {
+        "name": "错位加油站",
+        "kind": "gas_station",
+        "status": "active",
+        "latitude": "39.59",  # digits swapped: in Hebei, not Dongcheng
+        "longitude": "116.24",
+    }
+    resp = client.post("/facilities/new", data=typed)
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    errors = field_errors(html)
+    assert set(errors) == {"latitude", "longitude"}
+    assert "latitude must lie between 39.85 and 39.98" in errors["latitude"]
+    assert "longitude must lie between 116.37 and 116.45" in errors["longitude"]
+    assert submitted(html)["latitude"] == "39.59"
+    assert "Facility registered" not in html
+    assert (_count(db, Facility), _count(db, AuditEvent)) == before
+    # the edit form refuses a single coordinate gone astray
+    facility = make_facility(org)
+    form = submitted(client.get(f"/facilities/{facility.id}/edit").get_data(as_text=True))
+    form["latitude"] = "40.5"
+    resp = client.post(f"/facilities/{facility.id}/edit", data=form)
+    assert resp.status_code == 422
+    assert set(field_errors(resp.get_data(as_text=True))) == {"latitude"}
+    db.session.expire_all()
+    assert db.session.get(Facility, facility.id).latitude == 39.94
+
+
+def test_facility_outside_the_district_is_refused_on_the_api(
+    client: Any, make_user: Any, make_org: Any, make_facility: Any, api_headers: Any, db: Any
+) -> None:
+    org = make_org()
+    headers = api_headers(make_user("operator", organization=org, locale="en"))
+    body = {"name": "远郊站", "kind": "gas_station", "latitude": 39.95, "longitude": 117.2}
+    resp = client.post("/api/v1/facilities", json=body, headers=headers)
+    assert resp.status_code == 422
+    assert set(resp.get_json()["errors"]["json"]) == {"longitude"}
+    assert client.post(
+        "/api/v1/facilities", json=body | {"longitude": 116.42}, headers=headers
+    ).status_code == 201
+    facility = make_facility(org)
+    resp = client.patch(
+        f"/api/v1/facilities/{facility.id}",
+        json={"version": facility.version, "latitude": 0, "longitude": 0},
+        headers=headers,
+    )
+    assert resp.status_code == 422
+    assert set(resp.get_json()["errors"]["json"]) == {"latitude", "longitude"}
+    zh = api_headers(make_user("operator", organization=org, locale="zh"))
+    resp = client.post("/api/v1/facilities", json=body, headers=zh)
+    assert resp.status_code == 422
+    assert "经度应在 116.37 至 116.45 之间" in resp.get_json()["errors"]["json"]["longitude"][0]
