@@ -8,6 +8,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     """Attach the domain blueprints and the JSON API."""
     from registry.assets.views import bp as assets_bp
+    from registry.auth.reset_views import bp as auth_reset_bp
     from registry.auth.views import bp as auth_bp
     from registry.certificates.views import bp as certificates_bp
     from registry.compliance.views import bp as compliance_bp
@@ -24,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
     blueprints = [
         core_bp,
         auth_bp,
+        auth_reset_bp,
         sites_bp,
         assets_bp,
         inspections_bp,

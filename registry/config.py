@@ -186,6 +186,11 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "LOGIN_ACCOUNT_RATE_LIMIT": env.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"),
         "TAG_MISS_RATE_LIMIT": env.get("TAG_MISS_RATE_LIMIT", "30 per minute"),
+        "PASSWORD_RESET_MINUTES": _int(env, "PASSWORD_RESET_MINUTES", 60, minimum=1),
+        "PASSWORD_RESET_RATE_LIMIT": env.get("PASSWORD_RESET_RATE_LIMIT", "5 per 15 minutes"),
+        "PASSWORD_RESET_ACCOUNT_RATE_LIMIT": env.get(
+            "PASSWORD_RESET_ACCOUNT_RATE_LIMIT", "3 per hour"
+        ),
         "API_TOKEN_DAYS": _int(env, "API_TOKEN_DAYS", 30, minimum=1),
         "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "http"),
         "PROXY_FIX": _proxy_hops(env.get("PROXY_FIX", "")),

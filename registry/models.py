@@ -6,6 +6,7 @@ from registry.assets.models import Tank  # noqa: F401
 from registry.audit import services as _audit_services  # noqa: F401
 from registry.audit.models import AuditEvent  # noqa: F401
 from registry.auth.models import ApiToken  # noqa: F401
+from registry.auth.models import PasswordReset  # noqa: F401
 from registry.auth.models import User  # noqa: F401
 from registry.certificates.models import Certificate  # noqa: F401
 from registry.certificates.models import CertificateCounter  # noqa: F401

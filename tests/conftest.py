@@ -24,6 +24,8 @@ from registry import create_app
 from registry.core.creditcode import complete
 from registry.extensions import db as _db
 from tests.helpers import IN_CI
+from tests.smtp_server import AnyPortController
+from tests.smtp_server import Inbox
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -104,6 +106,20 @@ def app(db_location: tuple[Path, str, str | None]) -> Iterator[Flask]:
     yield application
     with application.app_context():
         _db.engine.dispose()
+
+
+@pytest.fixture
+def smtp(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    """An SMTP server the app sends to for this test; its inbox holds what arrived."""
+    inbox = Inbox()
+    controller = AnyPortController(inbox, hostname="127.0.0.1", port=0)
+    controller.start()
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", controller.port)
+    try:
+        yield inbox
+    finally:
+        controller.stop()
 
 
 @pytest.fixture

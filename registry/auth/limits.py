@@ -86,3 +86,47 @@ def allow_lookup_miss() -> bool:
         return True
     item = parse(str(config["TAG_MISS_RATE_LIMIT"]))
     return bool(limiter.limiter.hit(item, MISS_SCOPE, _client_key()))
+
+
+RESET_SCOPE = "password-reset"
+RESET_ADDRESS_SCOPE = "password-reset-address"
+
+
+def _reset_client_limit() -> str:
+    return str(current_app.config["PASSWORD_RESET_RATE_LIMIT"])
+
+
+def _reset_address_limit() -> str:
+    return str(current_app.config["PASSWORD_RESET_ACCOUNT_RATE_LIMIT"])
+
+
+def _reset_address_key() -> str:
+    return f"reset:{attempted_email()}"
+
+
+def _reset_message() -> str:
+    return _("Too many requests. Please wait a while and try again.")
+
+
+def reset_limits(*, per_address: bool) -> list[Callable[[Any], Any]]:
+    """Return the decorators that limit the password reset pages per client (and address).
+
+    Every request counts, known address or not: a mailbox is not flooded with links, and
+    the limit answers the same for addresses without an account.
+    """
+    limits: list[Callable[[Any], Any]] = [
+        limiter.shared_limit(
+            _reset_client_limit, scope=RESET_SCOPE, methods=["POST"], error_message=_reset_message
+        )
+    ]
+    if per_address:
+        limits.append(
+            limiter.shared_limit(
+                _reset_address_limit,
+                scope=RESET_ADDRESS_SCOPE,
+                key_func=_reset_address_key,
+                methods=["POST"],
+                error_message=_reset_message,
+            )
+        )
+    return limits

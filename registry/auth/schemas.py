@@ -55,3 +55,12 @@ class UserOutSchema(BaseSchema):
     role = fields.String()
     organization_id = id_field(allow_none=True)
     active = fields.Boolean()
+
+
+class PasswordResetSchema(BaseSchema):
+    password = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=8, max=200),
+        metadata={"verbatim": True},
+    )

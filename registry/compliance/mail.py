@@ -110,7 +110,8 @@ def _already_sent(key: str, day: date) -> bool:
     return found is not None
 
 
-def _send(messages: list[EmailMessage]) -> None:
+def send_messages(messages: list[EmailMessage]) -> None:
+    """Send the messages over one SMTP connection to SMTP_HOST:SMTP_PORT."""
     host, port = current_app.config["SMTP_HOST"], current_app.config["SMTP_PORT"]
     with smtplib.SMTP(host, port, timeout=30) as smtp:
         for msg in messages:
@@ -179,7 +180,7 @@ def _deliver(
                 )
             )
             db.session.flush()
-            _send(messages)
+            send_messages(messages)
     except IntegrityError:  # another run sent it a moment ago
         report.skipped.append(key)
         return

@@ -1,6 +1,7 @@
 """Access rows for user management."""
 
 from tests.access import ANY_USER
+from tests.access import PUBLIC
 from tests.access import REGULATOR_ONLY
 from tests.access import Row
 from tests.access import profile
@@ -40,5 +41,17 @@ ROWS = [
         "POST",
         "/account/tokens/987654321/revoke",
         profile(operator_a=404, operator_b=404, inspector=404, regulator=404, viewer=404),
+    ),
+    # Forgotten passwords: open to everyone; an unknown link answers 410 to everyone
+    # (tests/auth/test_password_reset.py).
+    Row("GET", "/password/forgot", PUBLIC),
+    Row("POST", "/password/forgot", PUBLIC, as_json=False, body={"email": "nobody@example.cn"}),
+    Row("GET", "/password/reset/not-a-real-token", profile(410, 410, 410, 410, 410, 410)),
+    Row(
+        "POST",
+        "/password/reset/not-a-real-token",
+        profile(410, 410, 410, 410, 410, 410),
+        as_json=False,
+        body={"password": "long-enough-3"},
     ),
 ]

@@ -2,50 +2,15 @@
 
 from __future__ import annotations
 
-import email
 import socket
-from collections.abc import Iterator
 from datetime import date
 from email.message import Message
-from email.policy import default as default_policy
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from registry.extensions import db as _db
-
-
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Message]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        msg = email.message_from_bytes(envelope.content, policy=default_policy)
-        self.messages.append(([r.lower() for r in envelope.rcpt_tos], msg))
-        return "250 OK"
-
-
-class _AnyPortController(Controller):
-    """Listen on port 0 (a free port the OS picks) and learn which port it was."""
-
-    def _trigger_server(self) -> None:
-        assert self.server is not None
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
-
-
-@pytest.fixture
-def smtp(app: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[_Inbox]:
-    inbox = _Inbox()
-    controller = _AnyPortController(inbox, hostname="127.0.0.1", port=0)
-    controller.start()
-    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
-    monkeypatch.setitem(app.config, "SMTP_PORT", controller.port)
-    try:
-        yield inbox
-    finally:
-        controller.stop()
+from tests.smtp_server import Inbox
 
 
 def _body(msg: Message, subtype: str) -> str:
@@ -61,7 +26,7 @@ def _send(app: Any, day: str) -> str:
 
 
 def test_digests_once_a_day_in_each_language(
-    app: Any, smtp: _Inbox, make_org: Any, make_facility: Any, make_asset: Any, make_user: Any
+    app: Any, smtp: Inbox, make_org: Any, make_facility: Any, make_asset: Any, make_user: Any
 ) -> None:
     org = make_org(contact_email="contact@station.example.cn")
     fac = make_facility(org, registered_on=date(2026, 1, 5))  # report due then: overdue on 11-20
@@ -106,7 +71,7 @@ def test_digests_once_a_day_in_each_language(
     assert len([to for to, _ in smtp.messages if to == [english.email]]) == 2
 
 
-def test_no_items_no_digest(app: Any, smtp: _Inbox, make_org: Any, make_user: Any) -> None:
+def test_no_items_no_digest(app: Any, smtp: Inbox, make_org: Any, make_user: Any) -> None:
     org = make_org(contact_email="quiet@example.cn")
     make_user("operator", organization=org)
     _send(app, "2026-11-20")
@@ -135,7 +100,7 @@ def _digest_rows(key: str) -> int:
 
 def test_mail_server_down_fails_loudly_and_the_next_run_sends(
     app: Any,
-    smtp: _Inbox,
+    smtp: Inbox,
     make_org: Any,
     make_facility: Any,
     make_asset: Any,
@@ -161,7 +126,7 @@ def test_mail_server_down_fails_loudly_and_the_next_run_sends(
 
 
 def test_a_refused_message_releases_its_claim(
-    app: Any, smtp: _Inbox, make_org: Any, make_facility: Any, make_asset: Any
+    app: Any, smtp: Inbox, make_org: Any, make_facility: Any, make_asset: Any
 ) -> None:
     org = make_org(contact_email="refused@station.example.cn")
     make_asset(make_facility(org))
@@ -176,7 +141,7 @@ def test_a_refused_message_releases_its_claim(
 
 
 def test_a_line_break_in_a_name_fails_that_digest_only(
-    app: Any, smtp: _Inbox, make_org: Any, make_facility: Any, make_asset: Any
+    app: Any, smtp: Inbox, make_org: Any, make_facility: Any, make_asset: Any
 ) -> None:
     bad = make_org(contact_email="bad@station.example.cn")
     good = make_org(contact_email="good@station.example.cn")
