@@ -234,9 +234,12 @@ def test_facility_outside_the_district_is_refused_on_the_api(
     resp = client.post("/api/v1/facilities", json=body, headers=headers)
     assert resp.status_code == 422
     assert set(resp.get_json()["errors"]["json"]) == {"longitude"}
-    assert client.post(
-        "/api/v1/facilities", json=body | {"longitude": 116.42}, headers=headers
-    ).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/facilities", json=body | {"longitude": 116.42}, headers=headers
+        ).status_code
+        == 201
+    )
     facility = make_facility(org)
     resp = client.patch(
         f"/api/v1/facilities/{facility.id}",
