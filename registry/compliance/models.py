@@ -40,7 +40,10 @@ class ActivityRecord(Model):
     attachment_type: Mapped[str | None] = mapped_column(String(60))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Optimistic lock: two people correcting one record; the later save answers 409.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
+    __mapper_args__ = {"version_id_col": version}
     # The engine's look-ups: the last passing record of some activities for an asset/facility.
     __table_args__ = (
         Index("ix_activity_asset", "asset_id", "activity", "result", "performed_on"),

@@ -34,6 +34,10 @@ class RecordInSchema(BaseSchema):
     )
 
 
+class RecordEditSchema(RecordInSchema):
+    version = fields.Integer(required=True)
+
+
 def _locale() -> str:
     return str(get_locale() or "zh")
 
@@ -52,6 +56,7 @@ class RecordOutSchema(Schema):
     attachment_name = fields.String(allow_none=True)
     recorded_by_id = id_field(allow_none=True)
     created_at = fields.DateTime()
+    version = fields.Integer()
 
     def _title(self, record: Any) -> str:
         activity = active_pack().activities.get(record.activity)

@@ -24,9 +24,14 @@ from registry.compliance.rules import RulePack
 from registry.compliance.rules import active_pack
 from registry.compliance.uploads import store_attachment
 from registry.core.dates import today
+from registry.core.errors import N_
 from registry.core.errors import Invalid
+from registry.core.errors import NotFound
 from registry.extensions import db
 from registry.sites.models import Facility
+from registry.sites.services import apply_changes
+from registry.sites.services import check_version
+from registry.sites.services import flush_versioned
 
 NOT_FOR_ASSET = "This activity does not apply to this asset."
 NOT_FOR_FACILITY = "This activity does not apply to this facility."
@@ -118,7 +123,56 @@ def record_activity(
     pack: RulePack | None = None,
 ) -> ActivityRecord:
     """Record what was done to an asset (or a whole facility) and when."""
-    pack = pack or active_pack()
+    _check_record(data, facility=facility, asset=asset, pack=pack or active_pack())
+    record = ActivityRecord(
+        asset_id=asset.id if asset else None,
+        facility_id=facility.id,
+        activity=data["activity"],
+        performed_on=data["performed_on"],
+        result=data.get("result") or "pass",
+        performed_by=data.get("performed_by"),
+        notes=data.get("notes"),
+        readings=data.get("readings") or None,
+        recorded_by_id=getattr(recorded_by, "id", None),
+    )
+    if attachment is not None and attachment.filename:
+        stored = store_attachment(attachment)
+        record.attachment_path, record.attachment_type, record.attachment_name = stored
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def get_record(user: Any, record_id: int) -> ActivityRecord:
+    """Return a record the user may see (operators: their organization's), or raise NotFound."""
+    stmt = (
+        select(ActivityRecord)
+        .join(Facility, Facility.id == ActivityRecord.facility_id)
+        .where(ActivityRecord.id == record_id)
+    )
+    record = db.session.scalar(policy.scope(stmt, user, Facility.organization_id))
+    if record is None:
+        raise NotFound(N_("No such record."))
+    return record
+
+
+def update_record(record: ActivityRecord, data: dict[str, Any], *, version: int | None) -> None:
+    """Correct a record's activity, date, result, performer or notes (stale version: 409)."""
+    check_version(record, version)
+    facility = db.session.get(Facility, record.facility_id)
+    asset = db.session.get(Asset, record.asset_id) if record.asset_id else None
+    if facility is None:  # a facility with records cannot be deleted; kept for the types
+        raise NotFound(N_("No such record."))
+    _check_record(data, facility=facility, asset=asset, pack=active_pack())
+    changes = {k: data.get(k) for k in ("activity", "performed_on", "performed_by", "notes")}
+    apply_changes(record, changes | {"result": data.get("result") or "pass"})
+    flush_versioned(record)
+
+
+def _check_record(
+    data: dict[str, Any], *, facility: Facility, asset: Asset | None, pack: RulePack
+) -> None:
+    """Refuse an activity that does not apply here, or a date in the future or before install."""
     code = data["activity"]
     if code not in pack.activities:
         raise Invalid("activity", errors={"activity": ["Unknown activity."]})
@@ -135,23 +189,6 @@ def record_activity(
         raise Invalid(
             "date", errors={"performed_on": ["The date is before the installation date."]}
         )
-    record = ActivityRecord(
-        asset_id=asset.id if asset else None,
-        facility_id=facility.id,
-        activity=code,
-        performed_on=performed_on,
-        result=data.get("result") or "pass",
-        performed_by=data.get("performed_by"),
-        notes=data.get("notes"),
-        readings=data.get("readings") or None,
-        recorded_by_id=getattr(recorded_by, "id", None),
-    )
-    if attachment is not None and attachment.filename:
-        stored = store_attachment(attachment)
-        record.attachment_path, record.attachment_type, record.attachment_name = stored
-    db.session.add(record)
-    db.session.flush()
-    return record
 
 
 def records_query(*, asset_id: int | None = None, facility_id: int | None = None) -> Any:

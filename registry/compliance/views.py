@@ -24,12 +24,15 @@ from registry.compliance.calendar import record_link
 from registry.compliance.models import ActivityRecord
 from registry.compliance.rules import active_pack
 from registry.compliance.rules import load_pack
+from registry.compliance.schemas import RecordEditSchema
 from registry.compliance.schemas import RecordInSchema
+from registry.compliance.schemas import RecordOutSchema
 from registry.compliance.uploads import attachment_file
 from registry.compliance.uploads import download_of
 from registry.core.dates import today
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
+from registry.core.http import safe_next
 from registry.core.panels import add_panel
 from registry.core.templating import add_nav_item
 from registry.extensions import db
@@ -100,6 +103,8 @@ def obligations() -> Any:
 
 
 def _record_form(facility: Facility, asset: Any, activities: list[Any]) -> Any:
+    # `next`: the list the form was opened from (the reminders); only a path on this site.
+    back = safe_next(request.values.get("next"))
     errors: dict[str, Any] = {}
     values: dict[str, Any] = {
         "activity": request.args.get("activity", ""),
@@ -120,9 +125,7 @@ def _record_form(facility: Facility, asset: Any, activities: list[Any]) -> Any:
                 )
                 db.session.commit()
                 flash(_("Recorded."), "success")
-                if asset is not None:
-                    return redirect(url_for("assets.asset_detail", asset_id=asset.id))
-                return redirect(url_for("sites.facility_detail", facility_id=facility.id))
+                return redirect(back or _home_of(facility, asset))
             except DomainError as exc:
                 db.session.rollback()
                 errors = _errors_of(exc)
@@ -133,6 +136,7 @@ def _record_form(facility: Facility, asset: Any, activities: list[Any]) -> Any:
         activities=activities,
         values=values,
         errors=errors,
+        back=back,
     ), (422 if errors else 200)
 
 
@@ -152,6 +156,53 @@ def facility_record_new(facility_id: int) -> Any:
     facility = get_facility(current_user, facility_id)
     policy.require(current_user, "record_activity", facility.organization_id)
     return _record_form(facility, None, services.activities_for_facility(facility))
+
+
+@bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
+@login_required
+def record_edit(record_id: int) -> Any:
+    """Correct an activity record (its organization's operators, regulators; audit-logged)."""
+    record = services.get_record(current_user, record_id)
+    facility = get_facility(current_user, record.facility_id)
+    policy.require(current_user, "edit", facility.organization_id)
+    asset = get_asset(current_user, record.asset_id) if record.asset_id else None
+    back = safe_next(request.values.get("next"))
+    errors: dict[str, Any] = {}
+    values: dict[str, Any] = RecordOutSchema().dump(record)
+    if request.method == "POST":
+        values = request.form.to_dict()
+        data, errors = load_form(RecordEditSchema(), request.form)
+        if data is not None:
+            try:
+                services.update_record(record, data, version=data.pop("version", None))
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(back or _home_of(facility, asset))
+            except DomainError as exc:
+                db.session.rollback()
+                errors = _errors_of(exc)
+                values["version"] = str(services.get_record(current_user, record_id).version)
+    activities = (
+        services.activities_for_asset(asset)
+        if asset
+        else services.activities_for_facility(facility)
+    )
+    return render_template(
+        "compliance/record_form.html",
+        facility=facility,
+        asset=asset,
+        activities=activities,
+        values=values,
+        errors=errors,
+        back=back,
+        record=record,
+    ), ((409 if "_conflict" in errors else 422) if errors else 200)
+
+
+def _home_of(facility: Facility, asset: Any) -> str:
+    if asset is not None:
+        return url_for("assets.asset_detail", asset_id=asset.id)
+    return url_for("sites.facility_detail", facility_id=facility.id)
 
 
 @bp.get("/records/<int:record_id>/attachment")

@@ -73,7 +73,10 @@ class Facility(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     organization: Mapped[Organization] = relationship(back_populates="facilities")
-    assets: Mapped[list[Asset]] = relationship(back_populates="facility", lazy="write_only")
+    # passive_deletes: a facility is deleted only with no assets (sites.services.delete_facility).
+    assets: Mapped[list[Asset]] = relationship(
+        back_populates="facility", lazy="write_only", passive_deletes=True
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

@@ -239,3 +239,28 @@ def count_assets(facility_ids: list[int]) -> dict[int, int]:
         .group_by(Asset.facility_id)
     )
     return {fid: n for fid, n in rows}
+
+
+def facility_has_history(facility: Facility) -> bool:
+    """Say whether any row refers to the facility (assets, records, filings, points, ...)."""
+    # Every table with a foreign key to the facility counts, so a table added later keeps a
+    # facility with rows in it from being deleted without this list being kept up to date.
+    for table in db.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table is Facility.__table__ and table is not Facility.__table__:
+                if db.session.scalar(select(fk.parent).where(fk.parent == facility.id).limit(1)):
+                    return True
+    return False
+
+
+def delete_facility(facility: Facility) -> None:
+    """Delete a facility registered by mistake; one with any history is refused (409)."""
+    if facility_has_history(facility):
+        raise Conflict(
+            N_(
+                "This facility has a history (tanks, pipelines, records, filings, inspections or"
+                " monitoring points) and cannot be deleted. Close it instead."
+            )
+        )
+    db.session.delete(facility)
+    db.session.flush()

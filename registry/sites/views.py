@@ -18,6 +18,7 @@ from sqlalchemy import select
 from registry.assets.models import Asset
 from registry.audit.services import history
 from registry.auth import policy
+from registry.core.confirm import confirmation_page
 from registry.core.converters import id_arg
 from registry.core.errors import Conflict
 from registry.core.errors import DomainError
@@ -220,7 +221,39 @@ def facility_detail(facility_id: int) -> Any:
         facility=facility,
         assets=assets,
         events=history("facility", facility.id),
+        # Offered only where it can succeed: a facility registered by mistake, still empty.
+        deletable=not assets
+        and policy.can(current_user, "edit", facility.organization_id)
+        and not services.facility_has_history(facility),
     )
+
+
+@bp.route("/facilities/<int:facility_id>/delete", methods=["GET", "POST"])
+@login_required
+def facility_delete(facility_id: int) -> Any:
+    """Ask, then delete a facility registered by mistake (refused with 409 once it has history)."""
+    facility = services.get_facility(current_user, facility_id)
+    policy.require(current_user, "edit", facility.organization_id)
+    if request.method == "GET":
+        if services.facility_has_history(facility):
+            services.delete_facility(facility)  # raises the 409 with its reason
+        return confirmation_page(
+            request.form,
+            title=_("Delete facility %(name)s", name=facility.name),
+            consequences=[
+                _("The facility is removed from the register; the audit log keeps its record."),
+                _("Only a facility registered by mistake, with no history, can be deleted."),
+            ],
+            action=url_for("sites.facility_delete", facility_id=facility.id),
+            button=_("Delete"),
+            cancel_url=url_for("sites.facility_detail", facility_id=facility.id),
+            danger=True,
+        )
+    name = facility.name  # read before the commit expires the deleted row
+    services.delete_facility(facility)
+    db.session.commit()
+    flash(_("Facility %(name)s deleted.", name=name), "success")
+    return redirect(url_for("sites.facility_list"))
 
 
 @bp.route("/facilities/<int:facility_id>/edit", methods=["GET", "POST"])

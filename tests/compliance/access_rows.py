@@ -8,6 +8,7 @@ from tests.access import profile
 
 RECORD = {"activity": "patrol", "performed_on": "2025-06-01", "result": "pass"}
 FACILITY_RECORD = {"activity": "basic_information_report", "performed_on": "2025-06-01"}
+B_EDIT = profile(operator_a=404, inspector=403, viewer=403)
 NOT_OPERATORS = profile(operator_a=403, operator_b=403)
 ALL_404 = profile(
     anonymous=404, operator_a=404, operator_b=404, inspector=404, regulator=404, viewer=404
@@ -34,6 +35,16 @@ ROWS = [
         "GET",
         "/records/999999/attachment",
         profile(operator_a=404, operator_b=404, inspector=404, regulator=404, viewer=404),
+    ),
+    # A record of organization B: its operators and regulators may correct it.
+    Row("GET", "/records/{record_b}/edit", B_EDIT),
+    Row(
+        "POST",
+        "/records/{record_b}/edit",
+        B_EDIT,
+        as_json=False,
+        body=lambda w: RECORD | {"version": w["record_b"].version},
+        ok=302,
     ),
     Row("GET", "/reminders", ANY_USER),
     Row("GET", "/reminders?as_of=2026-01-01&organization_id={org_a}", ANY_USER),

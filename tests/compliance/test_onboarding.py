@@ -130,7 +130,10 @@ def test_api_create_with_last_done_counts_from_those_dates(
         ("patrol", patrolled, "pass")
     ]
     logged = _db.session.scalars(
-        select(AuditEvent).where(AuditEvent.entity == "activity_record")
+        select(AuditEvent).where(
+            AuditEvent.entity == "activity_record",
+            AuditEvent.row_id.in_([x["id"] for x in records]),
+        )
     ).all()
     assert [(e.action, e.changes["activity"][1]) for e in logged] == [("create", "patrol")]
     assert logged[0].user_id == world["users"]["operator_a"].id
@@ -160,7 +163,13 @@ def test_api_refuses_bad_last_dates_per_activity(
         assert r.status_code == 422, last_done
         (code,) = last_done
         assert message in r.json["errors"]["last_done"][code][0]
-    assert db.session.scalar(select(ActivityRecord.id)) is None
+    # Nothing recorded at organization A's facility (the world's own record is at B's).
+    assert (
+        db.session.scalar(
+            select(ActivityRecord.id).where(ActivityRecord.facility_id == world["fac_a"].id)
+        )
+        is None
+    )
 
 
 def test_the_form_asks_for_last_dates_and_records_them(

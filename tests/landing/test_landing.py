@@ -60,6 +60,29 @@ def test_red_tag_banner_for_everyone(client: Any, world: dict[str, Any]) -> None
     assert 'data-red-tagged="true"' in _main(html) and "双层罐渗漏报警未处理" in html
 
 
+def _certificate_cell(html: str) -> str:
+    m = re.search(r'<dd class="certificate"[^>]*>.*?</dd>', html, re.S)
+    assert m, html[:300]
+    return m.group(0)
+
+
+def test_red_tagged_asset_with_a_valid_certificate_says_prohibited(
+    client: Any, world: dict[str, Any]
+) -> None:
+    pipe, cert = world["pipe_a"], world["cert_a"]
+    assert cert.status == "valid"
+    before = _certificate_cell(client.get(f"/t/{pipe.tag}").get_data(as_text=True))
+    assert 'data-red-tagged="false"' in before and 'class="badge ok"' in before
+    place_red_tag(pipe, reason="液位仪报警", placed_by=world["users"]["regulator"])
+    _db.session.commit()
+    for lang, words in (("zh", "禁止卸油"), ("en", "DELIVERY PROHIBITED")):
+        page = client.get(f"/t/{pipe.tag}", headers={"Accept-Language": lang})
+        cell = _certificate_cell(page.get_data(as_text=True))
+        assert 'data-red-tagged="true"' in cell and 'class="badge bad"' in cell
+        assert words in cell and cert.number in cell
+        assert 'class="badge ok"' not in cell and cert.valid_until.isoformat() not in cell
+
+
 def test_inspector_and_regulator_get_the_summary_and_start_an_inspection(
     client: Any, world: dict[str, Any]
 ) -> None:

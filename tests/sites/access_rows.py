@@ -18,6 +18,7 @@ def _new_facility(world):  # type: ignore[no-untyped-def]
 
 
 ORG_A_VIEW = profile(operator_b=404)
+HAS_HISTORY = profile(operator_a=409, operator_b=404, inspector=403, regulator=409, viewer=403)
 
 ROWS = [
     Row("GET", "/organizations", ANY_USER),
@@ -62,6 +63,10 @@ ROWS = [
         },
         ok=302,
     ),
+    # Facility A has tanks: the roles that may delete get the 409 refusal (an empty facility
+    # is deleted in tests/sites/test_facility_delete.py).
+    Row("GET", "/facilities/{fac_a}/delete", HAS_HISTORY),
+    Row("POST", "/facilities/{fac_a}/delete", HAS_HISTORY, as_json=False, body={}),
     # API
     Row("GET", "/api/v1/organizations", ANY_USER),
     Row("POST", "/api/v1/organizations", REGULATOR_ONLY, body=_new_org, ok=201),
