@@ -98,6 +98,8 @@ def overview() -> Any:
         by_sub=count(lambda i: i.subdistrict or ""),
         by_obligation=count(lambda i: i.obligation),
         names=names,
+        # Corrective actions are no obligation of the pack: their items carry their own title.
+        titles={i.obligation: i.title(str(get_locale())) for i in items},
         pack=active_pack(),
         as_of=_as_of(),
         total=len(items),
