@@ -153,3 +153,19 @@ def test_every_reachable_page_shows_labels_not_codes(
     problems, visited = crawl(client, locale)
     assert visited > 5, f"the crawl reached only {visited} pages"
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_the_scan_pages_open_button_is_not_the_open_status(
+    client: FlaskClient, world: dict[str, Any], db: Any
+) -> None:
+    # "Open" is both a button and a corrective action's status (未整改): contexts keep them apart.
+    user = world["users"]["inspector"]
+    user.locale = "zh"
+    db.session.commit()
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(user.id)
+    resp = client.get("/scan")
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    assert ">打开</button>" in page
+    assert "未整改" not in page
