@@ -12,6 +12,7 @@ from registry.assets.models import Asset
 from registry.assets.tags import display
 from registry.audit.services import acting_as
 from registry.demo import load_demo
+from tests.browser.a11y import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +37,7 @@ def _fits(page: Any) -> None:
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
     small = [t for t in page.evaluate(TARGETS_JS) if t["height"] < 44]
     assert not small, f"touch targets under 44px: {small}"
+    assert_accessible(page)
     assert not page.console_errors, page.console_errors
 
 

@@ -12,6 +12,7 @@ from registry.assets.models import Asset
 from registry.audit.services import acting_as
 from registry.demo import load_demo
 from registry.sites.models import Facility
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -49,6 +50,7 @@ def _check(page: Any, url: str) -> None:
     assert width <= 360, f"{url}: page is {width}px wide on a 360px screen"
     small = [t for t in page.evaluate(TARGETS_JS) if t["height"] < 44]
     assert not small, f"{url}: touch targets under 44px: {small}"
+    assert_accessible(page)
     assert not page.console_errors, f"{url}: console errors: {page.console_errors}"
 
 
