@@ -33,6 +33,7 @@ from registry.core.forms import load_form
 from registry.core.pagination import paginate
 from registry.core.panels import add_panel
 from registry.core.postgres import custom_plans
+from registry.core.schemas import translate_errors
 from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.sites.services import get_facility
@@ -220,7 +221,7 @@ def revoke(number: str) -> Any:
             services.revoke_certificate(cert, revoked_by=current_user, reason=data["reason"])
         except Invalid as exc:
             db.session.rollback()
-            errors = exc.errors
+            errors = translate_errors(exc.errors)
         else:
             db.session.commit()
             flash(_("Certificate %(number)s revoked.", number=cert.number), "success")
