@@ -16,19 +16,33 @@ from marshmallow import validate
 
 from registry.assets.schemas import PIPELINE_ONLY
 from registry.assets.schemas import TANK_ONLY
+from registry.core.schemas import CONTROL_CHARS
+from registry.core.schemas import EARLIEST
+from registry.core.schemas import LATEST
 from registry.core.schemas import PlausibleAwareDateTime
 from registry.core.schemas import PlausibleDate
+from registry.core.text import INVISIBLE_CHARS
 
 # Text may hold tab, line feed and carriage return, and no other C0 control character or DEL
 # (BaseSchema refuses them). Invisible formatting characters are removed, not refused.
-_TEXT = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-_INVISIBLE = r"\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+_TEXT = f"[^{CONTROL_CHARS}]"
 # A visible character: what is left once the server strips the text and removes invisibles.
-_VISIBLE = rf"[^\s\x00-\x1f\x7f{_INVISIBLE}]"
+_VISIBLE = rf"[^\s\x00-\x1f\x7f{INVISIBLE_CHARS}]"
 ANY_TEXT = rf"^{_TEXT}*$"
 SOME_TEXT = rf"^{_TEXT}*{_VISIBLE}{_TEXT}*$"
-# PlausibleDate: years 1900 to 2100 (the date format itself is stated by `format`).
-PLAUSIBLE_YEAR = r"^(19[0-9][0-9]|20[0-9][0-9]|2100)-"
+
+
+def _years(first: int, last: int) -> str:
+    """A pattern for the years first..last: whole centuries as `19[0-9][0-9]`, others listed."""
+    parts = []
+    for century in range(first // 100, last // 100 + 1):
+        years = [y for y in range(century * 100, century * 100 + 100) if first <= y <= last]
+        parts += [f"{century}[0-9][0-9]"] if len(years) == 100 else [str(y) for y in years]
+    return "|".join(parts)
+
+
+# PlausibleDate: the years it accepts (the date format itself is stated by `format`).
+PLAUSIBLE_YEAR = f"^({_years(EARLIEST.year, LATEST.year)})-"
 
 
 def text_rules(self: Any, field: fields.Field, ret: dict[str, Any]) -> dict[str, Any]:

@@ -26,7 +26,8 @@ from registry.core.text import clean_value
 
 # C0 control characters other than tab, line feed and carriage return: NUL cannot be stored in
 # PostgreSQL text at all, and escape sequences would reach terminals through logs and exports.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+_CONTROL = re.compile(f"[{CONTROL_CHARS}]")
 
 
 def has_control(value: Any) -> bool:
@@ -45,26 +46,6 @@ class BaseSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    def _verbatim_keys(self) -> set[str]:
-        # Secrets (passwords) are compared as typed: cleaning them would lock people out.
-        return {f.data_key or name for name, f in self.fields.items() if f.metadata.get("verbatim")}
-
-    def _blank_means_none(self, key: str) -> bool:
-        # A form sends every field as text, "" for one left blank. A JSON body has types: ""
-        # is no date or number (refused as such), only a blank text.
-        if _FORM_INPUT.get():
-            return True
-        field = next((f for n, f in self.fields.items() if (f.data_key or n) == key), None)
-        return field is None or isinstance(field, fields.String)
-
-    def _refuse_text_for_flags(self, data: dict[str, Any]) -> None:
-        # A JSON body says true or false: marshmallow would also read "yes", "on" or 1 as true,
-        # which the document (type boolean) does not allow. Forms and query strings send text.
-        flags = {f.data_key or n for n, f in self.fields.items() if isinstance(f, fields.Boolean)}
-        bad = [k for k in flags if k in data and not isinstance(data[k], bool | None)]
-        if bad:
-            raise ValidationError({k: [str(_l("Not a valid boolean."))] for k in bad})
-
     @pre_load
     def _blank_to_none(self, data: Any, **kwargs: Any) -> Any:
         if not isinstance(data, Mapping):
@@ -73,18 +54,39 @@ class BaseSchema(Schema):
         if bad:
             message = str(_l("Contains control characters (such as NUL) that cannot be stored."))
             raise ValidationError({key: [message] for key in bad})
-        if type(data) is dict and not _FORM_INPUT.get():
-            self._refuse_text_for_flags(data)
+        by_key = {f.data_key or name: f for name, f in self.fields.items()}
+        form = _FORM_INPUT.get()
+        if type(data) is dict and not form:
+            _refuse_text_for_flags(data, by_key)
         cleaned: dict[str, Any] = {}
         for key, value in data.items():
-            if key not in self._verbatim_keys():
+            field = by_key.get(key)
+            # Secrets (passwords) are compared as typed: cleaning them would lock people out.
+            if field is None or not field.metadata.get("verbatim"):
                 value = clean_value(value)
             if isinstance(value, str):
                 value = value.strip()
-                if value == "" and self._blank_means_none(key):
+                # A form sends every field as text, "" for one left blank. A JSON body has
+                # types: "" is no date or number (refused as such), only a blank text.
+                blank_is_none = form or field is None or isinstance(field, fields.String)
+                if value == "" and blank_is_none:
                     value = None
             cleaned[key] = value
         return cleaned
+
+
+def _refuse_text_for_flags(data: dict[str, Any], by_key: Mapping[str, fields.Field]) -> None:
+    """A JSON body says true or false: marshmallow would also read "yes", "on" or 1 as true,
+    which the document (type boolean) does not allow. Forms and query strings send text."""
+    bad = [
+        key
+        for key, field in by_key.items()
+        if isinstance(field, fields.Boolean)
+        and key in data
+        and not isinstance(data[key], bool | None)
+    ]
+    if bad:
+        raise ValidationError({key: [str(_l("Not a valid boolean."))] for key in bad})
 
 
 _FORM_INPUT: ContextVar[bool] = ContextVar("form_input", default=False)

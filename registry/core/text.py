@@ -9,7 +9,8 @@ from typing import Any
 # U+200E/U+200F marks, U+061C the Arabic letter mark) reorder what a reader sees: a name can
 # show as something else than it is. Zero-width characters (U+200B-U+200D, U+2060 word joiner,
 # U+FEFF byte-order mark) make two names that look alike differ, and hide text in searches.
-INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+INVISIBLE_CHARS = "\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 
 
 def strip_invisible(value: str) -> str:
