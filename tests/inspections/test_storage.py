@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tarfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from registry.core.storage import FileStore
 from registry.core.storage import S3Store
 from registry.core.storage import open_store
 from registry.inspections.models import Photo
+from registry.ops import backup as backup_module
 from registry.ops.cli import storage_group
 from tests.e2e.services import S3_CREDENTIALS
 from tests.e2e.services import s3_server
@@ -143,3 +145,20 @@ def test_health_says_when_the_store_is_away(
     assert resp.status_code == 503
     assert resp.get_json()["storage"] == "unavailable" and resp.get_json()["database"] == "ok"
     assert resp.get_json()["status"] == "unavailable"
+
+
+def test_backups_carry_the_buckets_files_and_restore_them(
+    app: Flask, db: Any, on_s3: S3Store, tmp_path: Path
+) -> None:
+    files = {"inspections/1/a.jpg": b"\xff\xd8 photo", "records/r.pdf": b"%PDF-1.4 report"}
+    for key, data in files.items():
+        on_s3.put(key, data, "application/octet-stream")
+    archive = tmp_path / "files.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        backup_module._add_stored_files(tar)
+    on_s3.put("inspections/1/a.jpg", b"changed", "image/jpeg")
+    on_s3.put("inspections/2/new.jpg", b"after the backup", "image/jpeg")
+    with tarfile.open(archive, "r:gz") as tar:
+        tar.extractall(tmp_path / "out", filter="data")
+    backup_module._restore_stored_files(tmp_path / "out" / "uploads")
+    assert {o.key: on_s3.read(o.key) for o in on_s3.objects()} == files
