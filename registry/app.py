@@ -13,6 +13,7 @@ from flask import session
 from flask_login import current_user
 
 from registry import config as config_module
+from registry.config import LOCALES
 from registry.core import storage
 from registry.extensions import babel
 from registry.extensions import csrf
@@ -22,7 +23,6 @@ from registry.extensions import login_manager
 from registry.extensions import migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-LOCALES = ("zh", "en")
 
 
 def _resource_dir(name: str) -> str:

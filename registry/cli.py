@@ -12,8 +12,12 @@ from flask.cli import run_command
 from flask.cli import with_appcontext
 
 from registry.audit.services import acting_as
+from registry.compliance.cli import reminders_command
 from registry.core.errors import DomainError
 from registry.extensions import db
+from registry.ops.cli import backup_command
+from registry.ops.cli import restore_command
+from registry.ops.cli import storage_group
 
 
 @click.group("users", help="Manage user accounts.")
@@ -95,9 +99,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(demo_if_empty_command)
-    from registry import cli_extra
-
-    cli_extra.register(app)
+    # The commands the domain packages bring: digests, backups, the file store.
+    app.cli.add_command(reminders_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(storage_group)
 
 
 def base_url_for(host: str, port: int, *, https: bool = False) -> str:

@@ -23,8 +23,8 @@ from flask_login import login_required
 from registry.auth import policy
 from registry.compliance import calendar
 from registry.compliance import services
+from registry.compliance.blueprint import bp
 from registry.compliance.rules import active_pack
-from registry.compliance.views import bp
 from registry.core.converters import id_arg
 from registry.core.dates import today
 from registry.extensions import db

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
 from flask import abort
 from flask import flash
 from flask import redirect
@@ -19,6 +18,7 @@ from flask_login import login_required
 from registry.assets.services import get_asset
 from registry.auth import policy
 from registry.compliance import services
+from registry.compliance.blueprint import bp
 from registry.compliance.calendar import record_link
 from registry.compliance.models import ActivityRecord
 from registry.compliance.rules import active_pack
@@ -38,8 +38,6 @@ from registry.extensions import db
 from registry.sites.models import Facility
 from registry.sites.services import get_facility
 from registry.sites.views import _errors_of
-
-bp = Blueprint("compliance", __name__)
 
 
 @bp.record_once
@@ -227,5 +225,3 @@ def record_attachment(record_id: int) -> Any:
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
-
-from registry.compliance import reminder_views  # noqa: E402,F401  (routes on the same blueprint)
