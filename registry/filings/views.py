@@ -18,11 +18,11 @@ from registry.auth import policy
 from registry.core.confirm import asks_confirmation
 from registry.core.confirm import confirmation_page
 from registry.core.errors import DomainError
+from registry.core.forms import errors_of
 from registry.core.forms import load_form
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.panels import add_panel
-from registry.core.schemas import errors_of
 from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.filings import desk_views  # noqa: F401  (the quality list and the dashboard)

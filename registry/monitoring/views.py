@@ -23,9 +23,9 @@ from registry.core import choices
 from registry.core.dates import show_date
 from registry.core.dates import today
 from registry.core.errors import DomainError
+from registry.core.forms import errors_of
 from registry.core.forms import load_form
 from registry.core.panels import add_panel
-from registry.core.schemas import errors_of
 from registry.core.templating import add_nav_item
 from registry.exports import writers
 from registry.extensions import db
