@@ -110,6 +110,8 @@ class Submitted(Generic[T]):
 
     result: T | None = None
     errors: dict[str, Any] = dc_field(default_factory=dict)
+    # 422 for input the schema refused; the service's own status (403, 409, ...) otherwise.
+    status: int = 200
 
     @property
     def ok(self) -> bool:
@@ -135,14 +137,14 @@ def submit(
     """
     data, errors = load_form(schema, form, **load_kwargs)
     if data is None:
-        return Submitted(errors=errors)
+        return Submitted(errors=errors, status=422)
     try:
         result = action(data)
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
         maps = {f.data_key or n for n, f in schema.fields.items() if isinstance(f, fields.Dict)}
-        return Submitted(errors=flat_errors(errors_of(exc), maps))
+        return Submitted(errors=flat_errors(errors_of(exc), maps), status=exc.status)
     return Submitted(result=result)
 
 
