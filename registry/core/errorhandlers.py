@@ -77,6 +77,28 @@ def _message(status: int) -> str:
     return messages.get(status, _("The request could not be completed."))
 
 
+def _http_json(exc: HTTPException, status: int) -> Any:
+    """An HTTP error under /api: flask-smorest's messages per field and extras, translated."""
+    data = getattr(exc, "data", None) or {}
+    errors = data.get("messages") or data.get("errors")
+    if errors:
+        errors = translate_errors(errors)
+    message = data.get("message") or exc.description or _status_name(status)
+    message = translate_errors(str(message))
+    extra = {
+        k: v
+        for k, v in data.items()
+        if k not in ("messages", "errors", "message", "exc", "headers", "schema")
+        and isinstance(v, str | int | float | bool)
+    }
+    resp = _with_headers(_json(status, str(message), errors, **extra), exc)
+    for key, value in (data.get("headers") or {}).items():
+        resp.headers[key] = value
+    if status == 401:
+        resp.headers.setdefault("WWW-Authenticate", "Bearer")
+    return resp
+
+
 def register_error_handlers(app: Flask) -> None:
     """Answer errors as JSON under /api and as pages elsewhere."""
 
@@ -106,24 +128,7 @@ def register_error_handlers(app: Flask) -> None:
             # Flask-Limiter's own text is the limit ("10 per 1 minute"), in no language.
             exc.description = _message(429)
         if is_api_request():
-            data = getattr(exc, "data", None) or {}
-            errors = data.get("messages") or data.get("errors")
-            if errors:
-                errors = translate_errors(errors)
-            message = data.get("message") or exc.description or _status_name(status)
-            message = translate_errors(str(message))
-            extra = {
-                k: v
-                for k, v in data.items()
-                if k not in ("messages", "errors", "message", "exc", "headers", "schema")
-                and isinstance(v, str | int | float | bool)
-            }
-            resp = _with_headers(_json(status, str(message), errors, **extra), exc)
-            for key, value in (data.get("headers") or {}).items():
-                resp.headers[key] = value
-            if status == 401:
-                resp.headers.setdefault("WWW-Authenticate", "Bearer")
-            return resp
+            return _http_json(exc, status)
         message = str(exc.description) if status == 429 else _message(status)
         page = _page(status, _TITLES.get(status, _TITLES[400])(), message)
         return _with_headers(make_response(page), exc)
