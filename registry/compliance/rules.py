@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
+
 from registry.compliance.intervals import Interval
 from registry.core import choices
 
@@ -442,7 +444,6 @@ def load_pack(name: str) -> RulePack:
 
 def active_pack() -> RulePack:
     """Return the rule pack of the running app."""
-    from flask import current_app
 
     pack = current_app.extensions.get("rule_pack")
     if pack is None:

@@ -18,6 +18,7 @@ from flask_login import login_required
 from registry.assets.services import get_asset
 from registry.auth import policy
 from registry.compliance import services
+from registry.compliance import signals
 from registry.compliance.blueprint import bp
 from registry.compliance.calendar import record_link
 from registry.compliance.models import ActivityRecord
@@ -44,7 +45,6 @@ from registry.sites.services import get_facility
 def _load_rule_pack(state: Any) -> None:
     """Load and validate the rule pack when the app starts: a bad pack stops start-up."""
     state.app.extensions["rule_pack"] = load_pack(state.app.config["RULE_PACK"])
-    from registry.compliance import signals
 
     signals.connect()
 

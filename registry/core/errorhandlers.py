@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from flask import Flask
@@ -16,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from registry.core.errors import DomainError
 from registry.core.schemas import translate_errors
 from registry.core.security import is_api_request
+from registry.extensions import db
 
 
 def _json(status: int, message: str, errors: dict[str, Any] | None = None, **extra: Any) -> Any:
@@ -29,8 +31,6 @@ def _json(status: int, message: str, errors: dict[str, Any] | None = None, **ext
 
 
 def _status_name(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:
@@ -104,8 +104,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> Any:
-        from registry.extensions import db
-
         db.session.rollback()
         message = _(exc.message)
         if is_api_request():
@@ -137,7 +135,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(OverflowError)
     def unstorable(exc: Exception) -> Any:
         # The last line of defence: schemas refuse such values first, with a field's message.
-        from registry.extensions import db
 
         db.session.rollback()
         msg = _("A value cannot be stored: it holds a NUL character or a number out of range.")
@@ -155,8 +152,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(exc: Exception) -> Any:
-        from registry.extensions import db
-
         db.session.rollback()
         if is_api_request():
             return _json(500, _status_name(500))

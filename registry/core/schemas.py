@@ -11,6 +11,7 @@ from datetime import date
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE
 from marshmallow import Schema
@@ -238,7 +239,6 @@ MARSHMALLOW_MESSAGES = (
 
 def translate_errors(errors: Any) -> Any:
     """Translate every message of a marshmallow error dict into the request's language."""
-    from flask_babel import gettext
 
     if isinstance(errors, dict):
         return {key: translate_errors(value) for key, value in errors.items()}
