@@ -86,6 +86,7 @@ def init_api(app: Flask) -> None:
     from inspection_api import monitoring
     from inspection_api import organizations
     from inspection_api import red_tags
+    from inspection_api import releases
     from inspection_api import users
 
     modules = (
@@ -100,6 +101,7 @@ def init_api(app: Flask) -> None:
         red_tags,
         imports,
         monitoring,
+        releases,
         users,
     )
     for module in modules:
