@@ -205,7 +205,7 @@ def _step(release: Release, code: str) -> ReleaseStep:
 
 
 def record_step(
-    release: Release, code: str, *, done_at: datetime, notes: str | None, by: Any
+    release: Release, code: str, *, done_at: datetime, notes: str | None = None, by: Any
 ) -> ReleaseStep:
     """Record that a step of an open release was done, when, with notes."""
     step = _step(release, code)

@@ -1,0 +1,52 @@
+"""Access rows for releases, pages and API."""
+
+from tests.access import ANY_USER
+from tests.access import OWN_OR_INSPECTOR
+from tests.access import OWN_VIEW
+from tests.access import PUBLIC
+from tests.access import Row
+from tests.access import profile
+
+
+def _new(world: dict) -> dict:
+    return {
+        "facility_id": world["fac_a"].id,
+        "discovered_at": "2026-03-05T10:00:00+08:00",
+        "description": "Fuel odour in the manhole",
+    }
+
+
+DONE = {"done_at": "2026-03-05T10:00:00+08:00", "notes": "Reported by phone"}
+CONFIRM = {"confirmed_at": "2026-03-05T10:00:00+08:00"}
+CLOSE = {"closed_on": "2026-03-20", "reason": "No further action"}
+# Regulators only; operator B does not see organization A's release at all.
+CLOSE_PROFILE = profile(operator_a=403, operator_b=404, inspector=403, viewer=403)
+
+ROWS = [
+    # public
+    Row("GET", "/releases/public", PUBLIC),
+    Row("GET", "/exports/releases.geojson", PUBLIC),
+    # API
+    Row("GET", "/api/v1/releases", ANY_USER),
+    Row("GET", "/api/v1/releases?state=confirmed&facility_id={fac_a}", ANY_USER),
+    Row("POST", "/api/v1/releases", OWN_OR_INSPECTOR, body=_new, ok=201),
+    Row("GET", "/api/v1/releases/{release_a}", OWN_VIEW),
+    Row(
+        "POST", "/api/v1/releases/{release_a}/steps/report_emergency", OWN_OR_INSPECTOR, body=DONE
+    ),
+    # cn-beijing has no step run by request: the regulator passes the access check, then 409
+    Row(
+        "POST",
+        "/api/v1/releases/{release_confirmed_a}/steps/risk_assessment/request",
+        profile(operator_a=403, operator_b=404, inspector=403, viewer=403, regulator=409),
+        body={"due_at": "2026-06-01T17:00:00+08:00"},
+    ),
+    Row("POST", "/api/v1/releases/{release_a}/confirm", OWN_OR_INSPECTOR, body=CONFIRM),
+    Row(
+        "POST",
+        "/api/v1/releases/{release_a}/not-confirmed",
+        OWN_OR_INSPECTOR,
+        body={"reason": "Probe faulty, replaced, retested clean"},
+    ),
+    Row("POST", "/api/v1/releases/{release_confirmed_a}/close", CLOSE_PROFILE, body=CLOSE),
+]
