@@ -178,8 +178,11 @@ def _add_people(server: Server) -> None:
 
 
 @contextmanager
-def serve(tmp: Path, *, demo: bool = False) -> Iterator[Server]:
-    """Run gunicorn on a fresh database with a user of each role (and the demo data)."""
+def serve(
+    tmp: Path, *, demo: bool = False, settings: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """Run gunicorn on a fresh database with a user of each role (and the demo data), with
+    extra `settings` in its environment (RULE_PACK, ...)."""
     database_url, schema = _database(tmp)
     port = _free_port()
     env = {
@@ -194,6 +197,7 @@ def serve(tmp: Path, *, demo: bool = False) -> Iterator[Server]:
         # more often than a person would; the limits themselves are tested in tests/auth.
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
+        **(settings or {}),
     }
     server = Server(
         url=f"http://127.0.0.1:{port}",
