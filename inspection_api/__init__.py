@@ -83,6 +83,7 @@ def init_api(app: Flask) -> None:
     from inspection_api import filings
     from inspection_api import imports
     from inspection_api import inspections
+    from inspection_api import measures
     from inspection_api import monitoring
     from inspection_api import organizations
     from inspection_api import red_tags
@@ -102,6 +103,7 @@ def init_api(app: Flask) -> None:
         imports,
         monitoring,
         releases,
+        measures,
         users,
     )
     for module in modules:

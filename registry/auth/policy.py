@@ -40,6 +40,7 @@ _RULES: dict[str, set[str]] = {
     "record_monitoring": {"operator", "inspector", "regulator"},
     "report_release": {"operator", "inspector", "regulator"},
     "close_release": {"regulator"},
+    "view_measures": {"regulator", "viewer"},
 }
 
 

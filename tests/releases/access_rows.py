@@ -50,3 +50,10 @@ ROWS = [
     ),
     Row("POST", "/api/v1/releases/{release_confirmed_a}/close", CLOSE_PROFILE, body=CLOSE),
 ]
+ROWS += [
+    Row(
+        "GET",
+        "/api/v1/measures?from=2026-01-01&to=2026-06-30",
+        profile(operator_a=403, operator_b=403, inspector=403),
+    ),
+]
