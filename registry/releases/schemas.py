@@ -91,6 +91,13 @@ class ReleaseInSchema(DetailsSchema):
     affected_asset_ids = fields.List(id_field(), allow_none=True)
 
 
+class ReleaseFormSchema(ReleaseInSchema):
+    """The page's form: the facility comes from the address."""
+
+    class Meta:
+        exclude = ("facility_id",)
+
+
 class ReleaseQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE

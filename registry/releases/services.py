@@ -91,7 +91,7 @@ def open_release(facility: Facility, data: dict[str, Any], *, opened_by: Any = N
     return release
 
 
-def _base() -> Select[Any]:
+def base_query() -> Select[Any]:
     return (
         select(Release)
         .join(Facility, Facility.id == Release.facility_id)
@@ -101,7 +101,7 @@ def _base() -> Select[Any]:
 
 def get_release(user: Any, release_id: int) -> Release:
     """Return a release the user may see (operators: their organization's), or raise NotFound."""
-    stmt = policy.scope(_base().where(Release.id == release_id), user, Facility.organization_id)
+    stmt = policy.scope(base_query().where(Release.id == release_id), user, Facility.organization_id)
     release = db.session.scalar(stmt)
     if release is None:
         raise NotFound(N_("No such release."))
@@ -110,7 +110,7 @@ def get_release(user: Any, release_id: int) -> Release:
 
 def releases_query(user: Any, filters: dict[str, Any]) -> Select[Any]:
     """Select the releases the user may see, filtered by state and facility, newest first."""
-    stmt = policy.scope(_base(), user, Facility.organization_id)
+    stmt = policy.scope(base_query(), user, Facility.organization_id)
     if filters.get("state"):
         stmt = stmt.where(Release.state == filters["state"])
     if filters.get("facility_id") is not None:
@@ -242,3 +242,4 @@ def add_evidence(release: Release, *, kind: str, by: Any = None, **links: Any) -
     release.evidence.append(item)
     db.session.flush()
     return item
+

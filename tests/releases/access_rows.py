@@ -57,3 +57,51 @@ ROWS += [
         profile(operator_a=403, operator_b=403, inspector=403),
     ),
 ]
+FORM_DONE = {"done_at": "2026-03-05T10:00", "notes": "Reported by phone"}
+ROWS += [
+    Row("GET", "/releases", ANY_USER),
+    Row("GET", "/releases?state=suspected", ANY_USER),
+    Row("GET", "/releases/{release_a}", OWN_VIEW),
+    Row("GET", "/releases/{release_confirmed_a}", OWN_VIEW),
+    Row("GET", "/facilities/{fac_a}/releases/new", OWN_OR_INSPECTOR),
+    Row(
+        "POST",
+        "/facilities/{fac_a}/releases/new",
+        OWN_OR_INSPECTOR,
+        body={"discovered_at": "2026-03-05T10:00", "description": "Odour", "kind": "spill"},
+        as_json=False,
+        ok=302,
+    ),
+    Row(
+        "POST",
+        "/releases/{release_a}/steps/report_emergency",
+        OWN_OR_INSPECTOR,
+        body=FORM_DONE,
+        as_json=False,
+        ok=302,
+    ),
+    Row(
+        "POST",
+        "/releases/{release_a}/confirm",
+        OWN_OR_INSPECTOR,
+        body={"confirmed_at": "2026-03-05T10:00"},
+        as_json=False,
+        ok=302,
+    ),
+    Row(
+        "POST",
+        "/releases/{release_a}/not-confirmed",
+        OWN_OR_INSPECTOR,
+        body={"reason": "Probe faulty"},
+        as_json=False,
+        ok=302,
+    ),
+    Row(
+        "POST",
+        "/releases/{release_confirmed_a}/close",
+        CLOSE_PROFILE,
+        body={"closed_on": "2026-03-20", "reason": "No further action"},
+        as_json=False,
+        ok=302,
+    ),
+]
