@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 from flask_login import current_user
 
@@ -16,9 +17,11 @@ from registry.core.errors import DomainError
 from registry.core.pagination import paginate
 from registry.releases import services
 from registry.releases.models import Release
+from registry.releases.models import ReleaseEvidence
 from registry.releases.models import ReleaseStep
 from registry.releases.schemas import CloseSchema
 from registry.releases.schemas import ConfirmSchema
+from registry.releases.schemas import EvidenceOutSchema
 from registry.releases.schemas import NotConfirmedSchema
 from registry.releases.schemas import ReleaseInSchema
 from registry.releases.schemas import ReleaseQuerySchema
@@ -114,6 +117,43 @@ class ReleaseStepRequest(MethodView):
             fail(exc)
         commit()
         return step
+
+
+_FILE_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "note": {"type": "string", "maxLength": 2000},
+                },
+                "required": ["file"],
+            },
+            "encoding": {"file": {"contentType": "application/pdf, image/jpeg, image/png"}},
+        }
+    },
+}
+
+
+@blp.route("/<int:release_id>/evidence")
+class ReleaseEvidenceFiles(MethodView):
+    @role_required("report_release", found=_found)
+    @blp.doc(requestBody=_FILE_BODY)
+    @blp.response(201, EvidenceOutSchema)
+    def post(self, release_id: int) -> ReleaseEvidence:
+        """Attach a file or photo (multipart `file`, optional `note`) as evidence."""
+        try:
+            release = _acting(release_id, "report_release")
+            note = (request.form.get("note") or "").strip()[:2000] or None
+            item = services.attach_file(
+                release, request.files.get("file"), note=note, by=current_user
+            )
+        except DomainError as exc:
+            fail(exc)
+        commit()
+        return item
 
 
 @blp.route("/<int:release_id>/confirm")

@@ -43,16 +43,15 @@ def queue_query(user: Any, filters: dict[str, Any]) -> Select[Any]:
 
 
 def timeline(release: Release) -> list[Any]:
-    """Return every change of the release, its steps and evidence, newest first (the audit log)."""
+    """Return every change of the release and its steps, newest first (the audit log); the
+    evidence is listed apart."""
     step_ids = [s.id for s in release.steps]
-    evidence_ids = [e.id for e in release.evidence]
     stmt = (
         select(AuditEvent)
         .where(
             or_(
                 and_(AuditEvent.entity == "release", AuditEvent.row_id == release.id),
                 and_(AuditEvent.entity == "release_step", AuditEvent.row_id.in_(step_ids)),
-                and_(AuditEvent.entity == "release_evidence", AuditEvent.row_id.in_(evidence_ids)),
             )
         )
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import get_locale
@@ -11,6 +13,8 @@ from marshmallow import Schema
 from marshmallow import fields
 from marshmallow import validate
 
+from registry.audit.labels import FIELD_LABELS
+from registry.audit.labels import register_value_group
 from registry.core import choices
 from registry.core.schemas import BaseSchema
 from registry.core.schemas import PlausibleAwareDateTime
@@ -47,6 +51,60 @@ choices.ALL["release_medium"] = {
     "surface_water": _l("Surface water"),
     "vapour_in_buildings": _l("Vapour in buildings"),
 }
+
+
+class _StepTitles(Mapping[str, str]):
+    """The titles of the pack's release steps by code, in the reader's language."""
+
+    def __getitem__(self, code: str) -> str:
+        rule = clocks.step_rule(code)
+        if rule is None:
+            raise KeyError(code)
+        return rule.title(_locale())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(s.code for s in clocks.release_rules().steps)
+
+    def __len__(self) -> int:
+        return len(clocks.release_rules().steps)
+
+
+choices.ALL["release_step"] = _StepTitles()  # type: ignore[assignment]
+for _group, _field in (
+    ("release_state", "state"),
+    ("release_source", "source"),
+    ("release_kind", "kind"),
+    ("release_medium", "media"),
+    ("release_step", "code"),
+):
+    register_value_group("release", _field, _group)
+for _field, _text in (
+    ("number", _l("Number")),
+    ("facility_id", _l("Facility")),
+    ("asset_id", _l("Asset")),
+    ("release_id", _l("Release")),
+    ("discovered_at", _l("Discovered")),
+    ("description", _l("Description")),
+    ("source", _l("How it was found")),
+    ("cause", _l("Cause")),
+    ("failed_equipment", _l("Failed equipment")),
+    ("media", _l("Media affected")),
+    ("free_product", _l("Free product found")),
+    ("affected_asset_ids", _l("Affected tanks and pipelines")),
+    ("confirmed_at", _l("Confirmed")),
+    ("not_confirmed_reason", _l("Not confirmed because")),
+    ("decided_at", _l("Decided")),
+    ("closed_on", _l("Closed on")),
+    ("close_reason", _l("Reason for closing")),
+    ("opened_by_id", _l("Opened by")),
+    ("code", _l("Step")),
+    ("position", _l("Order")),
+    ("due_at", _l("Due")),
+    ("done_at", _l("Done")),
+    ("done_by_id", _l("Done by")),
+    ("notes", _l("Notes")),
+):
+    FIELD_LABELS.setdefault(_field, _text)
 MESSAGES = (
     _l("No such release."),
     _l("This release has no such step."),

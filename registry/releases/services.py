@@ -243,3 +243,15 @@ def add_evidence(release: Release, *, kind: str, by: Any = None, **links: Any) -
     db.session.flush()
     return item
 
+
+
+def attach_file(release: Release, upload: Any, *, note: str | None, by: Any) -> ReleaseEvidence:
+    """Keep a file or photo as evidence of a release (a report sent, a test result, a photo)."""
+    from registry.compliance.uploads import store_attachment
+
+    if upload is None or not upload.filename:
+        raise Invalid(N_("Invalid input."), errors={"file": [N_("Choose a file to upload.")]})
+    path, ctype, name = store_attachment(upload)
+    return add_evidence(
+        release, kind="file", by=by, file_path=path, file_type=ctype, file_name=name, note=note
+    )

@@ -6,10 +6,12 @@ from typing import Any
 
 from flask import Blueprint
 from flask import Response
+from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import send_file
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +21,8 @@ from flask_login import login_required
 from registry.assets.models import Asset
 from registry.auth import policy
 from registry.compliance.services import register_reminder_source
+from registry.compliance.uploads import attachment_file
+from registry.compliance.uploads import download_of
 from registry.core.converters import id_arg
 from registry.core.errors import DomainError
 from registry.core.pagination import page_args
@@ -172,6 +176,44 @@ def release_act(release_id: int, act: str) -> Any:
     release = services.get_release(current_user, release_id)
     policy.require(current_user, ACTS[act].action, release.organization_id)
     return act_on(release, act, lambda v, e, s: _detail(release, v, {act: e}, s))
+
+
+@bp.post("/releases/<int:release_id>/evidence")
+@login_required
+def evidence_add(release_id: int) -> Any:
+    """Attach a file or photo to a release as evidence, with a note."""
+    release = services.get_release(current_user, release_id)
+    policy.require(current_user, "report_release", release.organization_id)
+    note = (request.form.get("note") or "").strip()[:2000] or None
+    try:
+        services.attach_file(release, request.files.get("file"), note=note, by=current_user)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        release = services.get_release(current_user, release_id)
+        return _detail(release, request.form.to_dict(), {"evidence": errors_of(exc)}, exc.status)
+    flash(_("Evidence attached."), "success")
+    return redirect(url_for("releases.release_detail", release_id=release.id))
+
+
+@bp.get("/releases/<int:release_id>/evidence/<int:evidence_id>")
+@login_required
+def evidence_file(release_id: int, evidence_id: int) -> Any:
+    """Download a file attached to a release."""
+    release = services.get_release(current_user, release_id)
+    item = next((e for e in release.evidence if e.id == evidence_id and e.file_path), None)
+    if item is None or item.file_path is None:
+        abort(404)
+    try:
+        path = attachment_file(item.file_path)
+    except FileNotFoundError:
+        abort(404)
+    ctype, name = download_of(item.file_type, item.file_name)
+    response = send_file(
+        path, mimetype=ctype, as_attachment=not ctype.startswith("image/"), download_name=name
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/releases/public")

@@ -105,3 +105,25 @@ ROWS += [
         ok=302,
     ),
 ]
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _pdf(world: dict) -> dict:
+    import io
+
+    return {"file": (io.BytesIO(PDF), "report.pdf"), "note": "Report sent"}
+
+
+ROWS += [
+    Row("POST", "/releases/{release_a}/evidence", OWN_OR_INSPECTOR, body=_pdf, as_json=False, ok=302),
+    Row(
+        "POST",
+        "/api/v1/releases/{release_a}/evidence",
+        OWN_OR_INSPECTOR,
+        body=_pdf,
+        as_json=False,
+        ok=201,
+    ),
+    Row("GET", "/releases/{release_a}/evidence/{evidence_a}", OWN_VIEW),
+]

@@ -189,3 +189,33 @@ def test_reminders_list_open_steps(client: Any, world: dict[str, Any], api_heade
     other = api_headers(world["users"]["operator_b"])
     r = client.get("/api/v1/reminders?as_of=2026-03-04", headers=other)
     assert not [i for i in r.json if i.get("release_id") == rid]
+
+
+def test_evidence_file(client: Any, world: dict[str, Any], api_headers: Any) -> None:
+    import io
+
+    op = api_headers(world["users"]["operator_a"])
+    rid = world["release_a"].id
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    r = client.post(
+        f"/api/v1/releases/{rid}/evidence",
+        data={"file": (io.BytesIO(pdf), "abatement.pdf"), "note": "Initial abatement report"},
+        headers=op,
+    )
+    assert r.status_code == 201, r.json
+    assert r.json["kind"] == "file" and r.json["file_name"] == "abatement.pdf"
+    bad = client.post(
+        f"/api/v1/releases/{rid}/evidence",
+        data={"file": (io.BytesIO(b"MZ..."), "x.exe")},
+        headers=op,
+    )
+    assert bad.status_code == 422
+    none = client.post(f"/api/v1/releases/{rid}/evidence", data={}, headers=op)
+    assert none.status_code == 422
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(world["users"]["operator_a"].id)
+    got = client.get(f"/releases/{rid}/evidence/{r.json['id']}")
+    assert got.status_code == 200 and got.data == pdf
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(world["users"]["operator_b"].id)
+    assert client.get(f"/releases/{rid}/evidence/{r.json['id']}").status_code == 404

@@ -109,6 +109,7 @@ def test_exceedance_joins_the_open_release(
     _record(client, h, world["tank_a"], "interstitial_monitoring_check", "fail")
     assert _count(point.facility_id) == before  # both joined the oldest open release
     release = client.get(f"/api/v1/releases/{world['release_a'].id}", headers=h).json
-    assert [e["kind"] for e in release["evidence"]] == ["alert", "activity_record"]
-    assert release["evidence"][0]["reading_id"] == r.json["id"]
-    assert release["evidence"][0]["alert_kind"] == "exceedance"
+    # after the world's file: the alert, then the record
+    assert [e["kind"] for e in release["evidence"]] == ["file", "alert", "activity_record"]
+    assert release["evidence"][1]["reading_id"] == r.json["id"]
+    assert release["evidence"][1]["alert_kind"] == "exceedance"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC
 from datetime import datetime
 from typing import Any
+
+from werkzeug.datastructures import FileStorage
 
 from registry.extensions import db
 
@@ -26,6 +29,10 @@ def extend(world: dict[str, Any]) -> None:
     confirmed = opened(2)
     services.confirm(confirmed, confirmed_at=datetime(2026, 3, 3, 2, 0, tzinfo=UTC), by=None)
     world["release_confirmed_a"] = confirmed
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    upload = FileStorage(io.BytesIO(pdf), filename="report.pdf", content_type="application/pdf")
+    item = services.attach_file(world["release_a"], upload, note="Report sent", by=None)
+    world["evidence_a"] = item
     # Every step done: the world's reminders (which other domains' tests count) stay as they were.
     for release in (world["release_a"], confirmed):
         for step in release.steps:
