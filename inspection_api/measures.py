@@ -48,9 +48,12 @@ class Measures(MethodView):
     @blp.arguments(MeasuresQuerySchema, location="query")
     @blp.response(200, MeasuresSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Count the period's releases, reports on time, assets and inspections (default: a year)."""
+        """Count the period's releases, reports on time, assets and inspections."""
         end: date = args.get("to") or today()
         begin: date = args.get("from_") or date(end.year - 1, end.month, 1)
         if begin > end:
-            abort(422, errors=translate_errors({"query": {"from": [N_("Must not be after the end.")]}}))
+            abort(
+                422,
+                errors=translate_errors({"query": {"from": [N_("Must not be after the end.")]}}),
+            )
         return measures(begin, end)

@@ -109,7 +109,7 @@ class ReleaseStepRequest(MethodView):
     @blp.arguments(StepRequestSchema)
     @blp.response(200, StepOutSchema)
     def post(self, data: dict[str, Any], release_id: int, code: str) -> ReleaseStep:
-        """Ask for a step that runs on request (a corrective action plan) by `due_at` (regulators)."""
+        """Ask for a step that runs on request (a corrective action plan) by `due_at`."""
         try:
             release = _acting(release_id, "close_release")
             step = services.request_step(release, code, **data)

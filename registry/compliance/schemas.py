@@ -89,7 +89,11 @@ class ReminderOutSchema(Schema):
     due_at = fields.Function(
         lambda item: item.extra["due_at"].isoformat() if "due_at" in item.extra else None,
         allow_none=True,
-        metadata={"type": "string", "format": "date-time", "description": "to the hour, where the rule counts hours"},
+        metadata={
+            "type": "string",
+            "format": "date-time",
+            "description": "to the hour, where the rule counts hours",
+        },
     )
 
     @post_dump

@@ -47,8 +47,10 @@ ACTS = {
         services.confirm,
         _l("Confirm the release?"),
         _l("Confirm release"),
-        _l("%(number)s becomes a confirmed release: the cleanup steps and their clocks start, "
-           "and the public list and the cards of the facility's tanks and pipelines say so."),
+        _l(
+            "%(number)s becomes a confirmed release: the cleanup steps and their clocks start, "
+            "and the public list and the cards of the facility's tanks and pipelines say so."
+        ),
         _l("Release confirmed: the cleanup clocks are running."),
     ),
     "not-confirmed": Act(
@@ -57,7 +59,9 @@ ACTS = {
         services.not_confirmed,
         _l("End the release as not confirmed?"),
         _l("Not confirmed"),
-        _l("%(number)s ends as not confirmed with your reason; its open steps leave the reminders."),
+        _l(
+            "%(number)s ends as not confirmed with your reason; its open steps leave the reminders."
+        ),
         _l("Release ended as not confirmed."),
     ),
     "close": Act(
@@ -66,8 +70,10 @@ ACTS = {
         services.close,
         _l("Close the release?"),
         _l("Close release"),
-        _l("%(number)s is closed with your reason: no further action. The public list keeps it "
-           "as closed; its open steps leave the reminders."),
+        _l(
+            "%(number)s is closed with your reason: no further action. The public list keeps it "
+            "as closed; its open steps leave the reminders."
+        ),
         _l("Release closed."),
     ),
 }

@@ -75,14 +75,15 @@ def open_or_join(
 
 def _has(release: Release, evidence: dict[str, Any]) -> bool:
     keys = ("kind", "record_id", "reading_id", "alert_kind")
-    return any(
-        all(getattr(e, k) == evidence.get(k) for k in keys) for e in release.evidence
-    )
+    return any(all(getattr(e, k) == evidence.get(k) for k in keys) for e in release.evidence)
 
 
 def on_record_filed(sender: Any, record: ActivityRecord, recorded_by: Any = None) -> None:
     """A failed record of a release-detection activity opens (or joins) a suspected release."""
-    if record.result != "fail" or record.activity not in clocks.release_rules().detection_activities:
+    if (
+        record.result != "fail"
+        or record.activity not in clocks.release_rules().detection_activities
+    ):
         return
     open_or_join(
         record.facility_id,
@@ -113,7 +114,9 @@ def on_reading_added(sender: Any, reading: MonitoringReading, entered_by: Any = 
             point.facility_id,
             source="monitoring_alert",
             discovered_at=utcnow(),
-            description=f"{alert.kind}: {point.name} {alert.parameter} {alert.value:g} {alert.unit}",
+            description=(
+                f"{alert.kind}: {point.name} {alert.parameter} {alert.value:g} {alert.unit}"
+            ),
             asset_id=None,
             evidence={"kind": "alert", "reading_id": reading.id, "alert_kind": alert.kind},
             by=entered_by,
@@ -124,4 +127,3 @@ def connect() -> None:
     """Listen to the records and readings other domains file."""
     signals.record_filed.connect(on_record_filed, weak=False)
     signals.reading_added.connect(on_reading_added, weak=False)
-

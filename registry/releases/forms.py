@@ -30,7 +30,5 @@ def load_local(
     schema: Schema, form: MultiDict[str, str]
 ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     """Validate a form whose timestamps are typed in the district's local time."""
-    zoned = MultiDict(
-        [(k, _zoned(v) if k in MOMENTS else v) for k, v in form.items(multi=True)]
-    )
+    zoned = MultiDict([(k, _zoned(v) if k in MOMENTS else v) for k, v in form.items(multi=True)])
     return load_form(schema, zoned)

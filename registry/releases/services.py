@@ -53,7 +53,9 @@ def _facility_assets(facility: Facility, ids: list[int]) -> list[int]:
     if not ids:
         return []
     found = set(
-        db.session.scalars(select(Asset.id).where(Asset.facility_id == facility.id, Asset.id.in_(ids)))
+        db.session.scalars(
+            select(Asset.id).where(Asset.facility_id == facility.id, Asset.id.in_(ids))
+        )
     )
     if found != set(ids):
         raise Invalid(
@@ -101,7 +103,9 @@ def base_query() -> Select[Any]:
 
 def get_release(user: Any, release_id: int) -> Release:
     """Return a release the user may see (operators: their organization's), or raise NotFound."""
-    stmt = policy.scope(base_query().where(Release.id == release_id), user, Facility.organization_id)
+    stmt = policy.scope(
+        base_query().where(Release.id == release_id), user, Facility.organization_id
+    )
     release = db.session.scalar(stmt)
     if release is None:
         raise NotFound(N_("No such release."))
@@ -170,7 +174,7 @@ def confirm(release: Release, *, confirmed_at: datetime, by: Any, **data: Any) -
 
 
 def not_confirmed(release: Release, *, reason: str, by: Any, version: int | None = None) -> Release:
-    """End a suspected release as not confirmed, with the reason (a faulty monitor, nothing found)."""
+    """End a suspected release as not confirmed, with the reason (a faulty monitor, no leak)."""
     _move(release, "not_confirmed", version)
     now = utcnow()
     release.not_confirmed_reason = reason
@@ -185,7 +189,9 @@ def close(
 ) -> Release:
     """Close a confirmed release (the regulator's no-further-action decision)."""
     if closed_on > today():
-        raise Invalid(N_("Invalid input."), errors={"closed_on": [N_("Must not be in the future.")]})
+        raise Invalid(
+            N_("Invalid input."), errors={"closed_on": [N_("Must not be in the future.")]}
+        )
     if release.confirmed_at and closed_on < clocks.local_day(release.confirmed_at):
         raise Invalid(
             N_("Invalid input."), errors={"closed_on": [N_("Must not be before the confirmation.")]}
@@ -242,7 +248,6 @@ def add_evidence(release: Release, *, kind: str, by: Any = None, **links: Any) -
     release.evidence.append(item)
     db.session.flush()
     return item
-
 
 
 def attach_file(release: Release, upload: Any, *, note: str | None, by: Any) -> ReleaseEvidence:

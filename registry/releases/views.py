@@ -1,4 +1,4 @@
-"""Pages of releases: the queue, a release with its steps, the forms that move it, the public list."""
+"""Pages of releases: the queue, a release and its steps, the forms that act, the public list."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def release_step_rule(code: str) -> Any:
 def release_list() -> Any:
     """List releases: overdue steps first, then open ones by age, then ended ones."""
     state = request.args.get("state") or None
-    filters = {"state": state if state in STATES else None}
+    filters: dict[str, Any] = {"state": state if state in STATES else None}
     filters["facility_id"] = id_arg(request.args, "facility_id")
     page, size = page_args(request.args)
     result = paginate(queries.queue_query(current_user, filters), page=page, page_size=size)
@@ -122,7 +122,9 @@ def release_new(facility_id: int) -> Any:
                 db.session.rollback()
                 errors, status = errors_of(exc), exc.status
     assets = db.session.scalars(
-        facility.assets.select().order_by(Asset.kind, Asset.operator_ref, Asset.id)
+        facility.assets.select().order_by(  # type: ignore[attr-defined]
+            Asset.kind, Asset.operator_ref, Asset.id
+        )
     ).all()
     return render_template(
         "releases/new.html", facility=facility, assets=assets, values=values, errors=errors

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -77,7 +76,11 @@ def test_failed_tightness_test_to_closure(us_server: Server) -> None:
     own, reg = _token(server, "operator"), _token(server, "regulator")
     other = _token(server, "operator_b")
     facility_id, tank_id = _site(server, own)
-    record = {"activity": "tank_tightness_test", "performed_on": TESTED_ON.isoformat(), "result": "fail"}
+    record = {
+        "activity": "tank_tightness_test",
+        "performed_on": TESTED_ON.isoformat(),
+        "result": "fail",
+    }
     resp = _call(server, "POST", f"/api/v1/assets/{tank_id}/records", own, json=record)
     assert resp.status_code == 201, resp.text
 
@@ -107,7 +110,9 @@ def test_failed_tightness_test_to_closure(us_server: Server) -> None:
     assert set(steps) >= {"initial_response", "free_product_report", "corrective_action_plan"}
 
     close = {"closed_on": CLOSED_ON, "reason": "No further action"}
-    assert _call(server, "POST", f"/api/v1/releases/{rid}/close", own, json=close).status_code == 403
+    assert (
+        _call(server, "POST", f"/api/v1/releases/{rid}/close", own, json=close).status_code == 403
+    )
     for code in ("initial_response", "initial_abatement_report", "site_characterization"):
         step = {"done_at": CONFIRMED_AT}
         resp = _call(server, "POST", f"/api/v1/releases/{rid}/steps/{code}", own, json=step)
@@ -125,5 +130,3 @@ def test_failed_tightness_test_to_closure(us_server: Server) -> None:
     assert server.emails["operator"] not in page.text
     again = _call(server, "POST", f"/api/v1/releases/{rid}/confirm", own, json=body)
     assert again.status_code == 409
-
-

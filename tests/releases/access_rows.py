@@ -31,9 +31,7 @@ ROWS = [
     Row("GET", "/api/v1/releases?state=confirmed&facility_id={fac_a}", ANY_USER),
     Row("POST", "/api/v1/releases", OWN_OR_INSPECTOR, body=_new, ok=201),
     Row("GET", "/api/v1/releases/{release_a}", OWN_VIEW),
-    Row(
-        "POST", "/api/v1/releases/{release_a}/steps/report_emergency", OWN_OR_INSPECTOR, body=DONE
-    ),
+    Row("POST", "/api/v1/releases/{release_a}/steps/report_emergency", OWN_OR_INSPECTOR, body=DONE),
     # cn-beijing has no step run by request: the regulator passes the access check, then 409
     Row(
         "POST",
@@ -116,7 +114,9 @@ def _pdf(world: dict) -> dict:
 
 
 ROWS += [
-    Row("POST", "/releases/{release_a}/evidence", OWN_OR_INSPECTOR, body=_pdf, as_json=False, ok=302),
+    Row(
+        "POST", "/releases/{release_a}/evidence", OWN_OR_INSPECTOR, body=_pdf, as_json=False, ok=302
+    ),
     Row(
         "POST",
         "/api/v1/releases/{release_a}/evidence",

@@ -41,9 +41,7 @@ def test_operator_opens_a_release_with_its_steps(
     assert shown.status_code == 200 and shown.json["number"] == body["number"]
 
 
-def test_numbers_are_gapless_per_year(
-    client: Any, world: dict[str, Any], api_headers: Any
-) -> None:
+def test_numbers_are_gapless_per_year(client: Any, world: dict[str, Any], api_headers: Any) -> None:
     h = api_headers(world["users"]["regulator"])
     first = _open(client, h, world["fac_a"]).json["number"]
     second = _open(client, h, world["fac_b"]).json["number"]
@@ -103,15 +101,21 @@ def test_state_machine(client: Any, world: dict[str, Any], api_headers: Any) -> 
     r = client.post(f"/api/v1/releases/{rid}/confirm", json=confirm, headers=op)
     assert r.status_code == 200 and r.json["state"] == "confirmed" and r.json["media"] == ["soil"]
     # confirmed: not again, and not "not confirmed"
-    assert client.post(f"/api/v1/releases/{rid}/confirm", json=confirm, headers=op).status_code == 409
+    assert (
+        client.post(f"/api/v1/releases/{rid}/confirm", json=confirm, headers=op).status_code == 409
+    )
     r = client.post(f"/api/v1/releases/{rid}/not-confirmed", json={"reason": "x"}, headers=op)
     assert r.status_code == 409
     # only regulators close
     assert client.post(f"/api/v1/releases/{rid}/close", json=close, headers=op).status_code == 403
     r = client.post(f"/api/v1/releases/{rid}/close", json=close, headers=reg)
-    assert r.status_code == 200 and r.json["state"] == "closed" and r.json["closed_on"] == "2026-04-01"
+    assert (
+        r.status_code == 200 and r.json["state"] == "closed" and r.json["closed_on"] == "2026-04-01"
+    )
     for act, body in (("confirm", confirm), ("not-confirmed", {"reason": "x"}), ("close", close)):
-        assert client.post(f"/api/v1/releases/{rid}/{act}", json=body, headers=reg).status_code == 409
+        assert (
+            client.post(f"/api/v1/releases/{rid}/{act}", json=body, headers=reg).status_code == 409
+        )
     step = client.post(
         f"/api/v1/releases/{rid}/steps/risk_assessment",
         json={"done_at": "2026-03-20T10:00:00+08:00"},
@@ -144,7 +148,9 @@ def test_steps(client: Any, world: dict[str, Any], api_headers: Any) -> None:
     op = api_headers(world["users"]["operator_a"])
     rid = _open(client, op, world["fac_a"]).json["id"]
     url = f"/api/v1/releases/{rid}/steps/report_emergency"
-    r = client.post(url, json={"done_at": "2026-03-02T08:00:00+08:00", "notes": "Called"}, headers=op)
+    r = client.post(
+        url, json={"done_at": "2026-03-02T08:00:00+08:00", "notes": "Called"}, headers=op
+    )
     assert r.status_code == 200 and r.json["done_at"] == "2026-03-02T00:00:00+00:00"
     assert r.json["notes"] == "Called"
     before = client.post(url, json={"done_at": "2026-03-01T08:00:00+08:00"}, headers=op)
@@ -169,7 +175,9 @@ def test_scope(client: Any, world: dict[str, Any], api_headers: Any) -> None:
     assert client.get("/api/v1/releases", headers=b).json == []
     body = {"confirmed_at": "2026-03-03T09:00:00+08:00"}
     assert client.post(f"/api/v1/releases/{rid}/confirm", json=body, headers=b).status_code == 404
-    assert client.post(f"/api/v1/releases/{rid}/confirm", json=body, headers=viewer).status_code == 403
+    assert (
+        client.post(f"/api/v1/releases/{rid}/confirm", json=body, headers=viewer).status_code == 403
+    )
     assert _open(client, b, world["fac_a"]).status_code == 404
     assert _open(client, viewer, world["fac_a"]).status_code == 403
     assert client.get(f"/api/v1/releases/{rid}", headers=viewer).status_code == 200

@@ -71,14 +71,17 @@ def test_closed_or_not_confirmed_release_does_not_take_new_evidence(
 
 def _readings(client: Any, h: dict[str, str], point_id: int, values: list[float]) -> None:
     for i, v in enumerate(values):
-        body = {"parameter": "benzene", "value": v, "unit": "mg/L", "sampled_on": f"2025-{i + 2:02d}-15"}
+        body = {
+            "parameter": "benzene",
+            "value": v,
+            "unit": "mg/L",
+            "sampled_on": f"2025-{i + 2:02d}-15",
+        }
         r = client.post(f"/api/v1/monitoring-points/{point_id}/readings", json=body, headers=h)
         assert r.status_code == 201, r.json
 
 
-def test_rising_trend_opens_a_release(
-    client: Any, world: dict[str, Any], api_headers: Any
-) -> None:
+def test_rising_trend_opens_a_release(client: Any, world: dict[str, Any], api_headers: Any) -> None:
     h = api_headers(world["users"]["operator_b"])
     fac = world["fac_b"]
     r = client.post(

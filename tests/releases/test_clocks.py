@@ -14,7 +14,9 @@ def _due(release: Any) -> dict[str, Any]:
     return {s.code: s.due_at for s in release.steps}
 
 
-def test_us_discovery_clocks_count_hours(use_pack: Any, make_facility: Any, open_release: Any) -> None:
+def test_us_discovery_clocks_count_hours(
+    use_pack: Any, make_facility: Any, open_release: Any
+) -> None:
     use_pack("us-epa-280")
     release = open_release(make_facility(), "2026-03-01T23:30+08:00")
     assert _due(release) == {
@@ -30,9 +32,7 @@ def test_us_confirmation_clocks_across_a_month_end(
 ) -> None:
     use_pack("us-epa-280")
     release = open_release(make_facility(), "2026-01-28T09:00+08:00")
-    services.confirm(
-        release, confirmed_at=at("2026-01-31T18:00+08:00"), by=None, free_product=True
-    )
+    services.confirm(release, confirmed_at=at("2026-01-31T18:00+08:00"), by=None, free_product=True)
     due = _due(release)
     assert due["initial_response"] == at("2026-02-01T18:00+08:00")
     assert due["initial_abatement_report"] == at("2026-02-20T18:00+08:00")

@@ -36,9 +36,7 @@ def test_operator_opens_by_hand_and_records_a_step(client: Any, world: dict[str,
     release = services.get_release(world["users"]["regulator"], rid)
     assert release.discovered_at == at("2026-03-01T23:30+08:00")
     assert release.kind == "overfill" and release.media == ["soil", "groundwater"]
-    r = client.post(
-        f"/releases/{rid}/steps/report_emergency", data={"done_at": "2026-03-02T08:00"}
-    )
+    r = client.post(f"/releases/{rid}/steps/report_emergency", data={"done_at": "2026-03-02T08:00"})
     assert r.status_code == 302
     html = client.get(f"/releases/{rid}").get_data(as_text=True)
     assert 'data-step="report_emergency" data-done="true"' in html
@@ -104,7 +102,12 @@ def test_public_card_list_and_export(client: Any, world: dict[str, Any]) -> None
     assert [f["properties"]["number"] for f in features] == [confirmed.number]
     props = features[0]["properties"]
     assert set(props) == {
-        "number", "facility_name", "state", "discovered_on", "confirmed_on", "closed_on"
+        "number",
+        "facility_name",
+        "state",
+        "discovered_on",
+        "confirmed_on",
+        "closed_on",
     }
     assert features[0]["geometry"]["coordinates"] == [116.43, 39.94]
     # no personal data: no user, contact, address or description anywhere
