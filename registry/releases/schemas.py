@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from flask_babel import get_locale
@@ -16,6 +17,7 @@ from marshmallow import validate
 from registry.audit.labels import FIELD_LABELS
 from registry.audit.labels import register_value_group
 from registry.core import choices
+from registry.core.dates import local_zone
 from registry.core.schemas import BaseSchema
 from registry.core.schemas import PlausibleAwareDateTime
 from registry.core.schemas import PlausibleDate
@@ -122,9 +124,20 @@ def _locale() -> str:
     return str(get_locale() or "zh")
 
 
-def moment(**kwargs: Any) -> PlausibleAwareDateTime:
-    """A timestamp with its zone (an offset or Z); a naive one is refused."""
-    return PlausibleAwareDateTime(**kwargs)
+class LocalMoment(PlausibleAwareDateTime):
+    """A timestamp: with its offset (`+08:00`, `Z`), or without one in the district's time."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        # The zone of the running app (a setting), known only once a request is served.
+        self.default_timezone = local_zone()
+        moment: datetime = super()._deserialize(value, attr, data, **kwargs)
+        return moment
+
+
+def moment(**kwargs: Any) -> LocalMoment:
+    """A timestamp field; one typed without an offset is the district's local time."""
+    description = "ISO 8601; without an offset, the district's local time"
+    return LocalMoment(metadata={"description": description}, **kwargs)
 
 
 class DetailsSchema(BaseSchema):

@@ -40,7 +40,9 @@ from registry.releases.acts import ACTS
 from registry.releases.acts import act_on
 from registry.releases.forms import load_local
 from registry.releases.measures import measures
+from registry.releases.models import OPEN_STATES
 from registry.releases.models import STATES
+from registry.releases.models import Release
 from registry.releases.reminders import release_reminders
 from registry.releases.schemas import ReleaseFormSchema
 from registry.releases.schemas import StepDoneSchema
@@ -51,6 +53,7 @@ register_reminder_source(release_reminders)
 add_nav_item("releases.release_list", _l("Releases"), lambda user: user.is_authenticated)
 add_panel("facility_actions", "releases/_facility_panel.html", 30)
 add_panel("dashboard_sections", "releases/_measures.html", 10)
+add_panel("operator_home", "releases/_operator_releases.html", 10)
 
 
 @bp.record_once
@@ -74,6 +77,16 @@ def release_measures() -> dict[str, Any]:
 
     end = today()
     return measures(end - timedelta(days=365), end)
+
+
+@bp.app_template_global()
+def my_open_releases() -> list[Any]:
+    """Return the current operator's open releases, oldest first (none for other roles)."""
+    if not policy.is_operator(current_user):
+        return []
+    filters = {"state": None, "facility_id": None}
+    stmt = queries.queue_query(current_user, filters).where(Release.state.in_(OPEN_STATES))
+    return list(db.session.scalars(stmt.limit(20)))
 
 
 @bp.app_template_global()

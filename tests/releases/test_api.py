@@ -55,7 +55,8 @@ def test_numbers_are_gapless_per_year(client: Any, world: dict[str, Any], api_he
     "body,field",
     [
         ({"discovered_at": "2999-01-01T00:00:00+08:00"}, "discovered_at"),
-        ({"discovered_at": "2026-03-01T10:00:00"}, "discovered_at"),  # no zone
+        ({"discovered_at": "yesterday at noon"}, "discovered_at"),
+        ({"discovered_at": "1066-10-14T09:00:00+00:00"}, "discovered_at"),
         ({"media": ["air"]}, "media"),
     ],
 )
@@ -227,3 +228,14 @@ def test_evidence_file(client: Any, world: dict[str, Any], api_headers: Any) -> 
     with client.session_transaction() as sess:
         sess["_user_id"] = str(world["users"]["operator_b"].id)
     assert client.get(f"/releases/{rid}/evidence/{r.json['id']}").status_code == 404
+
+
+def test_a_moment_without_offset_is_local_time(
+    client: Any, world: dict[str, Any], api_headers: Any
+) -> None:
+    h = api_headers(world["users"]["operator_a"])
+    r = _open(client, h, world["fac_a"], discovered_at="2026-03-01T23:30:00")
+    assert r.status_code == 201, r.json
+    assert r.json["discovered_at"] == "2026-03-01T15:30:00+00:00"
+    steps = {s["code"]: s for s in r.json["steps"]}
+    assert steps["report_emergency"]["due_at"] == "2026-03-02T15:30:00+00:00"

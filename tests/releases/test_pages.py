@@ -127,3 +127,11 @@ def test_dashboard_shows_the_measures(client: Any, world: dict[str, Any]) -> Non
     _login(client, world["users"]["regulator"])
     html = client.get("/dashboard").get_data(as_text=True)
     assert 'data-measures="releases"' in html and "<progress" in html
+
+
+def test_operator_home_lists_open_releases(client: Any, world: dict[str, Any]) -> None:
+    _login(client, world["users"]["operator_a"])
+    html = client.get("/reminders").get_data(as_text=True)
+    assert 'data-operator-releases="2"' in html and world["release_a"].number in html
+    _login(client, world["users"]["operator_b"])
+    assert "data-operator-releases" not in client.get("/reminders").get_data(as_text=True)
