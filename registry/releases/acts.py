@@ -31,6 +31,7 @@ from registry.releases.schemas import NotConfirmedSchema
 
 @dataclass(frozen=True)
 class Act:
+    endpoint: str
     action: str  # the policy's action
     schema: type
     do: Callable[..., Any]
@@ -42,6 +43,7 @@ class Act:
 
 ACTS = {
     "confirm": Act(
+        "releases.release_confirm",
         "report_release",
         ConfirmSchema,
         services.confirm,
@@ -54,6 +56,7 @@ ACTS = {
         _l("Release confirmed: the cleanup clocks are running."),
     ),
     "not-confirmed": Act(
+        "releases.release_not_confirmed",
         "report_release",
         NotConfirmedSchema,
         services.not_confirmed,
@@ -65,6 +68,7 @@ ACTS = {
         _l("Release ended as not confirmed."),
     ),
     "close": Act(
+        "releases.release_close",
         "close_release",
         CloseSchema,
         services.close,
@@ -90,7 +94,7 @@ def act_on(release: Any, act: str, again: Callable[[dict[str, Any], Any, int], A
             request.form,
             title=str(spec.title),
             consequences=[str(spec.consequence) % {"number": release.number}],
-            action=url_for("releases.release_act", release_id=release.id, act=act),
+            action=url_for(spec.endpoint, release_id=release.id),
             button=str(spec.button),
             cancel_url=url_for("releases.release_detail", release_id=release.id),
             danger=act != "confirm",

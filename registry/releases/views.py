@@ -188,10 +188,28 @@ def step_done(release_id: int, code: str) -> Any:
     return _detail(release, request.form.to_dict(), {code: errors}, 422)
 
 
-@bp.post("/releases/<int:release_id>/<any(confirm, 'not-confirmed', close):act>")
+@bp.post("/releases/<int:release_id>/confirm")
 @login_required
-def release_act(release_id: int, act: str) -> Any:
-    """Confirm, end as not confirmed, or close a release (close: regulators only)."""
+def release_confirm(release_id: int) -> Any:
+    """Confirm a suspected release (the facility's operator, inspectors, regulators)."""
+    return _act(release_id, "confirm")
+
+
+@bp.post("/releases/<int:release_id>/not-confirmed")
+@login_required
+def release_not_confirmed(release_id: int) -> Any:
+    """End a suspected release as not confirmed, with the reason."""
+    return _act(release_id, "not-confirmed")
+
+
+@bp.post("/releases/<int:release_id>/close")
+@login_required
+def release_close(release_id: int) -> Any:
+    """Close a confirmed release (regulators only)."""
+    return _act(release_id, "close")
+
+
+def _act(release_id: int, act: str) -> Any:
     release = services.get_release(current_user, release_id)
     policy.require(current_user, ACTS[act].action, release.organization_id)
     return act_on(release, act, lambda v, e, s: _detail(release, v, {act: e}, s))
