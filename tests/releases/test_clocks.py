@@ -86,3 +86,38 @@ def test_reminders_due_at_the_hour(
     later = {i.obligation: i for i in release_reminders(as_of=date(2026, 3, 4), window_days=14)}
     assert later["report_suspected"].state == "overdue"
     assert later["report_suspected"].days_overdue == 2
+
+
+def test_us_corrective_action_plan_runs_when_asked(
+    use_pack: Any, client: Any, world: Any, api_headers: Any, open_release: Any
+) -> None:
+    use_pack("us-epa-280")
+    release = open_release(world["fac_b"], "2026-01-28T09:00+08:00")
+    services.confirm(release, confirmed_at=at("2026-01-29T09:00+08:00"), by=None)
+    from registry.extensions import db
+
+    db.session.commit()
+    url = f"/api/v1/releases/{release.id}/steps/corrective_action_plan/request"
+    body = {"due_at": "2026-04-30T17:00:00+08:00"}
+    op = api_headers(world["users"]["operator_b"])
+    assert client.post(url, json=body, headers=op).status_code == 403
+    reg = api_headers(world["users"]["regulator"])
+    r = client.post(url, json=body, headers=reg)
+    assert r.status_code == 200 and r.json["due_at"] == "2026-04-30T09:00:00+00:00"
+    other = f"/api/v1/releases/{release.id}/steps/initial_response/request"
+    assert client.post(other, json=body, headers=reg).status_code == 409
+    items = release_reminders(as_of=date(2026, 4, 20), window_days=14)
+    assert "corrective_action_plan" in {i.obligation for i in items}
+
+
+def test_numbers_given_back_on_rollback(make_facility: Any, db: Any) -> None:
+    from registry.extensions import db as _db
+    from registry.releases.numbering import next_number
+
+    facility = make_facility()
+    first = services.open_release(
+        facility, {"discovered_at": at("2026-05-01T10:00+08:00"), "description": "x"}
+    ).number
+    _db.session.rollback()
+    again = next_number(2026)
+    assert again == first
