@@ -130,3 +130,46 @@ def test_failed_tightness_test_to_closure(us_server: Server) -> None:
     assert server.emails["operator"] not in page.text
     again = _call(server, "POST", f"/api/v1/releases/{rid}/confirm", own, json=body)
     assert again.status_code == 409
+
+
+def test_rising_benzene_trend_to_closure_on_the_beijing_pack(
+    server: Server, tokens: dict[str, dict[str, str]]
+) -> None:
+    """The default pack (cn-beijing): a rising benzene trend in a well opens a release."""
+    own, reg = tokens["operator"], tokens["regulator"]
+    facility = {
+        "organization_id": server.organizations["a"],
+        "name": "端到端北京站",
+        "kind": "gas_station",
+        "address": "北京市东城区端到端路10号",
+        "latitude": 39.94,
+        "longitude": 116.43,
+    }
+    made = _call(server, "POST", "/api/v1/facilities", own, json=facility)
+    assert made.status_code == 201, made.text
+    facility_id = made.json()["id"]
+    point = _call(
+        server,
+        "POST",
+        f"/api/v1/facilities/{facility_id}/monitoring-points",
+        own,
+        json={"name": "MW-9", "kind": "groundwater_well"},
+    )
+    assert point.status_code == 201, point.text
+    for i, value in enumerate([0.001, 0.002, 0.003, 0.004, 0.005]):
+        sampled = (date.today() - timedelta(days=30 * (5 - i))).isoformat()
+        body = {"parameter": "benzene", "value": value, "unit": "mg/L", "sampled_on": sampled}
+        url = f"/api/v1/monitoring-points/{point.json()['id']}/readings"
+        assert _call(server, "POST", url, own, json=body).status_code == 201
+    listed = _call(server, "GET", f"/api/v1/releases?facility_id={facility_id}", own).json()
+    assert len(listed) == 1 and listed[0]["source"] == "monitoring_alert"
+    rid = listed[0]["id"]
+    assert {s["code"] for s in listed[0]["steps"]} == {"report_emergency", "site_investigation"}
+    body = {"confirmed_at": listed[0]["discovered_at"], "media": ["groundwater"]}
+    confirmed = _call(server, "POST", f"/api/v1/releases/{rid}/confirm", own, json=body)
+    assert confirmed.status_code == 200, confirmed.text
+    codes = {s["code"] for s in confirmed.json()["steps"]}
+    assert {"risk_assessment", "list_entry", "post_cleanup_plan", "list_removal"} <= codes
+    close = {"closed_on": date.today().isoformat(), "reason": "风险管控目标已达到"}
+    resp = _call(server, "POST", f"/api/v1/releases/{rid}/close", reg, json=close)
+    assert resp.status_code == 200 and resp.json()["state"] == "closed", resp.text
