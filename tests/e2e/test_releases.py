@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from datetime import datetime
 from datetime import timedelta
+from datetime import timezone
 from typing import Any
 
 import pytest
@@ -170,6 +172,9 @@ def test_rising_benzene_trend_to_closure_on_the_beijing_pack(
     assert confirmed.status_code == 200, confirmed.text
     codes = {s["code"] for s in confirmed.json()["steps"]}
     assert {"risk_assessment", "list_entry", "post_cleanup_plan", "list_removal"} <= codes
-    close = {"closed_on": date.today().isoformat(), "reason": "风险管控目标已达到"}
+    # the district's day of the confirmation (Beijing time), whatever the machine's zone
+    beijing = timezone(timedelta(hours=8))
+    confirmed_on = datetime.fromisoformat(body["confirmed_at"]).astimezone(beijing).date()
+    close = {"closed_on": confirmed_on.isoformat(), "reason": "风险管控目标已达到"}
     resp = _call(server, "POST", f"/api/v1/releases/{rid}/close", reg, json=close)
     assert resp.status_code == 200 and resp.json()["state"] == "closed", resp.text
