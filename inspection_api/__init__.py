@@ -83,9 +83,11 @@ def init_api(app: Flask) -> None:
     from inspection_api import filings
     from inspection_api import imports
     from inspection_api import inspections
+    from inspection_api import measures
     from inspection_api import monitoring
     from inspection_api import organizations
     from inspection_api import red_tags
+    from inspection_api import releases
     from inspection_api import users
 
     modules = (
@@ -100,6 +102,8 @@ def init_api(app: Flask) -> None:
         red_tags,
         imports,
         monitoring,
+        releases,
+        measures,
         users,
     )
     for module in modules:

@@ -22,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.labels.views import bp as labels_bp
     from registry.landing.views import bp as landing_bp
     from registry.monitoring.views import bp as monitoring_bp
+    from registry.releases.views import bp as releases_bp
     from registry.sites.views import bp as sites_bp
 
     blueprints = [
@@ -37,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
         enforcement_bp,
         exports_bp,
         monitoring_bp,
+        releases_bp,
         labels_bp,
         landing_bp,
     ]

@@ -19,6 +19,7 @@ from registry.core.dates import today
 from registry.extensions import db
 from registry.inspections.demo import load_demo_inspections
 from registry.monitoring.demo import load_demo_monitoring
+from registry.sites.models import Facility
 from registry.sites.models import Organization
 from registry.sites.services import create_facility
 from registry.sites.services import create_organization
@@ -438,7 +439,20 @@ def load_demo() -> bool:
     _demo_records()
 
     load_demo_monitoring()
+    _demo_release()
     return True
+
+
+def _demo_release() -> None:
+    """Confirm the release that the depot's TPH exceedance opened: the public list shows it."""
+    from registry.core.types import utcnow
+    from registry.releases.services import confirm
+    from registry.releases.services import open_release_at
+
+    depot = db.session.scalar(select(Facility).where(Facility.name == "永定门油库"))
+    release = open_release_at(depot.id) if depot is not None else None
+    if release is not None:
+        confirm(release, confirmed_at=utcnow(), by=None, media=["groundwater"], free_product=False)
 
 
 def _demo_records() -> None:

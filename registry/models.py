@@ -23,6 +23,10 @@ from registry.inspections.models import Inspection  # noqa: F401
 from registry.inspections.models import Photo  # noqa: F401
 from registry.monitoring.models import MonitoringPoint  # noqa: F401
 from registry.monitoring.models import MonitoringReading  # noqa: F401
+from registry.releases.models import Release  # noqa: F401
+from registry.releases.models import ReleaseCounter  # noqa: F401
+from registry.releases.models import ReleaseEvidence  # noqa: F401
+from registry.releases.models import ReleaseStep  # noqa: F401
 from registry.sites.models import Facility  # noqa: F401
 from registry.sites.models import Organization  # noqa: F401
 
@@ -40,3 +44,6 @@ _audit_services.register(Filing, "filing")
 _audit_services.register(RedTag, "red_tag")
 _audit_services.register(MonitoringPoint, "monitoring_point")
 _audit_services.register(MonitoringReading, "monitoring_reading")
+_audit_services.register(Release, "release")
+_audit_services.register(ReleaseStep, "release_step")
+_audit_services.register(ReleaseEvidence, "release_evidence")

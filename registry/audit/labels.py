@@ -61,6 +61,13 @@ _VALUE_GROUPS = {
     (None, "leak_detection"): "leak_detection",
     (None, "piping_type"): "piping_type",
 }
+
+
+def register_value_group(entity: str | None, field: str, group: str) -> None:
+    """Show the logged values of a field of an entity as the labels of a choice group."""
+    _VALUE_GROUPS[(entity, field)] = group
+
+
 _KIND_OR_STATUS = {"kind": _l("Kind"), "status": _l("Status")}
 
 

@@ -38,6 +38,9 @@ _RULES: dict[str, set[str]] = {
     "submit_filing": {"operator", "regulator"},
     "import": {"operator", "regulator"},
     "record_monitoring": {"operator", "inspector", "regulator"},
+    "report_release": {"operator", "inspector", "regulator"},
+    "close_release": {"regulator"},
+    "view_measures": {"regulator", "viewer"},
 }
 
 

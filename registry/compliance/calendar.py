@@ -86,7 +86,7 @@ def uid_of(item: DueItem) -> str:
 def build_feed(
     items: list[DueItem], *, name: str, locale: str, base_url: str, stamp_day: date
 ) -> bytes:
-    """Return an iCalendar document with one all-day event per due item."""
+    """Return an iCalendar document with one event per due item (all-day unless it has an hour)."""
     cal = Calendar()
     cal.add("prodid", "-//UST registry//reminders//EN")
     cal.add("version", "2.0")
@@ -100,8 +100,12 @@ def build_feed(
             with force_locale(locale):
                 summary += f" ({gettext('Last date not recorded')})"
         event.add("summary", summary)
-        event.add("dtstart", item.due_on)
-        event.add("dtend", item.due_on + timedelta(days=1))
+        if "due_at" in item.extra:  # a deadline to the hour (a release's 24-hour report)
+            event.add("dtstart", item.extra["due_at"])
+            event.add("dtend", item.extra["due_at"] + timedelta(hours=1))
+        else:
+            event.add("dtstart", item.due_on)
+            event.add("dtend", item.due_on + timedelta(days=1))
         event.add("dtstamp", utcnow())
         event.add("description", f"{item.facility_name}\n{record_link(item, base_url)}")
         event.add("url", record_link(item, base_url))

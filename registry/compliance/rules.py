@@ -21,6 +21,8 @@ from typing import Any
 from flask import current_app
 
 from registry.compliance.intervals import Interval
+from registry.compliance.release_rules import ReleaseRules
+from registry.compliance.release_rules import parse_release
 from registry.core import choices
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
@@ -187,6 +189,7 @@ class RulePack:
     activities: dict[str, Activity]
     obligations: tuple[Obligation, ...]
     path: str = ""
+    release: ReleaseRules | None = None
     by_code: dict[str, Obligation] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -400,7 +403,7 @@ def parse_pack(path: Path) -> RulePack:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise RulePackError(f"rule pack {path.name}: cannot read: {exc}") from exc
-    _unknown(ctx, data, {"pack", "activities", "obligations"})
+    _unknown(ctx, data, {"pack", "activities", "obligations", "release"})
     months, days = _settings(ctx, data.get("pack"))
     pack_table = data["pack"]
     activities = _activities(ctx, data.get("activities"))
@@ -413,6 +416,8 @@ def parse_pack(path: Path) -> RulePack:
     dupes = {c for c in codes if codes.count(c) > 1}
     if dupes:
         raise RulePackError(f"rule pack {path.name}: obligation codes repeated: {sorted(dupes)}")
+    ctx.where = "release"
+    release = parse_release(ctx.fail, data.get("release"), set(activities))
     ctx.where = "pack"
     return RulePack(
         code=_text(ctx, pack_table, "code"),
@@ -423,6 +428,7 @@ def parse_pack(path: Path) -> RulePack:
         activities=activities,
         obligations=obligations,
         path=str(path),
+        release=release,
     )
 
 

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from marshmallow import EXCLUDE
 from marshmallow import Schema
 from marshmallow import fields
+from marshmallow import post_dump
 from marshmallow import pre_dump
 from marshmallow import validate
 
@@ -82,6 +83,26 @@ class ReminderOutSchema(Schema):
     due_on = fields.Date()
     days_overdue = fields.Integer()
     state = fields.String(metadata={"enum": ["due_soon", "overdue", "no_record"]})
+    release_id = fields.Function(
+        lambda item: item.extra.get("release_id"), allow_none=True, metadata={"type": "integer"}
+    )
+    due_at = fields.Function(
+        lambda item: item.extra["due_at"].isoformat() if "due_at" in item.extra else None,
+        allow_none=True,
+        metadata={
+            "type": "string",
+            "format": "date-time",
+            "description": "to the hour, where the rule counts hours",
+        },
+    )
+
+    @post_dump
+    def _only_its_own(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """Leave out the fields of other sources (a release's) where the item has none."""
+        for key in ("release_id", "due_at"):
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
 
     def _tag(self, item: Any) -> str | None:
         return display(item.asset_tag) if item.asset_tag else None

@@ -23,6 +23,7 @@ from registry.compliance.rules import Activity
 from registry.compliance.rules import RulePack
 from registry.compliance.rules import active_pack
 from registry.compliance.uploads import store_attachment
+from registry.core import signals
 from registry.core.dates import today
 from registry.core.errors import N_
 from registry.core.errors import Invalid
@@ -129,6 +130,11 @@ def record_activity(
         record.attachment_path, record.attachment_type, record.attachment_name = stored
     db.session.add(record)
     db.session.flush()
+    signals.record_filed.send(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        record=record,
+        recorded_by=recorded_by,
+    )
     return record
 
 

@@ -4,6 +4,10 @@
   a passed inspection covers these rule-pack activity codes (the compliance package records them).
 - filing_accepted(sender, filing, facility_id, accepted_on): the bureau accepted a filing.
 - red_tag_changed(sender, asset, red_tag, placed): a red tag was placed or lifted.
+- record_filed(sender, record, recorded_by): an activity record was filed (in the filer's
+  transaction: a failed release-detection record opens a suspected release).
+- reading_added(sender, reading, entered_by): a monitoring reading was recorded (likewise: an
+  exceedance or a rising trend opens one).
 """
 
 from __future__ import annotations
@@ -15,3 +19,5 @@ _signals = Namespace()
 inspection_passed = _signals.signal("inspection-passed")
 filing_accepted = _signals.signal("filing-accepted")
 red_tag_changed = _signals.signal("red-tag-changed")
+record_filed = _signals.signal("record-filed")
+reading_added = _signals.signal("reading-added")

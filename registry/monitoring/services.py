@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry.auth import policy
+from registry.core import signals
 from registry.core.errors import N_
 from registry.core.errors import Invalid
 from registry.core.errors import NotFound
@@ -91,6 +92,11 @@ def add_reading(point: MonitoringPoint, *, entered_by: Any, **data: Any) -> Moni
     )
     db.session.add(reading)
     db.session.flush()
+    signals.reading_added.send(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        reading=reading,
+        entered_by=entered_by,
+    )
     return reading
 
 

@@ -17,8 +17,10 @@ from flask import Flask
 from registry.core.storage import FileStore
 from registry.core.storage import S3Store
 from registry.core.storage import open_store
+from registry.extensions import db
 from registry.inspections.models import Photo
 from registry.ops import backup as backup_module
+from registry.ops import storage as housekeeping
 from registry.ops.cli import storage_group
 from tests.e2e.services import S3_CREDENTIALS
 from tests.e2e.services import s3_server
@@ -72,6 +74,23 @@ def test_photos_live_in_the_bucket_and_are_served_from_it(
     assert shown.data == on_s3.read(photo.path)
     on_s3.delete(photo.path)  # lost behind the app's back: a 404, not a 500
     assert client.get(resp.get_json()["url"], headers=inspection["headers"]).status_code == 404
+
+
+def test_every_file_column_is_known_to_gc(app: Flask) -> None:
+    # A column that holds store keys without saying so would have its files collected.
+    named = {f"{c.table.name}.{c.name}" for c in housekeeping.file_columns()}
+    pathlike = {
+        f"{t.name}.{c.name}"
+        for t in db.metadata.sorted_tables
+        for c in t.columns
+        if c.name.endswith("path")
+    }
+    assert pathlike <= named
+    assert named == {
+        "photo.path",
+        "activity_record.attachment_path",
+        "release_evidence.file_path",
+    }
 
 
 def test_gc_deletes_old_orphans_only(

@@ -218,5 +218,6 @@ def test_summary_statements_do_not_grow_with_history(client: Any, world: dict[st
         inspect(tank, inspector, result="fail", findings=finding)
     assert _statements_of(client, f"/t/{tank.tag}") == first
     # user, asset with its facility and tank columns, certificate, red tag, last inspection,
-    # due items, open findings with their corrective actions (and a savepoint of the test's)
-    assert first <= 9
+    # due items, open findings with their corrective actions, the facility's confirmed release
+    # (and a savepoint of the test's)
+    assert first <= 10

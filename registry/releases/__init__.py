@@ -1,0 +1,1 @@
+"""Releases: from a suspected leak to closure, with the clocks the rule pack sets."""

@@ -1,0 +1,109 @@
+"""The official acts on a release from the pages: confirm, not confirmed, close.
+
+Each asks first (registry.core.confirm): the button posts `confirm=1`, the page says what will
+happen, and the post from that page acts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import flash
+from flask import redirect
+from flask import request
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from registry.core.confirm import asks_confirmation
+from registry.core.confirm import confirmation_page
+from registry.core.errors import DomainError
+from registry.core.forms import errors_of
+from registry.extensions import db
+from registry.releases import services
+from registry.releases.forms import load_local
+from registry.releases.schemas import CloseSchema
+from registry.releases.schemas import ConfirmSchema
+from registry.releases.schemas import NotConfirmedSchema
+
+
+@dataclass(frozen=True)
+class Act:
+    endpoint: str
+    action: str  # the policy's action
+    schema: type
+    do: Callable[..., Any]
+    title: Any
+    button: Any
+    consequence: Any
+    done: Any
+
+
+ACTS = {
+    "confirm": Act(
+        "releases.release_confirm",
+        "report_release",
+        ConfirmSchema,
+        services.confirm,
+        _l("Confirm the release?"),
+        _l("Confirm release"),
+        _l(
+            "%(number)s becomes a confirmed release: the cleanup steps and their clocks start, "
+            "and the public list and the cards of the facility's tanks and pipelines say so."
+        ),
+        _l("Release confirmed: the cleanup clocks are running."),
+    ),
+    "not-confirmed": Act(
+        "releases.release_not_confirmed",
+        "report_release",
+        NotConfirmedSchema,
+        services.not_confirmed,
+        _l("End the release as not confirmed?"),
+        _l("Not confirmed"),
+        _l(
+            "%(number)s ends as not confirmed with your reason; its open steps leave the reminders."
+        ),
+        _l("Release ended as not confirmed."),
+    ),
+    "close": Act(
+        "releases.release_close",
+        "close_release",
+        CloseSchema,
+        services.close,
+        _l("Close the release?"),
+        _l("Close release"),
+        _l(
+            "%(number)s is closed with your reason: no further action. The public list keeps it "
+            "as closed; its open steps leave the reminders."
+        ),
+        _l("Release closed."),
+    ),
+}
+
+
+def act_on(release: Any, act: str, again: Callable[[dict[str, Any], Any, int], Any]) -> Any:
+    """Validate the act's form, ask for confirmation, then act; `again` re-renders on errors."""
+    spec = ACTS[act]
+    data, errors = load_local(spec.schema(), request.form)
+    if data is None:
+        return again(request.form.to_dict(), errors, 422)
+    if asks_confirmation(request.form):
+        return confirmation_page(
+            request.form,
+            title=str(spec.title),
+            consequences=[str(spec.consequence) % {"number": release.number}],
+            action=url_for(spec.endpoint, release_id=release.id),
+            button=str(spec.button),
+            cancel_url=url_for("releases.release_detail", release_id=release.id),
+            danger=act != "confirm",
+        )
+    try:
+        spec.do(release, by=current_user, **data)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        return again(request.form.to_dict(), errors_of(exc), exc.status)
+    flash(str(spec.done), "success")
+    return redirect(url_for("releases.release_detail", release_id=release.id))
