@@ -18,6 +18,7 @@ from marshmallow import ValidationError
 from registry.auth import policy
 from registry.core.errors import N_
 from registry.core.errors import DomainError
+from registry.core.pagination import paginate
 from registry.core.schemas import translate_errors
 from registry.extensions import db
 
@@ -108,4 +109,8 @@ def page_of(source: Any, pagination_parameters: Any) -> list[Any]:
         pagination_parameters.item_count = len(source)
         start = pagination_parameters.first_item
         return list(source[start : start + pagination_parameters.page_size])
-    return page_of(source, pagination_parameters)
+    page = paginate(
+        source, page=pagination_parameters.page, page_size=pagination_parameters.page_size
+    )
+    pagination_parameters.item_count = page.total
+    return page.items
