@@ -16,6 +16,7 @@ from sqlalchemy import select
 from registry.extensions import db as _db
 from registry.inspections.models import Inspection
 from registry.inspections.models import Photo
+from tests.browser.a11y import assert_accessible
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
@@ -64,6 +65,7 @@ def _context(browser: Any, **kw: Any) -> Any:
 
 def _login(page: Any, site: dict[str, Any]) -> None:
     page.goto(site["server"].url + "/login")
+    assert_accessible(page)
     page.fill("#email", site["email"])
     page.fill("#password", PASSWORD)
     page.click("main button[type=submit]")
@@ -139,11 +141,13 @@ def test_submit_online_then_replay_creates_nothing(browser: Any, site: dict[str,
     )
     page.goto(f"{site['server'].url}/assets/{site['tank_id']}/inspect")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(page)
     _answer_all(page)
     page.set_input_files("#f-photos", [_jpeg((200, 30, 30))])
     page.click("button[type=submit].big")
     page.wait_for_url("**/inspections/*", timeout=20000)
     assert page.locator("main").get_attribute("data-result") == "pass"
+    assert_accessible(page)
     assert _counts(site["tank_id"]) == (1, 1)
     # The phone scaled the 2400 px photo to at most 1600 px before upload.
     assert max(_photo_sizes(site["tank_id"])[0]) <= 1600
@@ -186,8 +190,10 @@ def test_offline_queue_survives_reload_and_syncs(browser: Any, site: dict[str, A
         _wait_waiting(page, n + 1)
     assert _waiting(page) == (5, photos)
     assert "5" in page.locator("#queue-status").inner_text()
+    assert_accessible(page)  # the queue of waiting inspections
     page.reload()  # offline: the service worker answers
     _wait_waiting(page, 5)
+    assert_accessible(page)  # the page as the service worker serves it
     assert _waiting(page) == (5, photos)
     assert _counts(site["tank_id"]) == (0, 0)
     context.set_offline(False)
@@ -240,6 +246,7 @@ def test_client_error_is_held_with_the_message(browser: Any, site: dict[str, Any
     page.click("button[type=submit].big")
     page.wait_for_selector(".held")
     assert "Answer the sump." in page.locator(".held").inner_text()
+    assert_accessible(page)  # a held inspection with its message and "send again"
     page.reload()
     page.wait_for_selector(".held")
     assert _waiting(page)[0] == 1
@@ -263,6 +270,8 @@ def test_form_works_without_javascript(browser: Any, site: dict[str, Any]) -> No
     page.wait_for_url("**/inspections/*")
     assert page.locator("main").get_attribute("data-result") == "pass"
     assert "Manhole cover cracked" in page.inner_text("main")
+    # axe-core runs through the DevTools protocol, so it works with the page's scripts off.
+    assert_accessible(page)
     assert _counts(site["tank_id"]) == (1, 1)
     context.close()
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from registry.audit.services import acting_as
 from registry.demo import load_demo
 from registry.monitoring.models import MonitoringPoint
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import log_in
 from tests.browser.test_pages_mobile import _check
 
@@ -46,6 +47,7 @@ def test_point_page_and_chart_fit_a_phone(live_url: str, phone: Any, well: Any) 
     assert phone.input_value("#f-value") == "0.02"
     assert phone.input_value("#f-unit") == "µg/m³"
     assert phone.is_visible("#unit-error")
+    assert_accessible(phone)  # the refused form with its message at the field
     assert phone.evaluate("document.scrollingElement.scrollWidth") <= 360
     assert not phone.console_errors
 
