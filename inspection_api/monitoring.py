@@ -14,10 +14,13 @@ from inspection_api.common import role_required
 from registry.auth import policy
 from registry.core.errors import DomainError
 from registry.monitoring import services
+from registry.monitoring.acknowledgements import acknowledge
+from registry.monitoring.acknowledgements import get_alert
 from registry.monitoring.alerts import Alert
 from registry.monitoring.alerts import alerts
 from registry.monitoring.models import MonitoringPoint
 from registry.monitoring.models import MonitoringReading
+from registry.monitoring.schemas import AcknowledgeSchema
 from registry.monitoring.schemas import AlertQuerySchema
 from registry.monitoring.schemas import AlertSchema
 from registry.monitoring.schemas import PointInSchema
@@ -93,3 +96,25 @@ class Alerts(MethodView):
         pagination_parameters.item_count = len(found)
         start = pagination_parameters.first_item
         return found[start : start + pagination_parameters.page_size]
+
+
+def _visible_alert(alert_id: str) -> Alert:
+    return get_alert(current_user, alert_id)
+
+
+@blp.route("/monitoring/alerts/<alert_id>/acknowledge")
+class AlertAcknowledge(MethodView):
+    @role_required("record_monitoring", found=_visible_alert)
+    @blp.arguments(AcknowledgeSchema)
+    @blp.response(200, AlertSchema)
+    def post(self, data: dict[str, Any], alert_id: str) -> Alert:
+        """Acknowledge an alert with a note `{note}` (its facility's operators, inspectors,
+        regulators); an acknowledged alert answers 409."""
+        try:
+            alert = get_alert(current_user, alert_id)
+            policy.require(current_user, "record_monitoring", alert.organization_id)
+            acknowledge(alert, note=data["note"], by=current_user)
+        except DomainError as exc:
+            fail(exc)
+        commit()
+        return get_alert(current_user, alert_id)

@@ -21,6 +21,7 @@ from registry.inspections.models import CorrectiveAction  # noqa: F401
 from registry.inspections.models import Finding  # noqa: F401
 from registry.inspections.models import Inspection  # noqa: F401
 from registry.inspections.models import Photo  # noqa: F401
+from registry.monitoring.models import AlertAcknowledgement  # noqa: F401
 from registry.monitoring.models import MonitoringPoint  # noqa: F401
 from registry.monitoring.models import MonitoringReading  # noqa: F401
 from registry.sites.models import Facility  # noqa: F401
@@ -40,3 +41,4 @@ _audit_services.register(Filing, "filing")
 _audit_services.register(RedTag, "red_tag")
 _audit_services.register(MonitoringPoint, "monitoring_point")
 _audit_services.register(MonitoringReading, "monitoring_reading")
+_audit_services.register(AlertAcknowledgement, "monitoring_alert_ack")
