@@ -59,3 +59,25 @@ def test_regulator_sees_alerts_on_a_phone(live_url: str, phone: Any, well: Any) 
     _check(phone, f"{live_url}/alerts")
     assert phone.locator("tr[data-kind=rising_trend]").count() == 1
     assert phone.locator("tr[data-kind=exceedance]").count() == 1
+
+
+def test_operator_acknowledges_an_alert_on_a_phone(live_url: str, phone: Any, well: Any) -> None:
+    log_in(phone, live_url, "operator@demo.local", "operator-demo")
+    _check(phone, f"{live_url}/alerts")
+    before = phone.locator("tr[data-acknowledged=false]").count()
+    assert before >= 1
+    phone.locator("tr[data-acknowledged=false] a.button").first.click()
+    phone.wait_for_load_state("load")
+    assert "/acknowledge" in phone.url
+    _check(phone, phone.url)
+    phone.click("form.form button[type=submit]")  # no note: refused at the field
+    phone.wait_for_load_state("load")
+    assert phone.is_visible("#note-error")
+    assert_accessible(phone)
+    phone.fill("#f-note", "Resample ordered for Monday.")
+    phone.click("form.form button[type=submit]")
+    phone.wait_for_load_state("load")
+    assert phone.url.split("?")[0] == f"{live_url}/alerts"
+    assert phone.locator("tr[data-acknowledged=false]").count() == before - 1
+    _check(phone, f"{live_url}/alerts?state=all")
+    assert "Resample ordered for Monday." in phone.inner_text("table.alerts")
