@@ -55,10 +55,11 @@ class SortSpec:
 
     def apply(self, stmt: Select[Any], sorting: Sorting) -> Select[Any]:
         """Order the select by the chosen key (the list's own order when none was asked)."""
-        if not sorting.explicit or sorting.key not in self.columns:
+        columns = self.columns.get(sorting.key or "")
+        if not sorting.explicit or columns is None:
             return stmt
         order: list[Any] = []
-        for column in self.columns[sorting.key]:
+        for column in columns:
             ordered = column.desc() if sorting.descending else column.asc()
             # Empty values last in either direction, on SQLite and PostgreSQL alike.
             order.append(ordered.nulls_last())
