@@ -206,3 +206,18 @@ def test_a_new_reading_raises_a_new_alert(client: Any, world: dict[str, Any]) ->
     _as(client, world["users"]["regulator"])
     open_alerts = client.get("/api/v1/alerts?acknowledged=false").json
     assert [a["raised_on"] for a in open_alerts] == ["2026-02-06"]
+
+
+def test_a_race_lost_at_the_insert_is_a_conflict(world: dict[str, Any]) -> None:
+    from registry.core.errors import Conflict
+    from registry.monitoring.acknowledgements import acknowledge
+    from registry.monitoring.acknowledgements import get_alert
+
+    alert = get_alert(world["users"]["regulator"], world["alert_a"].id)
+    # Someone else acknowledged it after this request read it as open.
+    db.session.add(AlertAcknowledgement(reading_id=alert.reading_id, kind=alert.kind, note="x"))
+    db.session.commit()
+    with pytest.raises(Conflict):
+        acknowledge(alert, note="mine", by=world["users"]["regulator"])
+    db.session.rollback()
+    assert len(db.session.scalars(select(AlertAcknowledgement)).all()) == 1
