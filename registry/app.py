@@ -13,6 +13,7 @@ from flask import session
 from flask_login import current_user
 
 from registry import config as config_module
+from registry.core import storage
 from registry.extensions import babel
 from registry.extensions import csrf
 from registry.extensions import db
@@ -83,6 +84,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    storage.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     from flask_babel import lazy_gettext

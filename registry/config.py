@@ -146,6 +146,14 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+def _storage_url(value: str) -> str:
+    """Return STORAGE_URL checked; empty means a folder store in UPLOAD_DIR."""
+    value = value.strip()
+    if value and not (value.startswith("file:///") or value.startswith("s3://")):
+        raise ConfigError(f"STORAGE_URL: must be file:///… or s3://<bucket>…, got {value!r}")
+    return value
+
+
 def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Read every setting of the public contract from the environment."""
     env = dict(os.environ if env is None else env)
@@ -176,6 +184,8 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "SMTP_PORT": _int(env, "SMTP_PORT", 25, minimum=1),
         "MAIL_FROM": env.get("MAIL_FROM", "ust-registry@localhost"),
         "UPLOAD_DIR": upload_dir,
+        # file:// (default: UPLOAD_DIR) or s3://<bucket>[/<prefix>]?endpoint_url=… (storage.py)
+        "STORAGE_URL": _storage_url(env.get("STORAGE_URL", "")),
         "BUREAU_NAME": env.get(
             "BUREAU_NAME",
             "北京市东城区生态环境局 / Dongcheng District Ecology and Environment Bureau",

@@ -91,11 +91,17 @@ def update() -> None:
         catalog.update(template, no_fuzzy_matching=True)
         if locale == "en":
             for msg in catalog:
-                if msg.id and not msg.string:
-                    msg.string = msg.id
+                if msg.id and not _translated(msg):
+                    msg.string = msg.id if isinstance(msg.id, str) else tuple(msg.id)
         save(catalog, locale)
     compile_all()
     print(f"{len(template)} messages; {len(missing())} untranslated in zh")
+
+
+def _translated(msg) -> bool:
+    """Whether every form of the message has a translation (plural messages have several)."""
+    strings = msg.string if isinstance(msg.string, tuple | list) else (msg.string,)
+    return bool(strings) and all(strings)
 
 
 def missing() -> list[str]:
@@ -104,8 +110,7 @@ def missing() -> list[str]:
     for msg in catalog:
         if not msg.id:
             continue
-        strings = msg.string if isinstance(msg.string, tuple | list) else (msg.string,)
-        if not all(strings) or msg.fuzzy:
+        if not _translated(msg) or msg.fuzzy:
             out.append(msg.id if isinstance(msg.id, str) else msg.id[0])
     return out
 
@@ -121,7 +126,7 @@ def import_from(files: list[str]) -> None:
     filled = 0
     for msg in catalog:
         key = msg.id if isinstance(msg.id, str) else tuple(msg.id)
-        if msg.id and not msg.string and key in known:
+        if msg.id and not _translated(msg) and key in known:
             msg.string = known[key]
             filled += 1
     save(catalog, "zh")
@@ -137,8 +142,10 @@ def set_from_json(path: str) -> None:
     catalog = load("zh")
     filled = 0
     for msg in catalog:
-        if msg.id and isinstance(msg.id, str) and msg.id in pairs and (not msg.string or msg.fuzzy):
-            msg.string = pairs[msg.id]
+        # A plural message is keyed by its singular; Chinese has one form (nplurals=1).
+        key = msg.id if isinstance(msg.id, str) else (msg.id[0] if msg.id else "")
+        if key and key in pairs and (not _translated(msg) or msg.fuzzy):
+            msg.string = pairs[key] if isinstance(msg.id, str) else (pairs[key],)
             msg.flags.discard("fuzzy")
             filled += 1
     save(catalog, "zh")

@@ -2,7 +2,7 @@
  * opened, so that the form opens and works without a network. API writes are never touched:
  * the page's queue (inspect.js) owns them. */
 'use strict';
-var CACHE = 'ust-shell-v1';
+var CACHE = 'ust-shell-v2';
 var SHELL = ['/static/css/app.css', '/static/js/inspect.js', '/static/icons/icon-192.png', '/manifest.webmanifest'];
 var PAGES = /^\/(assets\/\d+\/inspect|inspections\/\d+|scan)$/;
 var CHECKLIST = /^\/api\/v1\/assets\/\d+\/checklist$/;

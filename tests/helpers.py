@@ -79,3 +79,10 @@ def read_export(url: str, body: bytes) -> list[dict[str, Any]]:
     doc = json.loads(body)
     assert doc["type"] == "FeatureCollection"
     return [dict(f["properties"], geometry=f["geometry"]) for f in doc["features"]]
+
+
+def shown(day: Any, locale: str = "zh") -> str:
+    """A date as the pages show it: Babel's medium format of the reader's language."""
+    from babel.dates import format_date
+
+    return format_date(day, "medium", locale=locale)

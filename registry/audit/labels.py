@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from registry.core import choices
+from registry.core.dates import show_text
 
 FIELD_LABELS = {
     "name": _l("Name"),
@@ -83,4 +84,4 @@ def value_label(entity: str, field: str, value: Any) -> str:
         return choices.label(group, str(value))
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    return str(value)
+    return show_text(str(value))

@@ -25,6 +25,7 @@ from registry.certificates.printing import printed_facts
 from registry.certificates.validity import add_months
 from registry.certificates.validity import validity_months
 from registry.core.confirm import asset_words
+from registry.core.dates import show_date
 from registry.core.dates import today
 from registry.core.errors import Conflict
 from registry.core.errors import Forbidden
@@ -115,8 +116,8 @@ def issue_consequences(inspection: Any) -> list[str]:
             "A certificate for %(asset)s is issued from the inspection of %(inspected)s, "
             "valid until %(until)s, signed and kept as a PDF.",
             asset=asset_words(asset),
-            inspected=facts.performed_on.isoformat(),
-            until=add_months(on, validity_months()).isoformat(),
+            inspected=show_date(facts.performed_on),
+            until=show_date(add_months(on, validity_months())),
         )
     ]
     older = db.session.scalars(
@@ -144,7 +145,7 @@ def revoke_consequences(cert: Certificate, reason: str) -> list[str]:
             "its verification page will say revoked, with the reason: %(reason)s",
             number=cert.number,
             asset=asset_words(cert.asset),
-            until=cert.valid_until.isoformat(),
+            until=show_date(cert.valid_until),
             reason=reason,
         ),
         _("A new certificate for this asset then needs a new passing inspection."),

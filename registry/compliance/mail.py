@@ -15,6 +15,7 @@ from flask import current_app
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -83,7 +84,11 @@ def _message(
         text = render_template("mail/reminders.txt", **context)
         html = render_template("mail/reminders.html", **context)
         subject = (
-            _("Overdue obligations past %(days)s days", days=current_app.config["ESCALATION_DAYS"])
+            ngettext(
+                "Overdue obligations past %(num)s day",
+                "Overdue obligations past %(num)s days",
+                current_app.config["ESCALATION_DAYS"],
+            )
             if escalation
             else _(
                 "Compliance reminders: %(overdue)s overdue, %(soon)s due soon",

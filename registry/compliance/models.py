@@ -35,7 +35,7 @@ class ActivityRecord(Model):
     performed_by: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     readings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    attachment_path: Mapped[str | None] = mapped_column(String(200))
+    attachment_path: Mapped[str | None] = mapped_column(String(200), info={"stored_file": True})
     attachment_name: Mapped[str | None] = mapped_column(String(200))
     attachment_type: Mapped[str | None] = mapped_column(String(60))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import uuid
-from pathlib import Path
 
 from flask import current_app
 from PIL import Image
@@ -20,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 from registry.core.errors import N_
 from registry.core.errors import Invalid
 from registry.core.search import clean
+from registry.core.storage import store
 from registry.core.text import strip_invisible
 
 MAX_PIXELS = 40_000_000
@@ -126,10 +126,8 @@ def store_attachment(upload: FileStorage) -> tuple[str, str, str]:
         content, ctype, ext = data, "application/pdf", "pdf"
     else:
         content, ctype, ext = _reencode(data, kind)
-    folder = Path(current_app.config["UPLOAD_DIR"]) / SUBDIR
-    folder.mkdir(parents=True, exist_ok=True)
     stored = uuid.uuid4().hex
-    (folder / f"{stored}.{ext}").write_bytes(content)
+    store().put(f"{SUBDIR}/{stored}.{ext}", content, ctype)
     return f"{SUBDIR}/{stored}.{ext}", ctype, _safe_name(upload.filename, stored, ext)
 
 
@@ -137,12 +135,3 @@ def download_of(stored_type: str | None, name: str | None) -> tuple[str, str]:
     """The type and file name to serve a stored attachment with (rows of older versions too)."""
     ctype = stored_type if stored_type in STORED_TYPES else "application/octet-stream"
     return ctype, _safe_name(name, "attachment", STORED_TYPES.get(ctype, "bin"))
-
-
-def attachment_file(relative: str) -> Path:
-    """Return the absolute path of a stored attachment."""
-    root = Path(current_app.config["UPLOAD_DIR"]).resolve()
-    path = (root / relative).resolve()
-    if root not in path.parents:
-        raise FileNotFoundError(relative)
-    return path

@@ -10,7 +10,6 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import send_file
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,13 +26,13 @@ from registry.compliance.rules import load_pack
 from registry.compliance.schemas import RecordEditSchema
 from registry.compliance.schemas import RecordInSchema
 from registry.compliance.schemas import RecordOutSchema
-from registry.compliance.uploads import attachment_file
 from registry.compliance.uploads import download_of
 from registry.core.dates import today
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
 from registry.core.http import safe_next
 from registry.core.panels import add_panel
+from registry.core.storage import send_stored
 from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.sites.models import Facility
@@ -215,17 +214,16 @@ def record_attachment(record_id: int) -> Any:
     facility = db.session.get(Facility, record.facility_id)
     if facility is None or not policy.can_see(current_user, facility.organization_id):
         abort(404)
+    ctype, name = download_of(record.attachment_type, record.attachment_name)
     try:
-        path = attachment_file(record.attachment_path)
+        response = send_stored(
+            record.attachment_path,
+            mimetype=ctype,
+            as_attachment=not ctype.startswith("image/"),
+            download_name=name,  # with the RFC 5987 `filename*` for non-ASCII names
+        )
     except FileNotFoundError:
         abort(404)
-    ctype, name = download_of(record.attachment_type, record.attachment_name)
-    response = send_file(
-        path,
-        mimetype=ctype,
-        as_attachment=not ctype.startswith("image/"),
-        download_name=name,  # Werkzeug adds the RFC 5987 `filename*` for non-ASCII names
-    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -10,8 +10,6 @@ from typing import Any
 from flask import Flask
 from flask import request
 from flask import url_for
-from flask_babel import format_date
-from flask_babel import format_datetime
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -20,15 +18,18 @@ from registry.audit.labels import field_label
 from registry.audit.labels import value_label
 from registry.auth import policy
 from registry.core import choices
+from registry.core.dates import show_date
+from registry.core.dates import show_datetime
 from registry.core.panels import panels
 
 
-def _fmt_date(value: date | None, fmt: str = "medium") -> str:
-    return format_date(value, fmt) if value else ""
+def _fmt_date(value: date | str | None, fmt: str | None = None) -> str:
+    # One format per locale everywhere (issue 25); `fmt` is accepted from older templates only.
+    return show_date(value)
 
 
-def _fmt_datetime(value: datetime | None, fmt: str = "medium") -> str:
-    return format_datetime(value, fmt) if value else ""
+def _fmt_datetime(value: datetime | None, fmt: str | None = None) -> str:
+    return show_datetime(value)
 
 
 def _label(code: str | None, group: str) -> str:

@@ -13,6 +13,7 @@ from flask import url_for
 from flask_login import current_user
 
 from registry.app import LOCALES
+from registry.core.health import report as health_report
 from registry.core.http import safe_next
 from registry.extensions import db
 
@@ -45,6 +46,6 @@ def set_language() -> Any:
 
 @bp.get("/healthz")
 def health() -> Any:
-    """Say that the app and its database answer."""
-    db.session.execute(db.text("SELECT 1"))
-    return {"status": "ok"}
+    """Say whether the database, the rate-limit store and the file store answer (503 if not)."""
+    body, healthy = health_report()
+    return body, 200 if healthy else 503

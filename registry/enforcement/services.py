@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import Select
 from sqlalchemy import func
@@ -19,6 +18,7 @@ from registry.assets.models import Asset
 from registry.auth import policy
 from registry.core import signals
 from registry.core.confirm import asset_words
+from registry.core.dates import show_datetime
 from registry.core.errors import Conflict
 from registry.core.types import utcnow
 from registry.enforcement.models import RedTag
@@ -133,7 +133,7 @@ def lift_consequences(asset: Asset, red_tag: RedTag | None, *, note: str) -> lis
         lines.append(
             _(
                 "The red tag placed %(when)s for: %(reason)s ends with your note: %(note)s",
-                when=format_datetime(red_tag.placed_at, "short"),
+                when=show_datetime(red_tag.placed_at),
                 reason=red_tag.reason,
                 note=note,
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import Select
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from registry.auth import policy
 from registry.core import signals
+from registry.core.dates import show_datetime
 from registry.core.dates import today
 from registry.core.errors import Conflict
 from registry.core.errors import Invalid
@@ -113,7 +113,7 @@ def accept_consequences(filing: Filing) -> list[str]:
             "facility's accepted record: later filings are compared with it.",
             facility=filing.facility.name,
             organization=filing.facility.organization.name,
-            when=format_datetime(filing.submitted_at, "short"),
+            when=show_datetime(filing.submitted_at),
         )
     ]
     if filing.problem_count:

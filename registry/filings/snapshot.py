@@ -14,6 +14,7 @@ from registry.assets.models import Asset
 from registry.assets.schemas import AssetOutSchema
 from registry.assets.tags import display as tag_display
 from registry.core import choices
+from registry.core.dates import show_text
 from registry.extensions import db
 from registry.sites.models import Facility
 from registry.sites.schemas import FacilitySchema
@@ -112,7 +113,7 @@ def show_value(scope: str, field: str, value: Any) -> str:
         return choices.label(group, value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    return str(value)
+    return show_text(str(value))
 
 
 def asset_title(asset: dict[str, Any]) -> str:

@@ -124,7 +124,7 @@ class Photo(Model):
         ForeignKey("corrective_action.id"), index=True
     )
     # Relative to UPLOAD_DIR, never under static/.
-    path: Mapped[str] = mapped_column(String(255))
+    path: Mapped[str] = mapped_column(String(255), info={"stored_file": True})
     # Of the bytes as uploaded: a resent photo is recognised per inspection.
     sha256: Mapped[str] = mapped_column(String(64))
     width: Mapped[int] = mapped_column(Integer)

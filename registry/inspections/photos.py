@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import uuid
 import warnings
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -20,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from registry.core.errors import DomainError
 from registry.core.errors import Invalid
+from registry.core.storage import store
 from registry.extensions import db
 from registry.inspections.models import CorrectiveAction
 from registry.inspections.models import Finding
@@ -105,23 +104,6 @@ def _existing(owner: dict[str, Any], digest: str) -> Photo | None:
     return db.session.scalar(stmt)
 
 
-def _write_durably(target: Path, data: bytes) -> None:
-    """Write the whole file to disk before its row can be committed: a crash (even of the
-    machine) never leaves an acknowledged photo with a missing or torn file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    part = target.with_name(target.name + ".part")
-    with open(part, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(part, target)
-    folder = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)  # the rename itself must reach the disk too
-    finally:
-        os.close(folder)
-
-
 def store_photo(
     raw: bytes,
     *,
@@ -144,8 +126,7 @@ def store_photo(
     folder = "inspections" if inspection else "corrective-actions"
     parent = owner["inspection_id"] or owner["corrective_action_id"]
     relative = f"{folder}/{parent}/{uuid.uuid4().hex}.jpg"
-    target = Path(current_app.config["UPLOAD_DIR"]) / relative
-    _write_durably(target, data)
+    store().put(relative, data, "image/jpeg")
     photo = Photo(
         **owner,
         path=relative,
@@ -161,14 +142,9 @@ def store_photo(
     except IntegrityError:
         # The same photo arrived twice at once: keep the first, forget this copy.
         db.session.rollback()
-        target.unlink(missing_ok=True)
+        store().delete(relative)
         found = _existing(owner, digest)
         if found is None:
             raise
         return found, False
     return photo, True
-
-
-def photo_path(photo: Photo) -> Path:
-    """Return where a photo's file lies."""
-    return Path(current_app.config["UPLOAD_DIR"]) / photo.path

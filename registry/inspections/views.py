@@ -15,7 +15,6 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import send_file
 from flask import send_from_directory
 from flask import url_for
 from flask_babel import gettext as _
@@ -30,6 +29,7 @@ from registry.auth import policy
 from registry.compliance.services import register_reminder_source
 from registry.core.errors import DomainError
 from registry.core.panels import add_panel
+from registry.core.storage import send_stored
 from registry.extensions import db
 from registry.inspections import actions
 from registry.inspections import photos
@@ -161,9 +161,10 @@ def photo_file(photo_id: int) -> Any:
     photo = db.session.get(Photo, photo_id)
     if photo is None or not policy.can_see(current_user, _photo_organization(photo)):
         abort(404)
-    response = send_file(photos.photo_path(photo), mimetype="image/jpeg", max_age=3600)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    try:
+        return send_stored(photo.path, mimetype="image/jpeg", private_max_age=3600)
+    except FileNotFoundError:
+        abort(404)
 
 
 def _photo_organization(photo: Photo) -> int:

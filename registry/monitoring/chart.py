@@ -8,6 +8,7 @@ Every text that comes from data is escaped.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from collections.abc import Sequence
 from datetime import date
 from xml.sax.saxutils import escape
@@ -54,7 +55,9 @@ def _y_axis(ticks: list[float], y: object) -> list[str]:
     return out
 
 
-def _x_axis(dates: Sequence[date], xs: dict[date, float]) -> list[str]:
+def _x_axis(
+    dates: Sequence[date], xs: dict[date, float], label: Callable[[date], str]
+) -> list[str]:
     shown = sorted(set(dates))
     if len(shown) > 3:
         shown = [shown[0], shown[len(shown) // 2], shown[-1]]
@@ -68,7 +71,7 @@ def _x_axis(dates: Sequence[date], xs: dict[date, float]) -> list[str]:
             anchor = "end"
         out.append(
             f'<text class="date" x="{xs[d]:.1f}" y="{TOP + PLOT_H + 16}" '
-            f'text-anchor="{anchor}" font-size="11" fill="#444">{d.isoformat()}</text>'
+            f'text-anchor="{anchor}" font-size="11" fill="#444">{escape(label(d))}</text>'
         )
     return out
 
@@ -80,6 +83,7 @@ def render_chart(
     unit: str,
     title: str,
     screening_label: str = "screening value",
+    date_label: Callable[[date], str] = date.isoformat,
 ) -> str:
     """Return an SVG document of the readings over time against a dashed screening line."""
     dates = [d for d, _ in readings]
@@ -99,7 +103,7 @@ def render_chart(
     ]
     if readings:
         xs = _x_of(dates)
-        parts += _x_axis(dates, xs)
+        parts += _x_axis(dates, xs, date_label)
         line = " ".join(f"{xs[d]:.1f},{y(v):.1f}" for d, v in readings)
         parts.append(f'<polyline points="{line}" fill="none" stroke="#1f5fa8" stroke-width="2"/>')
         for d, v in readings:
@@ -107,7 +111,7 @@ def render_chart(
             parts.append(
                 f'<circle class="reading{" over" if over else ""}" cx="{xs[d]:.1f}" '
                 f'cy="{y(v):.1f}" r="{4 if over else 3}" fill="{"#c0262d" if over else "#1f5fa8"}">'
-                f"<title>{d.isoformat()}: {_fmt(v)} {escape(unit)}</title></circle>"
+                f"<title>{escape(date_label(d))}: {_fmt(v)} {escape(unit)}</title></circle>"
             )
     if screening is not None:
         sy = y(screening)

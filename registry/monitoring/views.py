@@ -20,6 +20,7 @@ from markupsafe import Markup
 from registry.auth import policy
 from registry.compliance.services import register_reminder_source
 from registry.core import choices
+from registry.core.dates import show_date
 from registry.core.dates import today
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
@@ -101,6 +102,7 @@ def _charts(point: MonitoringPoint, series: dict[str, list[Any]]) -> list[dict[s
             unit=point.unit,
             title=_("%(parameter)s at %(point)s", parameter=label, point=point.name),
             screening_label=_("screening value"),
+            date_label=show_date,
         )
         out.append(
             {

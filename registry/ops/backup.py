@@ -6,6 +6,7 @@ SQLite's online backup API, or `db.pgdump`, made with `pg_dump -Fc`) and `upload
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -22,6 +23,8 @@ from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from registry.core.storage import FileStore
+from registry.core.storage import store
 from registry.core.types import utcnow
 from registry.extensions import db
 
@@ -104,9 +107,7 @@ def backup(target: Path) -> dict[str, Any]:
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(tmp / "manifest.json", "manifest.json")
             tar.add(tmp / db_file, db_file)
-            uploads = Path(current_app.config["UPLOAD_DIR"])
-            if uploads.is_dir():
-                tar.add(uploads, "uploads")
+            _add_stored_files(tar)
         os.replace(partial, target)  # a crash never leaves a half-written archive under the name
     return manifest
 
@@ -154,17 +155,52 @@ def restore(source: Path) -> dict[str, Any]:
                     str(tmp / "db.pgdump"),
                 ]
             )
-        uploads = Path(current_app.config["UPLOAD_DIR"])
-        staged = uploads.with_name(uploads.name + ".restoring")
-        shutil.rmtree(staged, ignore_errors=True)
-        if (tmp / "uploads").is_dir():
-            shutil.copytree(tmp / "uploads", staged)
-        else:
-            staged.mkdir(parents=True)
-        old = uploads.with_name(uploads.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if uploads.exists():
-            os.replace(uploads, old)
-        os.replace(staged, uploads)
-        shutil.rmtree(old, ignore_errors=True)
+        _restore_stored_files(tmp / "uploads")
     return manifest
+
+
+def _add_stored_files(tar: tarfile.TarFile) -> None:
+    """Put every object of the store into the archive under `uploads/`."""
+    where = store()
+    if isinstance(where, FileStore):
+        if where.root.is_dir():
+            tar.add(where.root, "uploads", filter=lambda m: None if m.name.endswith(".part") else m)
+        return
+    for obj in where.objects():
+        info = tarfile.TarInfo(f"uploads/{obj.key}")
+        info.size = obj.size
+        info.mtime = int(obj.modified.timestamp())
+        tar.addfile(info, io.BytesIO(where.read(obj.key)))
+
+
+def _restore_stored_files(source: Path) -> None:
+    """Make the store hold exactly the archive's files."""
+    where = store()
+    if isinstance(where, FileStore):
+        _swap_folder(source, where.root)
+        return
+    keep = set()
+    for path in sorted(source.rglob("*")) if source.is_dir() else []:
+        if path.is_file():
+            key = path.relative_to(source).as_posix()
+            where.put(key, path.read_bytes(), "application/octet-stream")
+            keep.add(key)
+    for obj in list(where.objects()):
+        if obj.key not in keep:
+            where.delete(obj.key)
+
+
+def _swap_folder(source: Path, uploads: Path) -> None:
+    """Replace the upload folder by the archive's in two renames."""
+    staged = uploads.with_name(uploads.name + ".restoring")
+    shutil.rmtree(staged, ignore_errors=True)
+    if source.is_dir():
+        shutil.copytree(source, staged)
+    else:
+        staged.mkdir(parents=True)
+    old = uploads.with_name(uploads.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if uploads.exists():
+        os.replace(uploads, old)
+    os.replace(staged, uploads)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,12 +1,14 @@
-"""`ust-registry backup FILE` and `ust-registry restore FILE`."""
+"""`ust-registry backup FILE`, `restore FILE`, `storage gc` and `storage migrate --to URL`."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from registry.ops import storage
 from registry.ops.backup import BackupError
 from registry.ops.backup import backup
 from registry.ops.backup import restore
@@ -38,3 +40,45 @@ def restore_command(file: Path, yes: bool) -> None:
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"restored {file} (made {manifest['created_at']})")
+
+
+@click.group("storage")
+def storage_group() -> None:
+    """Look after the file store (STORAGE_URL)."""
+
+
+@storage_group.command("gc")
+@click.option("--grace-minutes", default=60, show_default=True, type=click.IntRange(min=0))
+@click.option("--dry-run", is_flag=True, help="list the orphans, delete nothing")
+@with_appcontext
+def storage_gc_command(grace_minutes: int, dry_run: bool) -> None:
+    """Delete stored files that no record points at (left by a crash before a commit)."""
+    report = storage.collect_garbage(grace=timedelta(minutes=grace_minutes), dry_run=dry_run)
+    for key in report.orphans:
+        click.echo(f"orphan {key}")
+    verb = "would delete" if dry_run else "deleted"
+    orphans = len(report.orphans)
+    click.echo(f"{report.seen} objects, {orphans} orphans, {verb} {orphans}")
+
+
+@storage_group.command("migrate")
+@click.option("--to", "target", required=True, help="the new STORAGE_URL, e.g. s3://bucket?…")
+@with_appcontext
+def storage_migrate_command(target: str) -> None:
+    """Copy every stored file to another store and check each one's SHA-256."""
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 100 == 0:
+            click.echo(f"{done}/{total} copied", err=True)
+
+    try:
+        report = storage.migrate(target, progress=progress)
+    except (ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"{report.copied} objects copied ({report.bytes} bytes), "
+        f"{report.verified} verified by SHA-256, {len(report.mismatched)} mismatched"
+    )
+    if report.mismatched:
+        raise click.ClickException("mismatched: " + ", ".join(report.mismatched))
+    click.echo(f"now set STORAGE_URL={target} on every instance")

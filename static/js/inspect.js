@@ -9,7 +9,13 @@
   var $$ = function (sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); };
   var statusEl = $('#queue-status');
   var T = statusEl ? JSON.parse(statusEl.getAttribute('data-i18n') || '{}') : {};
-  var t = function (key, n) { return (T[key] || key).replace('{n}', n); };
+  /* A counted message comes as {one, other}, both already in the page's language (Chinese has
+   * one form, so both are the same there). */
+  var t = function (key, n) {
+    var m = T[key] || key;
+    if (typeof m === 'object') m = n === 1 ? m.one : m.other;
+    return m.replace('{n}', n);
+  };
 
   /* ---- IndexedDB ---- */
   var dbPromise = null;
@@ -49,7 +55,7 @@
       statusEl.setAttribute('data-waiting-photos', photos);
       statusEl.className = 'queue' + (list.length ? ' waiting' : '');
       statusEl.textContent = list.length
-        ? t('waiting', list.length).replace('{p}', photos) + (navigator.onLine ? '' : ' ' + t('offline'))
+        ? t('waiting').replace('{inspections}', t('inspections', list.length)).replace('{photos}', t('waiting_photos', photos)) + (navigator.onLine ? '' : ' ' + t('offline'))
         : t('none');
       renderHeld(list.filter(function (r) { return r.state === 'held'; }));
     });

@@ -187,10 +187,16 @@ def test_offline_queue_survives_reload_and_syncs(browser: Any, site: dict[str, A
         files = [_jpeg((40 * n, 100, 150)), _jpeg((40 * n, 200, 50))][: 1 + n % 2]
         photos += len(files)
         page.set_input_files("#f-photos", files)
+        # counted in the language's plural forms: "1 photo chosen", "2 photos chosen"
+        chosen = "1 photo chosen" if len(files) == 1 else f"{len(files)} photos chosen"
+        assert page.locator("#photo-count").inner_text() == chosen
         page.click("button[type=submit].big")
         _wait_waiting(page, n + 1)
+        status = page.locator("#queue-status")
+        if n == 0:
+            assert "Waiting to send: 1 inspection, 1 photo." in status.inner_text()
     assert _waiting(page) == (5, photos)
-    assert "5" in page.locator("#queue-status").inner_text()
+    assert f"Waiting to send: 5 inspections, {photos} photos." in status.inner_text()
     assert_accessible(page)  # the queue of waiting inspections
     page.reload()  # offline: the service worker answers
     _wait_waiting(page, 5)

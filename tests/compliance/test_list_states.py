@@ -105,7 +105,7 @@ def test_facility_list_column_and_filter(
         assert resp.status_code == 200
         page = resp.get_data(as_text=True)
         assert _linked(page, "/facilities/") == [station[state][0].id], state
-        assert "1 results · page 1 of 1" in page
+        assert "1 result · page 1 of 1" in page
         assert f'<option value="{state}" selected>' in page
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections import deque
+from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qsl
@@ -15,6 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
+
+from registry.monitoring.services import add_reading
 
 MAX_PAGES = 150
 PER_SHAPE = 2
@@ -39,6 +42,10 @@ ENGLISH_WORDS = (
     "inspections",
 )
 ENGLISH = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ENGLISH_WORDS) + r")\b")
+# Dates come in one format per language (Babel's medium): no ISO or numeric short dates as text.
+OTHER_DATE = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}/\d{1,2}/\d{1,2}\b"
+)
 SKIP = re.compile(r"logout|export|download|\.pdf|\.csv|\.xlsx|\.json|/static/|/api/", re.I)
 HIDDEN = {"code", "script", "style", "template"}
 
@@ -119,6 +126,8 @@ def crawl(client: FlaskClient, locale: str) -> tuple[list[str], int]:
         for text in page.text:
             for token in SNAKE.findall(text):
                 problems.append(f"{url}: raw code {token!r} in {text[:80]!r}")
+            for token in OTHER_DATE.findall(text):
+                problems.append(f"{url}: date {token!r} in another format in {text[:80]!r}")
             if locale == "zh":
                 for word in ENGLISH.findall(text):
                     problems.append(f"{url}: English {word!r} in {text[:80]!r}")
@@ -144,6 +153,16 @@ def test_every_reachable_page_shows_labels_not_codes(
     # Data the quality checks flag, so that their pages list findings too.
     make_asset(world["fac_a"], wall="single", material="steel", anti_seepage=None)
     make_facility(world["org_a"], name="界外加油站", latitude=30.0, longitude=100.0)
+    # A rising benzene series: exceedance and rising-trend alerts and their reminders.
+    for month, value in enumerate([0.02, 0.03, 0.04, 0.05, 0.06], start=1):
+        add_reading(
+            world["point_a"],
+            entered_by=None,
+            parameter="benzene",
+            value=value,
+            unit="mg/L",
+            sampled_on=date(2026, month, 1),
+        )
     user = world["users"][role]
     user.locale = locale
     db.session.commit()

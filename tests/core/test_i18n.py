@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from babel.messages.mofile import read_mo
+from flask_babel import force_locale
+from flask_babel import ngettext
 
 from scripts import i18n
 
@@ -57,10 +59,13 @@ def test_translations_keep_their_placeholders() -> None:
     catalog = i18n.load("zh")
     wrong = []
     for msg in catalog:
-        if not msg.id or not isinstance(msg.id, str) or not msg.string:
+        if not msg.id or not msg.string:
             continue
-        if sorted(PLACEHOLDER.findall(msg.id)) != sorted(PLACEHOLDER.findall(msg.string)):
-            wrong.append(msg.id)
+        ids = [msg.id] if isinstance(msg.id, str) else list(msg.id)
+        strings = [msg.string] if isinstance(msg.string, str) else list(msg.string)
+        wanted = sorted(PLACEHOLDER.findall(ids[-1]))
+        if any(sorted(PLACEHOLDER.findall(s)) != wanted for s in strings):
+            wrong.append(ids[0])
     assert not wrong, f"placeholders differ: {wrong}"
 
 
@@ -80,11 +85,33 @@ def test_compiled_catalogs_match_the_po_files(locale: str) -> None:
     po = i18n.load(locale)
     with open(i18n.po_path(locale).with_suffix(".mo"), "rb") as fh:
         mo = read_mo(fh)
-    expected = {(m.id, m.string) for m in po if m.id and m.string and not m.fuzzy}
-    compiled = {(m.id, m.string) for m in mo if m.id}
+    expected = {(_hashable(m.id), _hashable(m.string)) for m in po if m.id and not m.fuzzy}
+    expected = {(k, v) for k, v in expected if v and (isinstance(v, str) or all(v))}
+    compiled = {(_hashable(m.id), _hashable(m.string)) for m in mo if m.id}
     assert compiled == expected, (
         f"{locale}: messages.mo is stale; run `python scripts/i18n.py compile`"
     )
+
+
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, str) else tuple(value)
+
+
+@pytest.mark.parametrize(
+    ("locale", "one", "two"),
+    [
+        ("en", "Overdue by 1 day", "Overdue by 2 days"),
+        ("zh", "已逾期 1 天", "已逾期 2 天"),
+    ],
+)
+def test_counted_messages_use_the_languages_plural_forms(
+    app: Any, locale: str, one: str, two: str
+) -> None:
+    nplurals = {"en": 2, "zh": 1}[locale]
+    assert i18n.load(locale).num_plurals == nplurals
+    with app.test_request_context(), force_locale(locale):
+        assert ngettext("Overdue by %(num)s day", "Overdue by %(num)s days", 1) == one
+        assert ngettext("Overdue by %(num)s day", "Overdue by %(num)s days", 2) == two
 
 
 # --- the language in use ---------------------------------------------------------------

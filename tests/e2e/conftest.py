@@ -44,6 +44,9 @@ class Server:
     log: Path
     emails: dict[str, str] = field(default_factory=dict)
     organizations: dict[str, int] = field(default_factory=dict)
+    # Every instance's address (the first is `url`) and the settings they share.
+    urls: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
 
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -84,9 +87,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _database(tmp: Path) -> tuple[str, str | None]:
+def _database(tmp: Path, url: str | None) -> tuple[str, str | None]:
     """The server's DATABASE_URL, and the PostgreSQL schema made for it (None on SQLite)."""
-    url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp / 'e2e.db'}", None
     schema = f"e2e_{uuid.uuid4().hex[:12]}"
@@ -100,20 +102,25 @@ def _database(tmp: Path) -> tuple[str, str | None]:
     return f"{url}{joiner}options=-csearch_path%3D{schema}", schema
 
 
-def _drop(schema: str | None) -> None:
-    if schema is None:
+def _drop(schema: str | None, url: str | None) -> None:
+    if schema is None or url is None:
         return
-    engine = sa.create_engine(os.environ["TEST_DATABASE_URL"])
+    engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     engine.dispose()
 
 
-def _cli(env: dict[str, str], *args: str) -> None:
+CLI = [sys.executable, "-c", "from registry.cli import main; main()"]
+
+
+def _cli(env: dict[str, str], *args: str) -> str:
     """Run `ust-registry ARGS` (the console script's entry point) against the server's settings."""
-    cmd = [sys.executable, "-c", "from registry.cli import main; main()", *args]
-    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*CLI, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, f"ust-registry {' '.join(args)}:\n{done.stdout}{done.stderr}"
+    return done.stdout
 
 
 def _wait_until_up(proc: subprocess.Popen[bytes], server: Server) -> None:
@@ -177,11 +184,39 @@ def _add_people(server: Server) -> None:
         assert resp.status_code == 302, resp.text[:2000]
 
 
+def _gunicorn(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen[bytes]:
+    cmd = [
+        *(sys.executable, "-m", "gunicorn", "--chdir", str(ROOT)),
+        *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "120"),
+        # gunicorn 27 listens on ~/.gunicorn/gunicorn.ctl by default: two servers at once
+        # (two test runs on one machine) would fight over it.
+        "--no-control-socket",
+        "registry:create_app()",
+    ]
+    with log_path.open("wb") as log:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
 @contextmanager
-def serve(tmp: Path, *, demo: bool = False) -> Iterator[Server]:
-    """Run gunicorn on a fresh database with a user of each role (and the demo data)."""
-    database_url, schema = _database(tmp)
-    port = _free_port()
+def serve(
+    tmp: Path,
+    *,
+    demo: bool = False,
+    instances: int = 1,
+    database: str | None = None,
+    settings: dict[str, str] | None = None,
+) -> Iterator[Server]:
+    """Run gunicorn on a fresh database with a user of each role (and the demo data).
+
+    `instances` > 1 starts that many servers on the one database (as behind a balancer);
+    `database` is a PostgreSQL URL to use instead of TEST_DATABASE_URL; `settings` add to
+    the environment of every instance and command.
+    """
+    database = database or os.environ.get("TEST_DATABASE_URL")
+    database_url, schema = _database(tmp, database)
+    ports = [_free_port() for _ in range(instances)]
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
@@ -189,44 +224,39 @@ def serve(tmp: Path, *, demo: bool = False) -> Iterator[Server]:
         "SECRET_KEY": uuid.uuid4().hex,
         "INSTANCE_PATH": str(tmp / "instance"),
         "UPLOAD_DIR": str(tmp / "uploads"),
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{ports[0]}",
         # Every test logs in (form and token share one counter per client) from one address,
         # more often than a person would; the limits themselves are tested in tests/auth.
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
+        **(settings or {}),
     }
     server = Server(
-        url=f"http://127.0.0.1:{port}",
+        url=f"http://127.0.0.1:{ports[0]}",
         log=tmp / "gunicorn.log",
         emails={role: f"{role}@e2e.test" for role in ROLES},
+        urls=[f"http://127.0.0.1:{port}" for port in ports],
+        env=env,
     )
-    proc = None
+    procs: list[subprocess.Popen[bytes]] = []
     try:
         _cli(env, "db", "upgrade")
         if demo:
             _cli(env, "demo")
-        cmd = [
-            *(sys.executable, "-m", "gunicorn", "--chdir", str(ROOT)),
-            *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "120"),
-            # gunicorn 27 listens on ~/.gunicorn/gunicorn.ctl by default: two servers at once
-            # (two test runs on one machine) would fight over it.
-            "--no-control-socket",
-            "registry:create_app()",
-        ]
-        with server.log.open("wb") as log:  # the child keeps its own copy of the descriptor
-            proc = subprocess.Popen(
-                cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
+        logs = [server.log, *(tmp / f"gunicorn-{n}.log" for n in range(1, instances))]
+        for port, log in zip(ports, logs, strict=True):
+            procs.append(_gunicorn(env, port, log))
         # While its workers boot: the first user, with the command line.
         regulator = ("--email", server.emails["regulator"], "--role", "regulator")
         _cli(env, "users", "create", *regulator, "--password", PASSWORD)
-        _wait_until_up(proc, server)
+        for proc, url, log in zip(procs, server.urls, logs, strict=True):
+            _wait_until_up(proc, Server(url=url, log=log))
         _add_people(server)
         yield server
     finally:
-        if proc is not None:
+        for proc in procs:
             _stop(proc)
-        _drop(schema)
+        _drop(schema, database)
 
 
 @pytest.fixture(scope="session")

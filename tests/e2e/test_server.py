@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import uuid
-from datetime import date
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +12,11 @@ import pytest
 import requests
 from PIL import Image
 
+from tests.e2e.api import asset as _asset
+from tests.e2e.api import created as _created
+from tests.e2e.api import facility as _facility
+from tests.e2e.api import passing as _passing
+from tests.e2e.api import post as _post
 from tests.e2e.conftest import Server
 from tests.e2e.conftest import csrf_token
 from tests.e2e.conftest import log_in
@@ -25,49 +27,6 @@ from tests.helpers import run
 EXPORTS = [
     f"/exports/{n}.{f}" for n in ("assets", "facilities") for f in ("csv", "xlsx", "geojson")
 ]
-# Pinned: in the past whatever day the suite runs (CI also runs it 400 days ahead).
-# A week ago: a certificate needs an inspection younger than its validity, whatever the day.
-PERFORMED_AT = f"{(date.today() - timedelta(days=7)).isoformat()}T09:30:00+08:00"
-
-
-def _facility(name: str, organization_id: int) -> dict[str, Any]:
-    return {
-        "organization_id": organization_id,
-        "name": name,
-        "kind": "gas_station",
-        "address": "北京市东城区端到端路1号",
-        "subdistrict": "东直门街道",
-        "latitude": 39.94,
-        "longitude": 116.43,
-    }
-
-
-def _asset(facility_id: int, kind: str, ref: str) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "facility_id": facility_id,
-        "kind": kind,
-        "operator_ref": ref,
-        "substance": "diesel",
-        "installed_on": "2018-06-01",
-        "wall": "double",
-        "material": "frp",
-        "anti_seepage": "double_wall",
-        "leak_detection": ["interstitial"],
-    }
-    if kind == "tank":
-        body["capacity_litres"] = 30000
-    else:
-        body.update(piping_type="suction", length_m=25, diameter_mm=50)
-    return body
-
-
-def _post(server: Server, path: str, headers: dict[str, str], body: Any) -> requests.Response:
-    return requests.post(f"{server.url}{path}", json=body, headers=headers, timeout=60)
-
-
-def _created(resp: requests.Response) -> dict[str, Any]:
-    assert resp.status_code == 201, resp.text
-    return dict(resp.json())
 
 
 @pytest.fixture(scope="session")
@@ -87,31 +46,6 @@ def site(server: Server, tokens: dict[str, dict[str, str]]) -> dict[str, Any]:
             _post(server, "/api/v1/assets", own, _asset(fac_a["id"], "pipeline", "P1"))
         ),
         "tank_b": _created(_post(server, "/api/v1/assets", reg, _asset(fac_b["id"], "tank", "T1"))),
-    }
-
-
-def _passing(server: Server, headers: dict[str, str], asset_id: int) -> dict[str, Any]:
-    """An inspection body answering the asset's checklist (from the API) compliantly."""
-    url = f"{server.url}/api/v1/assets/{asset_id}/checklist"
-    resp = requests.get(url, headers=headers, timeout=30)
-    assert resp.status_code == 200, resp.text
-    answers = []
-    for item in resp.json()["items"]:
-        value: Any = {"yesno": "yes", "text": "ok"}.get(item["type"])
-        if item["type"] == "number":
-            value = item["max"] if item["max"] is not None else (item["min"] or 1)
-        elif item["type"] == "choice":
-            value = item["choices"][0]["value"]
-        answers.append({"item": item["code"], "value": value, "note": None})
-    return {
-        "client_uuid": str(uuid.uuid4()),
-        "asset_id": asset_id,
-        "performed_at": PERFORMED_AT,
-        "answers": answers,
-        "result": "pass",
-        "notes": "e2e",
-        "latitude": 39.94,
-        "longitude": 116.43,
     }
 
 

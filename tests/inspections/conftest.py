@@ -14,6 +14,15 @@ from registry.inspections.checklists import load_checklist
 
 
 @pytest.fixture
+def inspection(client, world, api_headers, passing_body) -> dict[str, Any]:
+    """An inspector's passing inspection of tank A, and the inspector's API headers."""
+    headers = api_headers(world["users"]["inspector"])
+    body = passing_body(world["tank_a"])
+    data = client.post("/api/v1/inspections", json=body, headers=headers).get_json()
+    return {"id": data["id"], "headers": headers}
+
+
+@pytest.fixture
 def passing_body(app: Any) -> Callable[..., dict[str, Any]]:
     """Return a body that answers every item of an asset's checklist compliantly."""
 

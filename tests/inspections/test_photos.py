@@ -8,19 +8,10 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PIL import Image
 
 from registry.inspections.models import Photo
 from tests.inspections.conftest import jpeg_bytes
-
-
-@pytest.fixture
-def inspection(client, world, api_headers, passing_body) -> dict[str, Any]:
-    headers = api_headers(world["users"]["inspector"])
-    body = passing_body(world["tank_a"])
-    data = client.post("/api/v1/inspections", json=body, headers=headers).get_json()
-    return {"id": data["id"], "headers": headers}
 
 
 def _upload(client: Any, inspection: dict[str, Any], raw: bytes, name: str = "p.jpg") -> Any:

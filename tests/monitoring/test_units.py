@@ -16,6 +16,7 @@ from registry.monitoring.services import add_reading
 from registry.monitoring.services import create_point
 from registry.monitoring.units import canonical_unit
 from registry.monitoring.units import to_point_unit
+from tests.helpers import shown
 
 MICRO = "\u00b5"  # MICRO SIGN
 MU = "\u03bc"  # GREEK SMALL LETTER MU
@@ -220,7 +221,7 @@ def test_point_page_charts_converted_values(client: Any, world: dict[str, Any]) 
         sess["_fresh"] = True
     html = client.get(f"/monitoring-points/{point.id}").get_data(as_text=True)
     # the chart's point tooltip is in mg/L, drawn above the screening line
-    assert "2026-02-01: 0.02 mg/L" in html
+    assert f"{shown(date(2026, 2, 1))}: 0.02 mg/L" in html
     assert 'class="reading over"' in html
     # the table shows the reading as reported, with its value in the point's unit
     assert "20 µg/L" in html and "(0.02 mg/L)" in html
