@@ -13,10 +13,13 @@ from inspection_api.common import page_of
 from inspection_api.common import role_required
 from registry.auth import policy
 from registry.monitoring import services
+from registry.monitoring.acknowledgements import acknowledge
+from registry.monitoring.acknowledgements import get_alert
 from registry.monitoring.alerts import Alert
 from registry.monitoring.alerts import alerts
 from registry.monitoring.models import MonitoringPoint
 from registry.monitoring.models import MonitoringReading
+from registry.monitoring.schemas import AcknowledgeSchema
 from registry.monitoring.schemas import AlertQuerySchema
 from registry.monitoring.schemas import AlertSchema
 from registry.monitoring.schemas import PointInSchema
@@ -78,3 +81,22 @@ class Alerts(MethodView):
         """List the monitoring alerts the caller may see, newest first."""
         found = alerts(current_user, args)
         return page_of(found, pagination_parameters)
+
+
+def _visible_alert(alert_id: str) -> Alert:
+    return get_alert(current_user, alert_id)
+
+
+@blp.route("/monitoring/alerts/<alert_id>/acknowledge")
+class AlertAcknowledge(MethodView):
+    @role_required("record_monitoring", found=_visible_alert)
+    @blp.arguments(AcknowledgeSchema)
+    @blp.response(200, AlertSchema)
+    def post(self, data: dict[str, Any], alert_id: str) -> Alert:
+        """Acknowledge an alert with a note `{note}` (its facility's operators, inspectors,
+        regulators); an acknowledged alert answers 409."""
+        alert = get_alert(current_user, alert_id)
+        policy.require(current_user, "record_monitoring", alert.organization_id)
+        acknowledge(alert, note=data["note"], by=current_user)
+        commit()
+        return get_alert(current_user, alert_id)

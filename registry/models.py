@@ -21,6 +21,7 @@ from registry.inspections.models import CorrectiveAction  # noqa: F401
 from registry.inspections.models import Finding  # noqa: F401
 from registry.inspections.models import Inspection  # noqa: F401
 from registry.inspections.models import Photo  # noqa: F401
+from registry.monitoring.models import AlertAcknowledgement  # noqa: F401
 from registry.monitoring.models import MonitoringPoint  # noqa: F401
 from registry.monitoring.models import MonitoringReading  # noqa: F401
 from registry.releases.models import Release  # noqa: F401
@@ -47,3 +48,4 @@ _audit_services.register(MonitoringReading, "monitoring_reading")
 _audit_services.register(Release, "release")
 _audit_services.register(ReleaseStep, "release_step")
 _audit_services.register(ReleaseEvidence, "release_evidence")
+_audit_services.register(AlertAcknowledgement, "monitoring_alert_ack")

@@ -23,6 +23,9 @@ from registry.assets.schemas import AssetPatchSchema
 from registry.audit.services import history
 from registry.auth import policy
 from registry.compliance.onboarding import last_done_fields
+from registry.compliance.states import in_state
+from registry.compliance.states import list_states
+from registry.compliance.states import state_arg
 from registry.core.converters import id_arg
 from registry.core.dates import today
 from registry.core.forms import form_status
@@ -34,7 +37,9 @@ from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.postgres import index_driven
 from registry.core.schemas import patch
+from registry.core.sorting import SortSpec
 from registry.extensions import db
+from registry.sites.models import Facility
 from registry.sites.services import get_facility
 from registry.sites.services import subdistricts
 
@@ -53,27 +58,55 @@ FILTER_KEYS = (
 )
 
 
+ASSET_SORT = SortSpec(
+    {
+        "tag": (Asset.tag,),
+        "facility": (Facility.name,),
+        "reference": (Asset.operator_ref,),
+        "kind": (Asset.kind,),
+        "substance": (Asset.substance,),
+        "status": (Asset.status,),
+        "installed_on": (Asset.installed_on,),
+    },
+    tiebreak=Asset.id,
+)
+
+
 @bp.get("/assets")
 @login_required
 def asset_list() -> Any:
-    """List tanks and pipelines with search, filters and pagination."""
+    """List tanks and pipelines with search, filters, sortable columns and compliance state."""
     filters: dict[str, Any] = {k: request.args.get(k) or None for k in FILTER_KEYS}
     for key in ("organization_id", "facility_id"):
         filters[key] = id_arg(request.args, key)
+    filters["compliance"] = state_arg(request.args)
+    sorting = ASSET_SORT.read(request.args)
     page, size = page_args(request.args)
     listing = services.asset_list(current_user, filters)
+    states = list_states(current_user, filters.get("organization_id"), request.args)
+    paging: dict[str, Any] = {
+        "after": (Asset.id, after_arg(request.args)),
+        "counted": listing.counted,
+        "when_capped": listing.walked,
+    }
+    if sorting.explicit or filters["compliance"]:
+        # Another order or a filter on computed states: the list's own select, paged by offset
+        # (the keyset and the id-ordered walk hold for the id order only).
+        stmt = ASSET_SORT.apply(listing.page, sorting)
+        if filters["compliance"]:
+            stmt = stmt.where(in_state(Asset.id, states.assets, filters["compliance"]))
+        paging = {}
+    else:
+        stmt = listing.page
     with index_driven(db.session, when=listing.searched):
-        result = paginate(
-            listing.page,
-            page=page,
-            page_size=size,
-            count_cap=LIST_COUNT_CAP,
-            after=(Asset.id, after_arg(request.args)),
-            counted=listing.counted,
-            when_capped=listing.walked,
-        )
+        result = paginate(stmt, page=page, page_size=size, count_cap=LIST_COUNT_CAP, **paging)
     return render_template(
-        "assets/list.html", page=result, filters=filters, subdistricts=subdistricts()
+        "assets/list.html",
+        page=result,
+        filters=filters,
+        states=states,
+        sorting=sorting,
+        subdistricts=subdistricts(),
     )
 
 

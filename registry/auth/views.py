@@ -47,6 +47,7 @@ from registry.core.schemas import translate_errors
 from registry.core.search import ESCAPE
 from registry.core.search import clean
 from registry.core.search import contains
+from registry.core.sorting import SortSpec
 from registry.extensions import db
 from registry.sites.models import Organization
 
@@ -145,6 +146,23 @@ def _organizations() -> list[Organization]:
     return list(db.session.scalars(select(Organization).order_by(Organization.name)))
 
 
+USER_SORT = SortSpec(
+    {
+        "email": (User.email,),
+        "name": (User.name,),
+        "role": (User.role,),
+        "organization": (
+            select(Organization.name)
+            .where(Organization.id == User.organization_id)
+            .scalar_subquery(),
+        ),
+        "active": (User.active,),
+    },
+    tiebreak=User.id,
+    default="email",
+)
+
+
 @bp.get("/users")
 @login_required
 def user_list() -> Any:
@@ -152,7 +170,8 @@ def user_list() -> Any:
     policy.require(current_user, "manage_users")
     page, size = page_args(request.args)
     q = clean(request.args.get("q"))
-    stmt = select(User).order_by(User.email)
+    sorting = USER_SORT.read(request.args)
+    stmt = USER_SORT.apply(select(User).order_by(User.email, User.id), sorting)
     if q:
         like = contains(q)
         stmt = stmt.where(
@@ -161,7 +180,7 @@ def user_list() -> Any:
     with custom_plans(db.session, when=bool(q)):
         result = paginate(stmt, page=page, page_size=size)
     tokens = live_token_counts([u.id for u in result.items])
-    return render_template("auth/users.html", page=result, q=q, tokens=tokens)
+    return render_template("auth/users.html", page=result, q=q, tokens=tokens, sorting=sorting)
 
 
 @bp.post("/users/<int:user_id>/tokens/revoke")

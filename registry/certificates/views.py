@@ -22,6 +22,7 @@ from registry.auth.limits import allow_lookup_miss
 from registry.certificates import queries
 from registry.certificates import services
 from registry.certificates.facts import load_inspection
+from registry.certificates.models import Certificate
 from registry.certificates.pdf import render_pdf
 from registry.certificates.schemas import VERDICT_LABELS
 from registry.certificates.schemas import CertificateFilterSchema
@@ -34,6 +35,8 @@ from registry.core.pagination import paginate
 from registry.core.panels import add_panel
 from registry.core.postgres import custom_plans
 from registry.core.schemas import translate_errors
+from registry.core.sorting import SortSpec
+from registry.core.sorting import without_sort
 from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.sites.services import get_facility
@@ -116,21 +119,32 @@ def _too_many_misses() -> Any:
     return page, 429, {"Retry-After": "60", "Cache-Control": "no-store"}
 
 
+CERTIFICATE_SORT = SortSpec(
+    {
+        "number": (Certificate.number,),
+        "facility": (Certificate.facility_name,),
+        "tag": (Certificate.asset_tag,),
+        "issued_on": (Certificate.issued_on,),
+        "valid_until": (Certificate.valid_until,),
+        "status": (Certificate.status,),
+    },
+    tiebreak=Certificate.id,
+)
+
+
 @bp.get("/certificates")
 @login_required
 def certificate_list() -> Any:
-    """List and search certificates by number, tag or facility, filtered by status."""
-    data, errors = load_form(CertificateFilterSchema(), request.args)
+    """List and search certificates by number, tag or facility, filtered by status, sorted."""
+    data, errors = load_form(CertificateFilterSchema(), without_sort(request.args))
     filters = data or {}
+    sorting = CERTIFICATE_SORT.read(request.args)
+    stmt = CERTIFICATE_SORT.apply(queries.certificates_query(current_user, filters), sorting)
     with custom_plans(db.session, when=bool(filters.get("q"))):
-        page = paginate(
-            queries.certificates_query(current_user, filters),
-            page=filters.get("page", 1),
-            page_size=filters.get("page_size", 25),
-        )
-    return render_template("certificates/list.html", page=page, filters=filters, errors=errors), (
-        422 if errors else 200
-    )
+        page = paginate(stmt, page=filters.get("page", 1), page_size=filters.get("page_size", 25))
+    return render_template(
+        "certificates/list.html", page=page, filters=filters, errors=errors, sorting=sorting
+    ), (422 if errors else 200)
 
 
 @bp.get("/certificates/<string:number>")

@@ -27,12 +27,14 @@ from registry.core.forms import load_form
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.panels import add_panel
+from registry.core.sorting import SortSpec
 from registry.core.templating import add_nav_item
 from registry.enforcement import services
 from registry.enforcement.models import RedTag
 from registry.enforcement.schemas import LiftFormSchema
 from registry.enforcement.schemas import RedTagFormSchema
 from registry.extensions import db
+from registry.sites.models import Facility
 from registry.sites.services import subdistricts
 
 bp = Blueprint("enforcement", __name__)
@@ -146,6 +148,19 @@ def red_tag_lift(asset_id: int) -> Any:
     ), status
 
 
+RED_TAG_SORT = SortSpec(
+    {
+        "asset": (Asset.tag,),
+        "facility": (Facility.name,),
+        "placed_at": (RedTag.placed_at,),
+        "lifted_at": (RedTag.lifted_at,),
+    },
+    tiebreak=RedTag.id,
+    default="placed_at",
+    default_descending=True,
+)
+
+
 @bp.get("/red-tags")
 @login_required
 def red_tag_list() -> Any:
@@ -154,8 +169,14 @@ def red_tag_list() -> Any:
     if filters["state"] not in (None, "open", "lifted", "all"):
         filters["state"] = None
     filters["organization_id"] = id_arg(request.args, "organization_id")
+    sorting = RED_TAG_SORT.read(request.args)
     page, size = page_args(request.args)
-    result = paginate(services.red_tags_query(current_user, filters), page=page, page_size=size)
+    stmt = RED_TAG_SORT.apply(services.red_tags_query(current_user, filters), sorting)
+    result = paginate(stmt, page=page, page_size=size)
     return render_template(
-        "enforcement/list.html", page=result, filters=filters, subdistricts=subdistricts()
+        "enforcement/list.html",
+        page=result,
+        filters=filters,
+        sorting=sorting,
+        subdistricts=subdistricts(),
     )

@@ -22,6 +22,7 @@ from registry.core.forms import submit
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.panels import add_panel
+from registry.core.sorting import SortSpec
 from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.filings import desk_views  # noqa: F401  (the quality list and the dashboard)
@@ -33,6 +34,7 @@ from registry.filings.models import Filing
 from registry.filings.schemas import AcceptSchema
 from registry.filings.schemas import FilingInSchema
 from registry.filings.schemas import ReturnSchema
+from registry.sites.models import Facility
 from registry.sites.services import get_facility
 from registry.sites.services import subdistricts
 
@@ -44,6 +46,17 @@ add_panel("asset_detail", "filings/_asset_quality.html", 20)
 add_nav_item("filings.filing_list", _l("Filings"), lambda user: True)
 
 
+FILING_SORT = SortSpec(
+    {
+        "facility": (Facility.name,),
+        "submitted_at": (Filing.submitted_at,),
+        "status": (Filing.status,),
+        "problems": (Filing.problem_count,),
+    },
+    tiebreak=Filing.id,
+)
+
+
 @bp.get("/filings")
 @login_required
 def filing_list() -> Any:
@@ -51,10 +64,16 @@ def filing_list() -> Any:
     filters = {k: request.args.get(k) or None for k in ("status", "subdistrict", "facility_id")}
     if filters["status"] not in (None, "submitted", "accepted", "returned"):
         filters["status"] = None
+    sorting = FILING_SORT.read(request.args)
     page, size = page_args(request.args)
-    result = paginate(services.filings_query(current_user, filters), page=page, page_size=size)
+    stmt = FILING_SORT.apply(services.filings_query(current_user, filters), sorting)
+    result = paginate(stmt, page=page, page_size=size)
     return render_template(
-        "filings/list.html", page=result, filters=filters, subdistricts=subdistricts()
+        "filings/list.html",
+        page=result,
+        filters=filters,
+        sorting=sorting,
+        subdistricts=subdistricts(),
     )
 
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
+from datetime import datetime
 from datetime import timedelta
 from itertools import groupby
 from operator import itemgetter
@@ -52,6 +54,21 @@ class Alert:
     p_value: float | None = None
     # the reading is the last of its series (a later reading may have come back down)
     latest: bool = True
+    # the reading it was raised on: with the kind, the alert's name (`id`)
+    reading_id: int = 0
+    # its acknowledgement, if someone has looked at it (registry.monitoring.acknowledgements)
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    acknowledgement_note: str | None = None
+
+    @property
+    def id(self) -> str:
+        """The alert's name in URLs and the API: its kind and reading (`exceedance-12`)."""
+        return f"{self.kind}-{self.reading_id}"
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
 
 
 # Plain columns, not entities: the alert list scans every reading in scope, and building
@@ -68,6 +85,7 @@ _COLUMNS = (
     Facility.name.label("facility_name"),
     Facility.organization_id,
     Facility.subdistrict,
+    MonitoringReading.id.label("reading_id"),
 )
 
 
@@ -104,6 +122,7 @@ def _alert(kind: str, row: Any, **kw: Any) -> Alert:
         unit=base_unit(row.unit),
         reported_value=row.value,
         reported_unit=row.unit,
+        reading_id=row.reading_id,
         **kw,
     )
 
@@ -140,13 +159,28 @@ def _series_alerts(rows: list[Any], limits: dict[str, dict[str, float]], kind: A
 
 
 def alerts(user: Any, filters: dict[str, Any] | None = None) -> list[Alert]:
-    """Return the alerts the user may see, newest first; `kind`, `facility_id` filter."""
+    """Return the alerts the user may see, newest first; `kind`, `facility_id`, `point_id`
+    filter, and `acknowledged` (True: only those, False: only open ones, None: all)."""
+    from registry.monitoring.acknowledgements import acknowledgements
+
     filters = filters or {}
     limits: dict[str, dict[str, float]] = current_app.config["SCREENING_VALUES"]
     found: list[Alert] = []
     for rows in _series(user, filters).values():
         found += _series_alerts(rows, limits, filters.get("kind"))
+    acks = acknowledgements(user, filters) if found else {}
+    found = [_with_ack(a, acks.get((a.kind, a.reading_id))) for a in found]
+    wanted = filters.get("acknowledged")
+    if wanted is not None:
+        found = [a for a in found if a.acknowledged == wanted]
     return sorted(found, key=lambda a: (a.raised_on, a.point_id, a.kind), reverse=True)
+
+
+def _with_ack(alert: Alert, ack: tuple[datetime, str | None, str] | None) -> Alert:
+    if ack is None:
+        return alert
+    at, by, note = ack
+    return replace(alert, acknowledged_at=at, acknowledged_by=by, acknowledgement_note=note)
 
 
 TITLES = {
@@ -200,7 +234,8 @@ def monitoring_alert_reminders(
     latest reading is still above the screening value, a rising trend while the series rises.
     Alerts older than a year are history, no longer a reminder.
     """
-    filters = {"organization_id": organization_id}
+    # An acknowledged alert has been looked at: no longer a reminder (a new one is).
+    filters = {"organization_id": organization_id, "acknowledged": False}
     latest: dict[tuple[str, int, str], Alert] = {}
     for a in alerts(None, filters):  # newest first: keep one reminder per series and kind
         if a.latest and as_of - timedelta(days=365) <= a.raised_on <= as_of:

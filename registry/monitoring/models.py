@@ -12,6 +12,7 @@ from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -98,3 +99,28 @@ class MonitoringReading(Model):
         return (
             f"<MonitoringReading {self.point_id} {self.parameter}={self.value} {self.sampled_on}>"
         )
+
+
+class AlertAcknowledgement(Model):
+    """Someone looked at an alert and says what is done about it: who, when, and a note.
+
+    Alerts are computed from the readings (registry.monitoring.alerts); an alert is named by
+    its kind and the reading it was raised on, and so is its acknowledgement. A rising trend
+    raised again on a later reading is a new alert, to be looked at again.
+    """
+
+    __tablename__ = "monitoring_alert_ack"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reading_id: Mapped[int] = mapped_column(ForeignKey("monitoring_reading.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    acknowledged_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("reading_id", "kind"),)
+
+    def __repr__(self) -> str:
+        return f"<AlertAcknowledgement {self.kind}-{self.reading_id}>"

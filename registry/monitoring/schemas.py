@@ -42,6 +42,10 @@ for _field, _text in (
     ("sampled_on", _l("Sampled on")),
     ("point_id", _l("Monitoring point")),
     ("notes", _l("Notes")),
+    ("note", _l("Note")),
+    ("reading_id", _l("Reading")),
+    ("acknowledged_by_id", _l("Acknowledged by")),
+    ("acknowledged_at", _l("Acknowledged at")),
 ):
     FIELD_LABELS.setdefault(_field, _text)
 MESSAGES = (
@@ -137,6 +141,16 @@ class AlertSchema(BaseSchema):
         allow_none=True,
         metadata={"description": "rising_trend: one-sided Mann–Kendall p-value"},
     )
+    id = fields.String(
+        dump_only=True,
+        metadata={"description": "the alert's name: its kind and reading, `exceedance-12`"},
+    )
+    acknowledged = fields.Boolean(dump_only=True)
+    acknowledged_at = fields.DateTime(dump_only=True, allow_none=True)
+    acknowledged_by = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "the name of who acknowledged"}
+    )
+    acknowledgement_note = fields.String(dump_only=True, allow_none=True)
 
 
 class AlertQuerySchema(BaseSchema):
@@ -147,3 +161,12 @@ class AlertQuerySchema(BaseSchema):
 
     kind = fields.String(validate=validate.OneOf(list(ALERT_KIND_LABELS)))
     facility_id = id_field()
+    acknowledged = fields.Boolean(
+        metadata={"description": "true: acknowledged alerts only; false: open ones; absent: all"}
+    )
+
+
+class AcknowledgeSchema(BaseSchema):
+    """What is done about an alert: a note, required."""
+
+    note = fields.String(required=True, validate=validate.Length(min=1, max=1000))

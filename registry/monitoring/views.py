@@ -24,14 +24,19 @@ from registry.core.dates import show_date
 from registry.core.dates import today
 from registry.core.forms import load_form
 from registry.core.forms import submit
+from registry.core.http import safe_next
 from registry.core.panels import add_panel
+from registry.core.sorting import SortSpec
 from registry.core.templating import add_nav_item
 from registry.exports import writers
 from registry.extensions import db
 from registry.monitoring import alerts as alert_service
 from registry.monitoring import services
+from registry.monitoring.acknowledgements import acknowledge
+from registry.monitoring.acknowledgements import get_alert
 from registry.monitoring.chart import render_chart
 from registry.monitoring.models import MonitoringPoint
+from registry.monitoring.schemas import AcknowledgeSchema
 from registry.monitoring.schemas import PointInSchema
 from registry.monitoring.schemas import ReadingInSchema
 from registry.sites.services import get_facility
@@ -46,8 +51,9 @@ register_reminder_source(alert_service.monitoring_alert_reminders)
 
 @bp.app_template_global()
 def monitoring_alerts(facility_id: int | None = None) -> list[alert_service.Alert]:
-    """Return the alerts the current user may see (of one facility, or all)."""
-    return alert_service.alerts(current_user, {"facility_id": facility_id})
+    """Return the open (unacknowledged) alerts the current user may see (of one facility, or
+    all): what needs someone's attention."""
+    return alert_service.alerts(current_user, {"facility_id": facility_id, "acknowledged": False})
 
 
 @bp.app_template_global()
@@ -161,12 +167,63 @@ def point_detail(point_id: int) -> Any:
     ), status
 
 
+ALERT_SORT_KEYS: dict[str, Any] = {
+    "kind": lambda a: a.kind,
+    "facility": lambda a: a.facility_name,
+    "point": lambda a: a.point_name,
+    "parameter": lambda a: a.parameter,
+    "raised_on": lambda a: a.raised_on,
+}
+# Alerts are computed from the readings, in Python: they are sorted there (all of them are
+# on the one page), by the same whitelist rules as the lists sorted in SQL.
+ALERT_SORT = SortSpec(
+    dict.fromkeys(ALERT_SORT_KEYS, ()), tiebreak=None, default="raised_on", default_descending=True
+)
+
+
 @bp.get("/alerts")
 @login_required
 def alert_list() -> Any:
-    """List the monitoring alerts the user may see, newest first."""
+    """List the monitoring alerts the user may see: open ones (default) or all, sortable."""
     kind = request.args.get("kind")
     if kind not in ("exceedance", "rising_trend"):
         kind = None
-    found = alert_service.alerts(current_user, {"kind": kind})
-    return render_template("monitoring/alerts.html", alerts=found, kind=kind)
+    state = "all" if request.args.get("state") == "all" else "open"
+    acknowledged = None if state == "all" else False
+    found = alert_service.alerts(current_user, {"kind": kind, "acknowledged": acknowledged})
+    sorting = ALERT_SORT.read(request.args)
+    if sorting.explicit and sorting.key:
+        found.sort(key=lambda a: a.id)  # the tiebreak: stable under the sort below
+        found.sort(key=ALERT_SORT_KEYS[sorting.key], reverse=sorting.descending)
+    return render_template(
+        "monitoring/alerts.html", alerts=found, kind=kind, state=state, sorting=sorting
+    )
+
+
+@bp.route("/alerts/<alert_id>/acknowledge", methods=["GET", "POST"])
+@login_required
+def alert_acknowledge(alert_id: str) -> Any:
+    """Acknowledge an alert with a note (its facility's operators, inspectors, regulators)."""
+    alert = get_alert(current_user, alert_id)
+    policy.require(current_user, "record_monitoring", alert.organization_id)
+    back = safe_next(request.values.get("next")) or url_for("monitoring.alert_list")
+    values: dict[str, Any] = request.form.to_dict()
+    errors: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        done = submit(
+            AcknowledgeSchema(),
+            request.form,
+            lambda data: acknowledge(alert, note=data["note"], by=current_user),
+        )
+        if done.ok:
+            flash(_("Alert acknowledged."), "success")
+            return redirect(back)
+        errors, status = done.errors, done.status
+    return render_template(
+        "monitoring/acknowledge.html",
+        alert=alert,
+        values=values,
+        errors=errors,
+        back=back,
+    ), status

@@ -18,6 +18,9 @@ from sqlalchemy import select
 from registry.assets.models import Asset
 from registry.audit.services import history
 from registry.auth import policy
+from registry.compliance.states import in_state
+from registry.compliance.states import list_states
+from registry.compliance.states import state_arg
 from registry.core.confirm import confirmation_page
 from registry.core.converters import id_arg
 from registry.core.forms import form_status
@@ -28,6 +31,7 @@ from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.postgres import custom_plans
 from registry.core.schemas import patch
+from registry.core.sorting import SortSpec
 from registry.extensions import db
 from registry.sites import services
 from registry.sites.models import Facility
@@ -118,29 +122,50 @@ def organization_edit(org_id: int) -> Any:
     ), form_status(errors)
 
 
+FACILITY_SORT = SortSpec(
+    {
+        "name": (Facility.name,),
+        "kind": (Facility.kind,),
+        "subdistrict": (Facility.subdistrict,),
+        "operator": (
+            select(Organization.name)
+            .where(Organization.id == Facility.organization_id)
+            .scalar_subquery(),
+        ),
+        "status": (Facility.status,),
+        "registered_on": (Facility.registered_on,),
+    },
+    tiebreak=Facility.id,
+    default="name",
+)
+
+
 @bp.get("/facilities")
 @login_required
 def facility_list() -> Any:
-    """List facilities with search, filters and pagination."""
+    """List facilities with search, filters, sortable columns, compliance state and pages."""
     filters: dict[str, Any] = {
         k: request.args.get(k) or None
         for k in ("q", "subdistrict", "kind", "status", "organization_id")
     }
     filters["organization_id"] = id_arg(request.args, "organization_id")
+    filters["compliance"] = state_arg(request.args)
+    sorting = FACILITY_SORT.read(request.args)
     page, size = page_args(request.args)
+    states = list_states(current_user, filters.get("organization_id"), request.args)
+    stmt = FACILITY_SORT.apply(services.facilities_query(current_user, filters), sorting)
+    if filters["compliance"]:
+        stmt = stmt.where(in_state(Facility.id, states.facilities, filters["compliance"]))
     with custom_plans(db.session, when=bool(filters["q"])):
-        result = paginate(
-            services.facilities_query(current_user, filters),
-            page=page,
-            page_size=size,
-            count_cap=LIST_COUNT_CAP,
-        )
+        result = paginate(stmt, page=page, page_size=size, count_cap=LIST_COUNT_CAP)
     counts = services.count_assets([f.id for f in result.items])
     return render_template(
         "sites/facilities.html",
         page=result,
         filters=filters,
         counts=counts,
+        states=states,
+        sorting=sorting,
         subdistricts=services.subdistricts(),
     )
 

@@ -17,6 +17,8 @@ def _new_tank(world):  # type: ignore[no-untyped-def]
 
 ROWS = [
     Row("GET", "/assets", ANY_USER),
+    Row("GET", "/assets?sort=facility&dir=desc&compliance=overdue", ANY_USER),
+    Row("GET", "/assets?sort=nonsense&compliance=nonsense", ANY_USER),
     Row("GET", "/assets/new?facility_id={fac_a}&kind=tank", OWN_EDIT),
     Row(
         "POST",

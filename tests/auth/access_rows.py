@@ -8,6 +8,7 @@ from tests.access import profile
 
 ROWS = [
     Row("GET", "/users", REGULATOR_ONLY),
+    Row("GET", "/users?sort=organization&dir=desc", REGULATOR_ONLY),
     Row("GET", "/users/new", REGULATOR_ONLY),
     Row(
         "POST",

@@ -13,6 +13,7 @@ from registry.assets.models import Asset
 from registry.audit.services import acting_as
 from registry.demo import load_demo
 from registry.sites.models import Facility
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -37,11 +38,13 @@ def test_upload_on_a_phone(live_url: str, phone: Any, committed_db: Any, tmp_pat
     )
     log_in(phone, live_url, "regulator@demo.local", "regulator-demo")
     phone.goto(live_url + "/imports")
+    assert_accessible(phone)
     phone.set_input_files("#f-file", str(bad))
     phone.click("main button[type=submit]")
     phone.wait_for_load_state("load")
     cells = phone.locator("table.list tbody td").all_inner_texts()
     assert cells[:2] == ["3", "substance"]
+    assert_accessible(phone)  # the refused file's problems
     assert _count(committed_db) == before
     assert phone.evaluate("document.scrollingElement.scrollWidth") <= 360
     good = tmp_path / "good.csv"
@@ -50,5 +53,6 @@ def test_upload_on_a_phone(live_url: str, phone: Any, committed_db: Any, tmp_pat
     phone.click("main button[type=submit]")
     phone.wait_for_load_state("load")
     assert phone.locator("[role=status]").count() == 1
+    assert_accessible(phone)
     assert _count(committed_db) == before + 2
     assert not phone.console_errors

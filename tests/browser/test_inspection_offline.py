@@ -16,6 +16,7 @@ from sqlalchemy import select
 from registry.extensions import db as _db
 from registry.inspections.models import Inspection
 from registry.inspections.models import Photo
+from tests.browser.a11y import assert_accessible
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
@@ -62,8 +63,10 @@ def _context(browser: Any, **kw: Any) -> Any:
     return browser.new_context(viewport=PHONE, locale="en-US", **kw)
 
 
-def _login(page: Any, site: dict[str, Any]) -> None:
+def _login(page: Any, site: dict[str, Any], *, check: bool = True) -> None:
     page.goto(site["server"].url + "/login")
+    if check:  # axe-core needs the page's scripts on
+        assert_accessible(page)
     page.fill("#email", site["email"])
     page.fill("#password", PASSWORD)
     page.click("main button[type=submit]")
@@ -139,11 +142,13 @@ def test_submit_online_then_replay_creates_nothing(browser: Any, site: dict[str,
     )
     page.goto(f"{site['server'].url}/assets/{site['tank_id']}/inspect")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(page)
     _answer_all(page)
     page.set_input_files("#f-photos", [_jpeg((200, 30, 30))])
     page.click("button[type=submit].big")
     page.wait_for_url("**/inspections/*", timeout=20000)
     assert page.locator("main").get_attribute("data-result") == "pass"
+    assert_accessible(page)
     assert _counts(site["tank_id"]) == (1, 1)
     # The phone scaled the 2400 px photo to at most 1600 px before upload.
     assert max(_photo_sizes(site["tank_id"])[0]) <= 1600
@@ -192,8 +197,10 @@ def test_offline_queue_survives_reload_and_syncs(browser: Any, site: dict[str, A
             assert "Waiting to send: 1 inspection, 1 photo." in status.inner_text()
     assert _waiting(page) == (5, photos)
     assert f"Waiting to send: 5 inspections, {photos} photos." in status.inner_text()
+    assert_accessible(page)  # the queue of waiting inspections
     page.reload()  # offline: the service worker answers
     _wait_waiting(page, 5)
+    assert_accessible(page)  # the page as the service worker serves it
     assert _waiting(page) == (5, photos)
     assert _counts(site["tank_id"]) == (0, 0)
     context.set_offline(False)
@@ -246,6 +253,7 @@ def test_client_error_is_held_with_the_message(browser: Any, site: dict[str, Any
     page.click("button[type=submit].big")
     page.wait_for_selector(".held")
     assert "Answer the sump." in page.locator(".held").inner_text()
+    assert_accessible(page)  # a held inspection with its message and "send again"
     page.reload()
     page.wait_for_selector(".held")
     assert _waiting(page)[0] == 1
@@ -259,7 +267,7 @@ def test_client_error_is_held_with_the_message(browser: Any, site: dict[str, Any
 def test_form_works_without_javascript(browser: Any, site: dict[str, Any]) -> None:
     context = _context(browser, java_script_enabled=False)
     page = context.new_page()
-    _login(page, site)
+    _login(page, site, check=False)
     page.goto(f"{site['server'].url}/assets/{site['tank_id']}/inspect")
     _answer_all(page)
     page.select_option("#f-fs", "high")
@@ -269,6 +277,13 @@ def test_form_works_without_javascript(browser: Any, site: dict[str, Any]) -> No
     page.wait_for_url("**/inspections/*")
     assert page.locator("main").get_attribute("data-result") == "pass"
     assert "Manhole cover cracked" in page.inner_text("main")
+    # axe-core is itself a script: with scripts off it cannot run in this page, so the same
+    # server-rendered result page is checked in a context that runs scripts.
+    checker = _context(browser).new_page()
+    _login(checker, site, check=False)  # checked in the other tests
+    checker.goto(page.url)
+    assert_accessible(checker)
+    checker.context.close()
     assert _counts(site["tank_id"]) == (1, 1)
     context.close()
 

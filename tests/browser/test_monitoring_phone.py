@@ -11,6 +11,7 @@ from sqlalchemy import select
 from registry.audit.services import acting_as
 from registry.demo import load_demo
 from registry.monitoring.models import MonitoringPoint
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import log_in
 from tests.browser.test_pages_mobile import _check
 
@@ -46,6 +47,7 @@ def test_point_page_and_chart_fit_a_phone(live_url: str, phone: Any, well: Any) 
     assert phone.input_value("#f-value") == "0.02"
     assert phone.input_value("#f-unit") == "µg/m³"
     assert phone.is_visible("#unit-error")
+    assert_accessible(phone)  # the refused form with its message at the field
     assert phone.evaluate("document.scrollingElement.scrollWidth") <= 360
     assert not phone.console_errors
 
@@ -57,3 +59,25 @@ def test_regulator_sees_alerts_on_a_phone(live_url: str, phone: Any, well: Any) 
     _check(phone, f"{live_url}/alerts")
     assert phone.locator("tr[data-kind=rising_trend]").count() == 1
     assert phone.locator("tr[data-kind=exceedance]").count() == 1
+
+
+def test_operator_acknowledges_an_alert_on_a_phone(live_url: str, phone: Any, well: Any) -> None:
+    log_in(phone, live_url, "operator@demo.local", "operator-demo")
+    _check(phone, f"{live_url}/alerts")
+    before = phone.locator("tr[data-acknowledged=false]").count()
+    assert before >= 1
+    phone.locator("tr[data-acknowledged=false] a.button").first.click()
+    phone.wait_for_load_state("load")
+    assert "/acknowledge" in phone.url
+    _check(phone, phone.url)
+    phone.click("form.form button[type=submit]")  # no note: refused at the field
+    phone.wait_for_load_state("load")
+    assert phone.is_visible("#note-error")
+    assert_accessible(phone)
+    phone.fill("#f-note", "Resample ordered for Monday.")
+    phone.click("form.form button[type=submit]")
+    phone.wait_for_load_state("load")
+    assert phone.url.split("?")[0] == f"{live_url}/alerts"
+    assert phone.locator("tr[data-acknowledged=false]").count() == before - 1
+    _check(phone, f"{live_url}/alerts?state=all")
+    assert "Resample ordered for Monday." in phone.inner_text("table.alerts")

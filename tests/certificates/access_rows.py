@@ -16,6 +16,7 @@ REVOKE = profile(operator_a=403, operator_b=404, inspector=403, viewer=403)
 ROWS = [
     Row("GET", "/c/{cert_a.number}", PUBLIC),
     Row("GET", "/certificates", ANY_USER),
+    Row("GET", "/certificates?sort=valid_until&dir=asc", ANY_USER),
     Row("GET", "/certificates?q=DC&status=valid", ANY_USER),
     Row("GET", "/certificates/{cert_a.number}", OWN_VIEW),
     Row("GET", "/certificates/{cert_a.number}.pdf", OWN_PDF),

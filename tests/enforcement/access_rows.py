@@ -29,6 +29,7 @@ ROWS = [
         as_json=False,
     ),
     Row("GET", "/red-tags", ANY_USER),
+    Row("GET", "/red-tags?sort=facility", ANY_USER),
     # API
     Row(
         "POST", "/api/v1/assets/{tank_a}/red-tag", TAG, body={"reason": "单层罐未设防渗池"}, ok=201

@@ -17,6 +17,7 @@ SUBMIT_WHILE_WAITING = profile(
 
 ROWS = [
     Row("GET", "/filings", ANY_USER),
+    Row("GET", "/filings?sort=-problems", ANY_USER),
     Row("GET", "/filings?status=submitted", ANY_USER),
     Row("GET", "/filings/{filing_a}", OWN_VIEW),
     Row("POST", "/filings/{filing_a}/accept", REVIEW, body={}, as_json=False, ok=302),

@@ -43,6 +43,8 @@ ROWS = [
         ok=302,
     ),
     Row("GET", "/facilities", ANY_USER),
+    Row("GET", "/facilities?sort=operator&dir=desc&compliance=ok", ANY_USER),
+    Row("GET", "/facilities?sort=-name;drop&compliance=", ANY_USER),
     Row("GET", "/facilities/new", OPERATOR_OR_REGULATOR),
     Row(
         "POST", "/facilities/new", OPERATOR_OR_REGULATOR, body=_new_facility, as_json=False, ok=302
