@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 from marshmallow import fields
 from werkzeug.datastructures import MultiDict
 
+from registry.core.confirm import asks_confirmation
 from registry.core.errors import Conflict
 from registry.core.errors import DomainError
 from registry.core.schemas import form_input
@@ -112,6 +113,8 @@ class Submitted(Generic[T]):
     errors: dict[str, Any] = dc_field(default_factory=dict)
     # 422 for input the schema refused; the service's own status (403, 409, ...) otherwise.
     status: int = 200
+    # The page that asks before an official act (core.confirm), when the post asked for it.
+    confirmation: Any = None
 
     @property
     def ok(self) -> bool:
@@ -128,16 +131,24 @@ def submit(
     schema: Schema,
     form: MultiDict[str, str],
     action: Callable[[dict[str, Any]], T],
+    *,
+    confirm: Callable[[dict[str, Any]], Any] | None = None,
+    loader: Callable[..., tuple[dict[str, Any] | None, dict[str, Any]]] | None = None,
     **load_kwargs: Any,
 ) -> Submitted[T]:
     """Validate a posted form, run the service on it and commit; or roll back and say why.
 
     The one flow of every HTML form: the schema's messages per field when the input is
-    refused, the service's (errors_of) when it refuses, nothing half-saved either way.
+    refused, the service's (errors_of) when it refuses, nothing half-saved either way. An
+    official act passes `confirm`, which makes the page that asks first when the post came
+    from an asking button (`Submitted.confirmation`); `loader` replaces load_form (a form
+    whose times are local, say).
     """
-    data, errors = load_form(schema, form, **load_kwargs)
+    data, errors = (loader or load_form)(schema, form, **load_kwargs)
     if data is None:
         return Submitted(errors=errors, status=422)
+    if confirm is not None and asks_confirmation(form):
+        return Submitted(confirmation=confirm(data))
     try:
         result = action(data)
         db.session.commit()

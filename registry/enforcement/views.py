@@ -18,12 +18,9 @@ from flask_login import login_required
 from registry.assets.models import Asset
 from registry.assets.services import get_asset
 from registry.auth import policy
-from registry.core.confirm import asks_confirmation
 from registry.core.confirm import confirmation_page
 from registry.core.converters import id_arg
-from registry.core.errors import DomainError
-from registry.core.forms import errors_of
-from registry.core.forms import load_form
+from registry.core.forms import submit
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.panels import add_panel
@@ -33,7 +30,6 @@ from registry.enforcement import services
 from registry.enforcement.models import RedTag
 from registry.enforcement.schemas import LiftFormSchema
 from registry.enforcement.schemas import RedTagFormSchema
-from registry.extensions import db
 from registry.sites.models import Facility
 from registry.sites.services import subdistricts
 
@@ -92,21 +88,20 @@ def red_tag_place(asset_id: int) -> Any:
     errors: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
-        data, errors = load_form(RedTagFormSchema(), request.form)
-        status = 422
-        if data is not None and asks_confirmation(request.form):
-            return _confirm(
+        done = submit(
+            RedTagFormSchema(),
+            request.form,
+            lambda data: services.place_red_tag(asset, placed_by=current_user, **data),
+            confirm=lambda data: _confirm(
                 asset, _("Place a red tag?"), services.place_consequences(asset, **data), "place"
-            )
-        if data is not None:
-            try:
-                services.place_red_tag(asset, placed_by=current_user, **data)
-                db.session.commit()
-                flash(_("Red tag placed: deliveries to this asset are prohibited."), "success")
-                return redirect(url_for("assets.asset_detail", asset_id=asset.id))
-            except DomainError as exc:
-                db.session.rollback()
-                errors, status = errors_of(exc), exc.status
+            ),
+        )
+        if done.confirmation is not None:
+            return done.confirmation
+        if done.ok:
+            flash(_("Red tag placed: deliveries to this asset are prohibited."), "success")
+            return redirect(url_for("assets.asset_detail", asset_id=asset.id))
+        errors, status = done.errors, done.status
     active = services.active_red_tag(asset.id)
     return render_template(
         "enforcement/place.html", asset=asset, active=active, values=values, errors=errors
@@ -123,22 +118,25 @@ def red_tag_lift(asset_id: int) -> Any:
     errors: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
-        data, errors = load_form(LiftFormSchema(), request.form)
-        status = 422
-        if data is not None and asks_confirmation(request.form):
-            lines = services.lift_consequences(
-                asset, services.active_red_tag(asset.id), note=data["note"]
-            )
-            return _confirm(asset, _("Lift the red tag?"), lines, "lift")
-        if data is not None:
-            try:
-                services.lift_red_tag(asset, lifted_by=current_user, note=data["note"])
-                db.session.commit()
-                flash(_("Red tag lifted: deliveries are allowed again."), "success")
-                return redirect(url_for("assets.asset_detail", asset_id=asset.id))
-            except DomainError as exc:
-                db.session.rollback()
-                errors, status = errors_of(exc), exc.status
+        done = submit(
+            LiftFormSchema(),
+            request.form,
+            lambda data: services.lift_red_tag(asset, lifted_by=current_user, note=data["note"]),
+            confirm=lambda data: _confirm(
+                asset,
+                _("Lift the red tag?"),
+                services.lift_consequences(
+                    asset, services.active_red_tag(asset.id), note=data["note"]
+                ),
+                "lift",
+            ),
+        )
+        if done.confirmation is not None:
+            return done.confirmation
+        if done.ok:
+            flash(_("Red tag lifted: deliveries are allowed again."), "success")
+            return redirect(url_for("assets.asset_detail", asset_id=asset.id))
+        errors, status = done.errors, done.status
     active = services.active_red_tag(asset.id)
     if active is None and request.method == "GET":
         flash(_("This asset carries no red tag."), "info")

@@ -17,11 +17,8 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from registry.core.confirm import asks_confirmation
 from registry.core.confirm import confirmation_page
-from registry.core.errors import DomainError
-from registry.core.forms import errors_of
-from registry.extensions import db
+from registry.core.forms import submit
 from registry.releases import services
 from registry.releases.forms import load_local
 from registry.releases.schemas import CloseSchema
@@ -86,10 +83,8 @@ ACTS = {
 def act_on(release: Any, act: str, again: Callable[[dict[str, Any], Any, int], Any]) -> Any:
     """Validate the act's form, ask for confirmation, then act; `again` re-renders on errors."""
     spec = ACTS[act]
-    data, errors = load_local(spec.schema(), request.form)
-    if data is None:
-        return again(request.form.to_dict(), errors, 422)
-    if asks_confirmation(request.form):
+
+    def ask(_data: dict[str, Any]) -> Any:
         return confirmation_page(
             request.form,
             title=str(spec.title),
@@ -99,11 +94,17 @@ def act_on(release: Any, act: str, again: Callable[[dict[str, Any], Any, int], A
             cancel_url=url_for("releases.release_detail", release_id=release.id),
             danger=act != "confirm",
         )
-    try:
-        spec.do(release, by=current_user, **data)
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        return again(request.form.to_dict(), errors_of(exc), exc.status)
+
+    done = submit(
+        spec.schema(),
+        request.form,
+        lambda data: spec.do(release, by=current_user, **data),
+        confirm=ask,
+        loader=load_local,
+    )
+    if done.confirmation is not None:
+        return done.confirmation
+    if not done.ok:
+        return again(request.form.to_dict(), done.errors, done.status)
     flash(str(spec.done), "success")
     return redirect(url_for("releases.release_detail", release_id=release.id))
