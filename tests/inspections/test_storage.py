@@ -108,9 +108,11 @@ def test_gc_deletes_old_orphans_only(
     referenced = db.session.get(Photo, kept.get_json()["id"]).path
     folder.put("inspections/999/old-orphan.jpg", b"x", "image/jpeg")
     folder.put("inspections/999/young-orphan.jpg", b"y", "image/jpeg")
-    hour_ago = time.time() - 3600
+    # Times set from the process's clock (under libfaketime the file system stamps real time).
+    now = time.time()
+    os.utime(folder.path("inspections/999/young-orphan.jpg"), (now, now))
     for key in (referenced, "inspections/999/old-orphan.jpg"):
-        os.utime(folder.path(key), (hour_ago, hour_ago))
+        os.utime(folder.path(key), (now - 3600, now - 3600))
     result = app.test_cli_runner().invoke(storage_group, ["gc", "--grace-minutes", "30"])
     assert result.exit_code == 0, result.output
     assert "orphan inspections/999/old-orphan.jpg" in result.output
