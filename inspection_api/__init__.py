@@ -79,9 +79,11 @@ def init_api(app: Flask) -> None:
     from inspection_api import auth
     from inspection_api import certificates
     from inspection_api import compliance
+    from inspection_api import compliance_inspections
     from inspection_api import facilities
     from inspection_api import filings
     from inspection_api import imports
+    from inspection_api import measures
     from inspection_api import inspections
     from inspection_api import monitoring
     from inspection_api import organizations
@@ -101,6 +103,8 @@ def init_api(app: Flask) -> None:
         imports,
         monitoring,
         users,
+        compliance_inspections,
+        measures,
     )
     for module in modules:
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")

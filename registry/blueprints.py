@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.landing.views import bp as landing_bp
     from registry.monitoring.views import bp as monitoring_bp
     from registry.sites.views import bp as sites_bp
+    from registry.visits.views import bp as visits_bp
 
     blueprints = [
         core_bp,
@@ -37,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
         monitoring_bp,
         labels_bp,
         landing_bp,
+        visits_bp,
     ]
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -25,6 +25,9 @@ from registry.monitoring.models import MonitoringPoint  # noqa: F401
 from registry.monitoring.models import MonitoringReading  # noqa: F401
 from registry.sites.models import Facility  # noqa: F401
 from registry.sites.models import Organization  # noqa: F401
+from registry.visits.models import ComplianceInspection  # noqa: F401
+from registry.visits.models import InspectionPlan  # noqa: F401
+from registry.visits.models import Violation  # noqa: F401
 
 _audit_services.register(Organization, "organization")
 _audit_services.register(Facility, "facility")
@@ -40,3 +43,6 @@ _audit_services.register(Filing, "filing")
 _audit_services.register(RedTag, "red_tag")
 _audit_services.register(MonitoringPoint, "monitoring_point")
 _audit_services.register(MonitoringReading, "monitoring_reading")
+_audit_services.register(ComplianceInspection, "compliance_inspection")
+_audit_services.register(Violation, "violation")
+_audit_services.register(InspectionPlan, "inspection_plan")

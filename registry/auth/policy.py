@@ -38,6 +38,12 @@ _RULES: dict[str, set[str]] = {
     "submit_filing": {"operator", "regulator"},
     "import": {"operator", "regulator"},
     "record_monitoring": {"operator", "inspector", "regulator"},
+    # Inspectors and regulators visit; an operator only self-investigates its own facility.
+    "compliance_inspect": {"operator", "inspector", "regulator"},
+    "correct_violation": {"operator", "regulator"},
+    "plan_inspections": {"regulator"},
+    "see_inspection_due": {"inspector", "regulator", "viewer"},
+    "see_measures": {"regulator", "viewer"},
 }
 
 

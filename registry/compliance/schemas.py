@@ -82,6 +82,11 @@ class ReminderOutSchema(Schema):
     due_on = fields.Date()
     days_overdue = fields.Integer()
     state = fields.String(metadata={"enum": ["due_soon", "overdue", "no_record"]})
+    violation_id = fields.Function(
+        lambda item: item.extra.get("violation_id"),
+        allow_none=True,
+        metadata={"type": "integer", "description": "the open violation this reminder is of"},
+    )
 
     def _tag(self, item: Any) -> str | None:
         return display(item.asset_tag) if item.asset_tag else None

@@ -1,0 +1,250 @@
+"""Compliance inspections of facilities (visits), violations and their return to compliance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask.views import MethodView
+from flask_login import current_user
+
+from inspection_api.common import commit
+from inspection_api.common import fail
+from inspection_api.common import load
+from inspection_api.common import make_blueprint
+from inspection_api.common import role_required
+from registry.auth import policy
+from registry.compliance.rules import active_pack
+from registry.core.errors import DomainError
+from registry.core.pagination import paginate
+from registry.sites.services import get_facility
+from registry.visits import planning
+from registry.visits import services
+from registry.visits import violations
+from registry.visits.models import ComplianceInspection
+from registry.visits.models import InspectionPlan
+from registry.visits.models import Violation
+from registry.visits.schemas import CorrectedInSchema
+from registry.visits.schemas import DueFacilityOutSchema
+from registry.visits.schemas import PlanInSchema
+from registry.visits.schemas import PlanOutSchema
+from registry.visits.schemas import ReopenInSchema
+from registry.visits.schemas import ViolationCodeOutSchema
+from registry.visits.schemas import ViolationOutSchema
+from registry.visits.schemas import ViolationQuerySchema
+from registry.visits.schemas import VisitInSchema
+from registry.visits.schemas import VisitOutSchema
+from registry.visits.schemas import VisitQuerySchema
+
+PREFIX = ""
+blp = make_blueprint(
+    "api_compliance_inspections", __name__, "Compliance inspections of facilities and violations"
+)
+
+
+def _page(stmt: Any, pagination_parameters: Any) -> list[Any]:
+    page = paginate(
+        stmt, page=pagination_parameters.page, page_size=pagination_parameters.page_size
+    )
+    pagination_parameters.item_count = page.total
+    return page.items
+
+
+def _facility(facility_id: int, **_: Any) -> Any:
+    return get_facility(current_user, facility_id)
+
+
+def _violation(violation_id: int, **_: Any) -> Violation:
+    return violations.get_violation(current_user, violation_id)
+
+
+@blp.route("/violation-codes")
+class ViolationCodes(MethodView):
+    @blp.response(200, ViolationCodeOutSchema(many=True))
+    def get(self) -> list[Any]:
+        """List the rule pack's violation library, titles in your language."""
+        return list(active_pack().violations.values())
+
+
+@blp.route("/facilities/<int:facility_id>/compliance-inspections")
+class FacilityVisits(MethodView):
+    @role_required("compliance_inspect", found=_facility)
+    @blp.arguments(VisitInSchema)
+    @blp.response(201, VisitOutSchema)
+    @blp.alt_response(200, schema=VisitOutSchema, description="Already stored: the same")
+    def post(self, data: dict[str, Any], facility_id: int) -> Any:
+        """Record a compliance inspection of a facility; same client_uuid: 200, other body: 409.
+
+        Inspectors and regulators; an operator only `self_investigation` of its own facility.
+        """
+        try:
+            facility = get_facility(current_user, facility_id)
+            services.check_kind(current_user, facility, data["kind"])
+            visit, created = services.submit_visit(data, facility=facility, inspector=current_user)
+        except DomainError as exc:
+            fail(exc)
+        commit()
+        return services.get_visit(current_user, visit.id), (201 if created else 200)
+
+
+@blp.route("/compliance-inspections")
+class Visits(MethodView):
+    @blp.arguments(VisitQuerySchema, location="query")
+    @blp.response(200, VisitOutSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[ComplianceInspection]:
+        """List the compliance inspections you may see, newest first."""
+        return _page(services.visits_query(current_user, **args), pagination_parameters)
+
+
+@blp.route("/compliance-inspections/<int:visit_id>")
+class VisitItem(MethodView):
+    @blp.response(200, VisitOutSchema)
+    def get(self, visit_id: int) -> ComplianceInspection:
+        """Show one compliance inspection with its violations."""
+        try:
+            return services.get_visit(current_user, visit_id)
+        except DomainError as exc:
+            fail(exc)
+        raise AssertionError
+
+
+@blp.route("/violations")
+class Violations(MethodView):
+    @blp.arguments(ViolationQuerySchema, location="query")
+    @blp.response(200, ViolationOutSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[Violation]:
+        """List violations by status and facility, soonest due first."""
+        return _page(violations.violations_query(current_user, **args), pagination_parameters)
+
+
+@blp.route("/violations/<int:violation_id>")
+class ViolationItem(MethodView):
+    @blp.response(200, ViolationOutSchema)
+    def get(self, violation_id: int) -> Violation:
+        """Show one violation."""
+        try:
+            return _violation(violation_id)
+        except DomainError as exc:
+            fail(exc)
+        raise AssertionError
+
+
+def _body(schema: Any) -> dict[str, Any]:
+    raw = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    return load(schema, raw or {})
+
+
+_CORRECTED_BODY = {
+    "required": False,
+    "content": {
+        "application/json": {"schema": CorrectedInSchema},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "corrected_on": {"type": "string", "format": "date"},
+                    "notes": {"type": "string", "maxLength": 2000},
+                    "evidence": {"type": "string", "format": "binary"},
+                },
+            }
+        },
+    },
+}
+
+
+@blp.route("/violations/<int:violation_id>/corrected")
+class ViolationCorrected(MethodView):
+    @role_required("correct_violation", found=_violation)
+    @blp.doc(requestBody=_CORRECTED_BODY)
+    @blp.response(200, ViolationOutSchema)
+    def post(self, violation_id: int) -> Violation:
+        """Report a violation corrected (the facility's operator), with an evidence file."""
+        body = _body(CorrectedInSchema())
+        try:
+            violation = _violation(violation_id)
+            policy.require(current_user, "correct_violation", violation.facility.organization_id)
+            violations.mark_corrected(
+                violation,
+                user=current_user,
+                corrected_on=body.get("corrected_on"),
+                notes=body.get("notes"),
+                evidence=request.files.get("evidence"),
+            )
+        except DomainError as exc:
+            fail(exc)
+        commit()
+        return violation
+
+
+@blp.route("/violations/<int:violation_id>/verify")
+class ViolationVerify(MethodView):
+    @role_required("inspect", found=_violation)
+    @blp.response(200, ViolationOutSchema)
+    def post(self, violation_id: int) -> Violation:
+        """Verify a corrected violation (inspectors and regulators; operators 403)."""
+        try:
+            violation = _violation(violation_id)
+            violations.verify(violation, user=current_user)
+        except DomainError as exc:
+            fail(exc)
+        commit()
+        return violation
+
+
+@blp.route("/violations/<int:violation_id>/reopen")
+class ViolationReopen(MethodView):
+    @role_required("inspect", found=_violation)
+    @blp.arguments(ReopenInSchema)
+    @blp.response(200, ViolationOutSchema)
+    def post(self, data: dict[str, Any], violation_id: int) -> Violation:
+        """Reopen a corrected or verified violation with a reason (inspectors and regulators)."""
+        try:
+            violation = _violation(violation_id)
+            violations.reopen(violation, user=current_user, reason=data["reason"])
+        except DomainError as exc:
+            fail(exc)
+        commit()
+        return violation
+
+
+@blp.route("/facilities/inspection-due")
+class InspectionDue(MethodView):
+    @role_required("see_inspection_due")
+    @blp.response(200, DueFacilityOutSchema(many=True))
+    def get(self) -> list[dict[str, Any]]:
+        """List active facilities due a compliance inspection (never, or years ago per pack)."""
+        return planning.inspection_due()
+
+
+@blp.route("/inspection-plans")
+class Plans(MethodView):
+    @role_required("see_inspection_due")
+    @blp.response(200, PlanOutSchema(many=True))
+    @blp.paginate()
+    def get(self, pagination_parameters: Any) -> list[InspectionPlan]:
+        """List the inspection plans drawn, newest first."""
+        return _page(planning.plans_query(), pagination_parameters)
+
+    @role_required("plan_inspections")
+    @blp.arguments(PlanInSchema)
+    @blp.response(201, PlanOutSchema)
+    def post(self, data: dict[str, Any]) -> InspectionPlan:
+        """Draw facilities and inspectors at random (regulators); the same seed draws the same."""
+        plan = planning.draw_plan(data, user=current_user)
+        commit()
+        return plan
+
+
+@blp.route("/inspection-plans/<int:plan_id>")
+class PlanItem(MethodView):
+    @role_required("see_inspection_due")
+    @blp.response(200, PlanOutSchema)
+    def get(self, plan_id: int) -> InspectionPlan:
+        """Show one inspection plan with the inspectors drawn."""
+        try:
+            return planning.get_plan(plan_id)
+        except DomainError as exc:
+            fail(exc)
+        raise AssertionError
