@@ -123,7 +123,8 @@ def assignments(user_id: int) -> list[dict[str, Any]]:
 def public_draw(plan: InspectionPlan) -> dict[str, Any]:
     """The draw and its results with no personal data: facilities, dates, results."""
     ids = [e["facility_id"] for e in plan.facilities]
-    names = dict(db.session.execute(select(Facility.id, Facility.name).where(Facility.id.in_(ids))).tuples())
+    rows = db.session.execute(select(Facility.id, Facility.name).where(Facility.id.in_(ids)))
+    names = {fid: name for fid, name in rows}
     visits: dict[int, ComplianceInspection] = {}
     stmt = (
         select(ComplianceInspection)

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE
 from marshmallow import Schema
 from marshmallow import ValidationError
@@ -19,6 +18,7 @@ from marshmallow import validates_schema
 
 from registry.compliance.rules import active_pack
 from registry.compliance.violation_library import CATEGORIES
+from registry.core import choices
 from registry.core.schemas import BaseSchema
 from registry.core.schemas import PlausibleAwareDateTime
 from registry.core.schemas import PlausibleDate
@@ -27,26 +27,10 @@ from registry.core.types import utcnow
 from registry.visits.models import KINDS
 from registry.visits.models import VIOLATION_STATUSES
 
-KIND_LABELS = {
-    "routine": _l("Routine inspection"),
-    "follow_up": _l("Follow-up inspection"),
-    "complaint": _l("Complaint inspection"),
-    "closure": _l("Closure inspection"),
-    "self_investigation": _l("Self-investigation (hidden hazards)"),
-}
-RESULT_LABELS = {"in_compliance": _l("In compliance"), "violations": _l("Violations found")}
-STATUS_LABELS = {
-    "open": _l("Open"),
-    "corrected": _l("Corrected"),
-    "verified": _l("Verified"),
-}
-CATEGORY_LABELS = {
-    "release_prevention": _l("Release prevention"),
-    "release_detection": _l("Release detection"),
-    "operations": _l("Operations"),
-    "financial_responsibility": _l("Financial responsibility"),
-    "records": _l("Records"),
-}
+KIND_LABELS = choices.VISIT_KINDS
+RESULT_LABELS = choices.VISIT_RESULTS
+STATUS_LABELS = choices.VIOLATION_STATUSES
+CATEGORY_LABELS = choices.VIOLATION_CATEGORIES
 
 
 def _locale() -> str:

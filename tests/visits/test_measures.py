@@ -1,0 +1,69 @@
+"""Known answers for the SOC and return-to-compliance measures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def _cite(code: str, asset: object | None = None, on_site: bool = False) -> dict:
+    return {"code": code, "asset_id": getattr(asset, "id", None), "corrected_on_site": on_site}
+
+
+def test_soc_percentages_latest_visit_counts(
+    client, world, api_headers, post_visit, make_facility
+) -> None:
+    fac_c = make_facility(world["org_a"], name="丙加油站", registered_on=date(2020, 1, 10))
+    # A: first visit finds a detection violation, the later one in the period finds none.
+    post_visit(world["fac_a"], performed_at="2025-02-01T10:00:00+08:00", violations=[_cite("BJ-LD-01")])
+    post_visit(world["fac_a"], performed_at="2025-05-01T10:00:00+08:00")
+    # B: a prevention violation (corrected on site still counts) and a non-SOC one.
+    post_visit(
+        world["fac_b"],
+        performed_at="2025-03-01T10:00:00+08:00",
+        violations=[_cite("BJ-FS-03", on_site=True), _cite("BJ-OP-01")],
+    )
+    # C: both categories out; a self-investigation of B later does not count.
+    post_visit(
+        fac_c,
+        performed_at="2025-04-01T10:00:00+08:00",
+        violations=[_cite("BJ-FS-02"), _cite("BJ-LD-05")],
+    )
+    post_visit(
+        world["fac_b"], role="operator_b", kind="self_investigation",
+        performed_at="2025-06-01T10:00:00+08:00",
+    )  # fmt: skip
+    # Outside the period: ignored.
+    post_visit(fac_c, performed_at="2025-08-01T10:00:00+08:00")
+    headers = api_headers(world["users"]["regulator"])
+    m = client.get("/api/v1/measures?from=2025-01-01&to=2025-06-30", headers=headers).get_json()
+    assert m["facilities_inspected"] == 3
+    assert m["soc_release_prevention_pct"] == 33.3  # A only (B and C out)
+    assert m["soc_release_detection_pct"] == 66.7  # A (latest) and B
+    assert m["soc_combined_pct"] == 33.3
+    # Open: A's first LD-01, B's OP-01, C's FS-02 and LD-05 (FS-03 corrected on site).
+    assert m["violations_open"] == 4
+    # All four open ones are past due today; FS-03 was on time: 1 of 5.
+    assert m["rtc_on_time_pct"] == 20.0
+    assert m["from"] == "2025-01-01" and m["to"] == "2025-06-30"
+
+
+def test_return_on_time_counts_the_operators_date(client, world, api_headers, post_visit) -> None:
+    visit = post_visit(
+        world["fac_a"], performed_at="2025-03-10T10:00:00+08:00",
+        violations=[_cite("BJ-LD-01"), _cite("BJ-OP-01")],
+    ).get_json()  # fmt: skip
+    op = api_headers(world["users"]["operator_a"])
+    late, on_time = visit["violations"]  # LD-01 due 03-17, OP-01 due 04-09
+    client.post(f"/api/v1/violations/{late['id']}/corrected", json={"corrected_on": "2025-03-20"}, headers=op)
+    client.post(f"/api/v1/violations/{on_time['id']}/corrected", json={"corrected_on": "2025-04-01"}, headers=op)
+    headers = api_headers(world["users"]["viewer"])
+    m = client.get("/api/v1/measures?from=2025-03-01&to=2025-03-31", headers=headers).get_json()
+    assert m["violations_open"] == 0 and m["rtc_on_time_pct"] == 50.0
+
+
+def test_an_empty_period_has_no_percentages(client, world, api_headers) -> None:
+    headers = api_headers(world["users"]["regulator"])
+    m = client.get("/api/v1/measures?from=2001-01-01&to=2001-06-30", headers=headers).get_json()
+    assert m["facilities_inspected"] == 0 and m["soc_combined_pct"] is None
+    bad = client.get("/api/v1/measures?from=2001-06-30&to=2001-01-01", headers=headers)
+    assert bad.status_code == 422
