@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask import request
@@ -54,6 +55,27 @@ def _facility(facility_id: int, **_: Any) -> Any:
     return get_facility(current_user, facility_id)
 
 
+def _operator_self_only(view: Any) -> Any:
+    """Answer an operator 403 before the body is parsed unless it asks for a self-investigation.
+
+    The facility is looked up first, so another organization's stays a 404.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        body = request.get_json(silent=True)
+        kind = body.get("kind") if isinstance(body, dict) else None
+        if policy.is_operator(current_user) and kind != "self_investigation":
+            try:
+                facility = get_facility(current_user, kwargs["facility_id"])
+                services.check_kind(current_user, facility, str(kind))
+            except DomainError as exc:
+                fail(exc)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 def _violation(violation_id: int, **_: Any) -> Violation:
     return violations.get_violation(current_user, violation_id)
 
@@ -69,6 +91,7 @@ class ViolationCodes(MethodView):
 @blp.route("/facilities/<int:facility_id>/compliance-inspections")
 class FacilityVisits(MethodView):
     @role_required("compliance_inspect", found=_facility)
+    @_operator_self_only
     @blp.arguments(VisitInSchema)
     @blp.response(201, VisitOutSchema)
     @blp.alt_response(200, schema=VisitOutSchema, description="Already stored: the same")
