@@ -83,8 +83,8 @@ def init_api(app: Flask) -> None:
     from inspection_api import facilities
     from inspection_api import filings
     from inspection_api import imports
-    from inspection_api import measures
     from inspection_api import inspections
+    from inspection_api import measures
     from inspection_api import monitoring
     from inspection_api import organizations
     from inspection_api import red_tags

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from marshmallow import EXCLUDE
 from marshmallow import Schema
 from marshmallow import fields
+from marshmallow import post_dump
 from marshmallow import pre_dump
 from marshmallow import validate
 
@@ -90,6 +91,12 @@ class ReminderOutSchema(Schema):
 
     def _tag(self, item: Any) -> str | None:
         return display(item.asset_tag) if item.asset_tag else None
+
+    @post_dump
+    def _only_violations_name_one(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if data.get("violation_id") is None:
+            data.pop("violation_id", None)
+        return data
 
     def _title(self, item: Any) -> str:
         return str(item.title(_locale()))

@@ -23,7 +23,11 @@ def library_options() -> list[dict[str, Any]]:
     """The violation codes with both titles, for the searchable list of the form."""
     locale = str(get_locale() or "zh")
     return [
-        {"code": v.code, "title": v.title(locale), "other": v.title("en" if locale == "zh" else "zh")}
+        {
+            "code": v.code,
+            "title": v.title(locale),
+            "other": v.title("en" if locale == "zh" else "zh"),
+        }
         for v in active_pack().violations.values()
     ]
 

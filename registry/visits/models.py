@@ -114,9 +114,7 @@ class Violation(Model):
     reopen_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    compliance_inspection: Mapped[ComplianceInspection] = relationship(
-        back_populates="violations"
-    )
+    compliance_inspection: Mapped[ComplianceInspection] = relationship(back_populates="violations")
     facility: Mapped[Facility] = relationship()
     asset: Mapped[Asset | None] = relationship()
 

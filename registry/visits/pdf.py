@@ -18,12 +18,12 @@ from weasyprint import CSS
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from registry.assets.tags import display as tag_display
 from registry.certificates.pdf import _RENDER_LOCK
 from registry.certificates.pdf import INTERNAL_BASE
 from registry.certificates.pdf import ResourceFetcher
 from registry.certificates.pdf import font_url
 from registry.certificates.pdf import qr_data_uri
-from registry.assets.tags import display as tag_display
 from registry.compliance.rules import active_pack
 from registry.core import choices
 from registry.core.dates import show_date

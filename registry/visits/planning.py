@@ -80,7 +80,10 @@ def draw_plan(data: dict[str, Any], *, user: Any, as_of: date | None = None) -> 
     rng = random.Random(seed)
     chosen = rng.sample(pool, min(int(data["count"]), len(pool)))
     drawn = [
-        {"facility_id": fid, "inspector_ids": sorted(rng.sample(inspectors, min(per, len(inspectors))))}
+        {
+            "facility_id": fid,
+            "inspector_ids": sorted(rng.sample(inspectors, min(per, len(inspectors)))),
+        }
         for fid in chosen
     ]
     plan = InspectionPlan(

@@ -49,9 +49,20 @@ def violation_reminders(
     if organization_id is not None:
         stmt = stmt.where(Facility.organization_id == organization_id)
     library = active_pack().violations
-    for vid, code, due_on, visit_id, aid, tag, ref, kind, fid, fname, sub, org in db.session.execute(
-        stmt
-    ):
+    for (
+        vid,
+        code,
+        due_on,
+        visit_id,
+        aid,
+        tag,
+        ref,
+        kind,
+        fid,
+        fname,
+        sub,
+        org,
+    ) in db.session.execute(stmt):
         state, days = state_of(due_on, as_of, window_days)
         known = library.get(code)
         yield DueItem(

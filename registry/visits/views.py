@@ -77,7 +77,9 @@ def visit_new(facility_id: int) -> Any:
                     data, facility=facility, inspector=current_user
                 )
                 db.session.commit()
-                flash(_("Compliance inspection %(number)s recorded.", number=visit.number), "success")
+                flash(
+                    _("Compliance inspection %(number)s recorded.", number=visit.number), "success"
+                )
                 return redirect(url_for("visits.visit_detail", visit_id=visit.id))
             except DomainError as exc:
                 db.session.rollback()

@@ -173,7 +173,10 @@ def violation_red_tag(violation_id: int) -> Any:
     v = violations.get_violation(current_user, violation_id)
     policy.require(current_user, "red_tag", v.facility.organization_id)
     if not red_tag_ready(v) or v.asset is None:
-        flash(_("Only an unresolved SOC violation of an asset past its date leads to a red tag."), "error")
+        flash(
+            _("Only an unresolved SOC violation of an asset past its date leads to a red tag."),
+            "error",
+        )
         return _back(v)
     reason = f"{v.code} {violation_title(v)}"
     if asks_confirmation(request.form):
@@ -188,7 +191,9 @@ def violation_red_tag(violation_id: int) -> Any:
             danger=True,
         )
     try:
-        enforcement.place_red_tag(v.asset, reason=reason, legal_basis=v.citation, placed_by=current_user)
+        enforcement.place_red_tag(
+            v.asset, reason=reason, legal_basis=v.citation, placed_by=current_user
+        )
         db.session.commit()
         flash(_("Red tag placed: deliveries to this asset are prohibited."), "success")
     except DomainError as exc:

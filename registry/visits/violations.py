@@ -60,7 +60,9 @@ def mark_corrected(
         raise Conflict(_("Only an open violation can be marked corrected."))
     day = corrected_on or today()
     if day > today():
-        raise Invalid(N_("Invalid input."), errors={"corrected_on": [N_("Must not be in the future.")]})
+        raise Invalid(
+            N_("Invalid input."), errors={"corrected_on": [N_("Must not be in the future.")]}
+        )
     if day < violation.compliance_inspection.performed_on:
         raise Invalid(
             N_("Invalid input."),

@@ -15,6 +15,8 @@ from tests.access import profile
 INSPECT = profile(operator_a=403, operator_b=404, viewer=403)
 # Everyone but operators: planning is the bureau's.
 BUREAU = profile(operator_a=403, operator_b=403)
+# Reporting a correction again: the allowed roles reach the service, which answers 409.
+CORRECTED_AGAIN = profile(operator_a=409, operator_b=404, inspector=403, regulator=409, viewer=403)
 
 
 def _visit(kind: str):  # type: ignore[no-untyped-def]
@@ -31,7 +33,9 @@ def _visit(kind: str):  # type: ignore[no-untyped-def]
 
 ROWS = [
     # Pages
-    Row("GET", "/facilities/{fac_a}/compliance-inspections/new", profile(operator_b=404, viewer=403)),
+    Row(
+        "GET", "/facilities/{fac_a}/compliance-inspections/new", profile(operator_b=404, viewer=403)
+    ),
     Row(
         "POST",
         "/facilities/{fac_a}/compliance-inspections/new",
@@ -44,8 +48,17 @@ ROWS = [
     Row("GET", "/compliance-inspections/{visit_a}.pdf", profile(anonymous=401, operator_b=404)),
     Row("GET", "/ci/{visit_a.number}", PUBLIC),
     Row("GET", "/violations", ANY_USER),
-    Row("POST", "/violations/{violation_open}/corrected", OWN_EDIT, as_json=False, body={}, ok=302),
-    Row("POST", "/violations/{violation_corrected}/verify", INSPECT, as_json=False, body={}, ok=302),
+    Row(
+        "POST",
+        "/violations/{violation_corrected}/corrected",
+        OWN_EDIT,
+        as_json=False,
+        body={},
+        ok=302,
+    ),
+    Row(
+        "POST", "/violations/{violation_corrected}/verify", INSPECT, as_json=False, body={}, ok=302
+    ),
     Row(
         "POST",
         "/violations/{violation_corrected}/reopen",
@@ -55,7 +68,7 @@ ROWS = [
         ok=302,
     ),
     Row("GET", "/violations/{violation_corrected}/evidence", OWN_VIEW),
-    Row("POST", "/violations/{violation_open}/red-tag", INSPECT, as_json=False, body={}, ok=302),
+    Row("POST", "/violations/{violation_corrected}/red-tag", INSPECT, as_json=False, body={}, ok=302),
     Row("GET", "/inspection-plans", BUREAU),
     Row(
         "POST",
@@ -86,8 +99,8 @@ ROWS = [
     Row("GET", "/api/v1/compliance-inspections?facility_id={fac_a}", ANY_USER),
     Row("GET", "/api/v1/compliance-inspections/{visit_a}", OWN_VIEW),
     Row("GET", "/api/v1/violations?status=open", ANY_USER),
-    Row("GET", "/api/v1/violations/{violation_open}", OWN_VIEW),
-    Row("POST", "/api/v1/violations/{violation_open}/corrected", OWN_EDIT, body={}),
+    Row("GET", "/api/v1/violations/{violation_corrected}", OWN_VIEW),
+    Row("POST", "/api/v1/violations/{violation_corrected}/corrected", CORRECTED_AGAIN, body={}),
     Row("POST", "/api/v1/violations/{violation_corrected}/verify", INSPECT, body={}),
     Row("POST", "/api/v1/violations/{violation_corrected}/reopen", INSPECT, body={"reason": "x"}),
     Row("GET", "/api/v1/facilities/inspection-due", BUREAU),

@@ -68,7 +68,7 @@ def test_idempotent_on_client_uuid(client, world, api_headers) -> None:
     listed = client.get(
         f"/api/v1/compliance-inspections?facility_id={world['fac_a'].id}", headers=headers
     )
-    assert [v["id"] for v in listed.get_json()] == [first.get_json()["id"]]
+    assert [v["id"] for v in listed.get_json()].count(first.get_json()["id"]) == 1
 
 
 def test_refusals(client, world, api_headers, asset_inspection, post_visit) -> None:
@@ -158,7 +158,9 @@ def test_violation_codes_in_the_readers_language(client, world, api_headers) -> 
     en_codes = {c["code"]: c for c in en.get_json()}
     assert len(zh_codes) >= 15
     assert zh_codes["BJ-LD-02"]["title"] == "双层罐（管）间隙内有液体"
-    assert en_codes["BJ-LD-02"]["title"] == "Liquid in the interstice of a double-walled tank or pipe"
+    assert (
+        en_codes["BJ-LD-02"]["title"] == "Liquid in the interstice of a double-walled tank or pipe"
+    )
     assert set(en_codes["BJ-LD-02"]) >= {
         "code", "title", "category", "soc", "severity", "rtc_days", "citation",
     }  # fmt: skip

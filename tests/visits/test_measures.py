@@ -1,4 +1,7 @@
-"""Known answers for the SOC and return-to-compliance measures."""
+"""Known answers for the SOC and return-to-compliance measures.
+
+In 2024: the world's own visit (2025) stays out of these periods.
+"""
 
 from __future__ import annotations
 
@@ -14,28 +17,30 @@ def test_soc_percentages_latest_visit_counts(
 ) -> None:
     fac_c = make_facility(world["org_a"], name="丙加油站", registered_on=date(2020, 1, 10))
     # A: first visit finds a detection violation, the later one in the period finds none.
-    post_visit(world["fac_a"], performed_at="2025-02-01T10:00:00+08:00", violations=[_cite("BJ-LD-01")])
-    post_visit(world["fac_a"], performed_at="2025-05-01T10:00:00+08:00")
+    post_visit(
+        world["fac_a"], performed_at="2024-02-01T10:00:00+08:00", violations=[_cite("BJ-LD-01")]
+    )
+    post_visit(world["fac_a"], performed_at="2024-05-01T10:00:00+08:00")
     # B: a prevention violation (corrected on site still counts) and a non-SOC one.
     post_visit(
         world["fac_b"],
-        performed_at="2025-03-01T10:00:00+08:00",
+        performed_at="2024-03-01T10:00:00+08:00",
         violations=[_cite("BJ-FS-03", on_site=True), _cite("BJ-OP-01")],
     )
     # C: both categories out; a self-investigation of B later does not count.
     post_visit(
         fac_c,
-        performed_at="2025-04-01T10:00:00+08:00",
+        performed_at="2024-04-01T10:00:00+08:00",
         violations=[_cite("BJ-FS-02"), _cite("BJ-LD-05")],
     )
     post_visit(
         world["fac_b"], role="operator_b", kind="self_investigation",
-        performed_at="2025-06-01T10:00:00+08:00",
+        performed_at="2024-06-01T10:00:00+08:00",
     )  # fmt: skip
     # Outside the period: ignored.
-    post_visit(fac_c, performed_at="2025-08-01T10:00:00+08:00")
+    post_visit(fac_c, performed_at="2024-08-01T10:00:00+08:00")
     headers = api_headers(world["users"]["regulator"])
-    m = client.get("/api/v1/measures?from=2025-01-01&to=2025-06-30", headers=headers).get_json()
+    m = client.get("/api/v1/measures?from=2024-01-01&to=2024-06-30", headers=headers).get_json()
     assert m["facilities_inspected"] == 3
     assert m["soc_release_prevention_pct"] == 33.3  # A only (B and C out)
     assert m["soc_release_detection_pct"] == 66.7  # A (latest) and B
@@ -44,20 +49,28 @@ def test_soc_percentages_latest_visit_counts(
     assert m["violations_open"] == 4
     # All four open ones are past due today; FS-03 was on time: 1 of 5.
     assert m["rtc_on_time_pct"] == 20.0
-    assert m["from"] == "2025-01-01" and m["to"] == "2025-06-30"
+    assert m["from"] == "2024-01-01" and m["to"] == "2024-06-30"
 
 
 def test_return_on_time_counts_the_operators_date(client, world, api_headers, post_visit) -> None:
     visit = post_visit(
-        world["fac_a"], performed_at="2025-03-10T10:00:00+08:00",
+        world["fac_a"], performed_at="2024-03-10T10:00:00+08:00",
         violations=[_cite("BJ-LD-01"), _cite("BJ-OP-01")],
     ).get_json()  # fmt: skip
     op = api_headers(world["users"]["operator_a"])
     late, on_time = visit["violations"]  # LD-01 due 03-17, OP-01 due 04-09
-    client.post(f"/api/v1/violations/{late['id']}/corrected", json={"corrected_on": "2025-03-20"}, headers=op)
-    client.post(f"/api/v1/violations/{on_time['id']}/corrected", json={"corrected_on": "2025-04-01"}, headers=op)
+    client.post(
+        f"/api/v1/violations/{late['id']}/corrected",
+        json={"corrected_on": "2024-03-20"},
+        headers=op,
+    )
+    client.post(
+        f"/api/v1/violations/{on_time['id']}/corrected",
+        json={"corrected_on": "2024-04-01"},
+        headers=op,
+    )
     headers = api_headers(world["users"]["viewer"])
-    m = client.get("/api/v1/measures?from=2025-03-01&to=2025-03-31", headers=headers).get_json()
+    m = client.get("/api/v1/measures?from=2024-03-01&to=2024-03-31", headers=headers).get_json()
     assert m["violations_open"] == 0 and m["rtc_on_time_pct"] == 50.0
 
 

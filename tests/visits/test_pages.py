@@ -25,13 +25,17 @@ def visit(world, post_visit, asset_inspection) -> dict[str, Any]:
     resp = post_visit(
         world["fac_a"],
         inspection_ids=[failed["id"]],
-        violations=[{"code": "BJ-FS-03", "asset_id": world["tank_a"].id, "corrected_on_site": True}],
+        violations=[
+            {"code": "BJ-FS-03", "asset_id": world["tank_a"].id, "corrected_on_site": True}
+        ],
     )
     return dict(resp.get_json())
 
 
 def _notice(client: Any, visit: dict[str, Any], lang: str, tmp_path: Path) -> tuple[str, Path]:
-    resp = client.get(f"/compliance-inspections/{visit['id']}.pdf", headers={"Accept-Language": lang})
+    resp = client.get(
+        f"/compliance-inspections/{visit['id']}.pdf", headers={"Accept-Language": lang}
+    )
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     path = tmp_path / f"notice-{lang}.pdf"
     path.write_bytes(resp.data)
@@ -121,5 +125,7 @@ def test_operator_corrects_and_inspector_verifies_on_the_page(client, world, pos
     assert client.post(f"/violations/{v['id']}/verify").status_code == 403
     _login(client, world["users"]["inspector"])
     assert client.post(f"/violations/{v['id']}/verify").status_code == 302
-    page = client.get(f"/compliance-inspections/{v['compliance_inspection_id']}").get_data(as_text=True)
+    page = client.get(f"/compliance-inspections/{v['compliance_inspection_id']}").get_data(
+        as_text=True
+    )
     assert f'data-violation="{v["id"]}" data-status="verified"' in page

@@ -1,5 +1,8 @@
-"""Visit rows for the `world` fixture: a visit of facility A with an open and a corrected
-violation (with an evidence file), and a drawn plan."""
+"""Visit rows for the `world` fixture: a visit of facility A whose two violations are corrected
+(one with an evidence file), not yet verified, and a drawn plan.
+
+None is open: an open violation would be a reminder of organization A in every other test.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def extend(world: dict[str, Any]) -> None:
-    """Add visit_a, violation_open (past its date), violation_corrected and plan_a."""
+    """Add visit_a, violation_corrected (SOC, past its date, unresolved), violation_other, plan_a."""
     data = {
         "client_uuid": uuid.uuid4(),
         "performed_at": datetime(2025, 3, 10, 1, 30, tzinfo=UTC),
@@ -33,7 +36,7 @@ def extend(world: dict[str, Any]) -> None:
         "notes": None,
     }
     visit, _ = submit_visit(data, facility=world["fac_a"], inspector=world["users"]["inspector"])
-    open_one, corrected = visit.violations
+    corrected, other = visit.violations
     evidence = FileStorage(io.BytesIO(PDF), filename="report.pdf", content_type="application/pdf")
     violations.mark_corrected(
         corrected,
@@ -41,8 +44,9 @@ def extend(world: dict[str, Any]) -> None:
         corrected_on=datetime(2025, 3, 20).date(),
         evidence=evidence,
     )
+    violations.mark_corrected(
+        other, user=world["users"]["operator_a"], corrected_on=datetime(2025, 3, 20).date()
+    )
     plan = planning.draw_plan({"count": 1, "seed": 7}, user=world["users"]["regulator"])
     db.session.commit()
-    world.update(
-        visit_a=visit, violation_open=open_one, violation_corrected=corrected, plan_a=plan
-    )
+    world.update(visit_a=visit, violation_corrected=corrected, violation_other=other, plan_a=plan)
