@@ -10,8 +10,8 @@ from flask_smorest import abort
 from marshmallow import EXCLUDE
 
 from inspection_api.common import commit
-from inspection_api.common import fail
 from inspection_api.common import make_blueprint
+from inspection_api.common import page_of
 from inspection_api.common import role_required
 from registry.assets import services
 from registry.assets.models import Asset
@@ -22,8 +22,6 @@ from registry.assets.schemas import AssetPatchSchema
 from registry.assets.tags import InvalidTag
 from registry.auth import policy
 from registry.core.errors import N_
-from registry.core.errors import DomainError
-from registry.core.pagination import paginate
 from registry.core.schemas import patch
 from registry.sites.services import get_facility
 
@@ -45,23 +43,16 @@ class Assets(MethodView):
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[Asset]:
         """List the tanks and pipelines the caller may see, searched and filtered."""
         stmt = services.assets_query(current_user, args)
-        page = paginate(
-            stmt, page=pagination_parameters.page, page_size=pagination_parameters.page_size
-        )
-        pagination_parameters.item_count = page.total
-        return page.items
+        return page_of(stmt, pagination_parameters)
 
     @role_required("create_asset")
     @blp.arguments(AssetCreateSchema)
     @blp.response(201, AssetOutSchema)
     def post(self, data: dict[str, Any]) -> Asset:
         """Register a tank or pipeline at a facility; the answer carries its new tag."""
-        try:
-            facility = get_facility(current_user, data["facility_id"])
-            policy.require(current_user, "create_asset", facility.organization_id)
-            asset = services.create_asset(data, by=current_user)
-        except DomainError as exc:
-            fail(exc)
+        facility = get_facility(current_user, data["facility_id"])
+        policy.require(current_user, "create_asset", facility.organization_id)
+        asset = services.create_asset(data, by=current_user)
         commit()
         return asset
 
@@ -71,26 +62,19 @@ class AssetItem(MethodView):
     @blp.response(200, AssetOutSchema)
     def get(self, asset_id: int) -> Asset:
         """Show one tank or pipeline."""
-        try:
-            return services.get_asset(current_user, asset_id)
-        except DomainError as exc:
-            fail(exc)
-        raise AssertionError
+        return services.get_asset(current_user, asset_id)
 
     @role_required("edit")
     @blp.arguments(patch(AssetPatchSchema))
     @blp.response(200, AssetOutSchema)
     def patch(self, data: dict[str, Any], asset_id: int) -> Asset:
         """Change a tank or pipeline; `version` must be the one last read (else 409)."""
-        try:
-            asset = services.get_asset(current_user, asset_id)
-            policy.require(current_user, "edit", asset.facility.organization_id)
-            if "facility_id" in data:
-                target = get_facility(current_user, data["facility_id"])
-                policy.require(current_user, "edit", target.organization_id)
-            services.update_asset(asset, data, version=data.pop("version", None), by=current_user)
-        except DomainError as exc:
-            fail(exc)
+        asset = services.get_asset(current_user, asset_id)
+        policy.require(current_user, "edit", asset.facility.organization_id)
+        if "facility_id" in data:
+            target = get_facility(current_user, data["facility_id"])
+            policy.require(current_user, "edit", target.organization_id)
+        services.update_asset(asset, data, version=data.pop("version", None), by=current_user)
         commit()
         return asset
 

@@ -11,8 +11,8 @@ from flask_smorest import abort
 from marshmallow import EXCLUDE
 
 from inspection_api.common import commit
-from inspection_api.common import fail
 from inspection_api.common import make_blueprint
+from inspection_api.common import page_of
 from inspection_api.common import role_required
 from registry.auth import policy
 from registry.auth.limits import allow_lookup_miss
@@ -27,7 +27,6 @@ from registry.certificates.schemas import RevokeSchema
 from registry.core.errors import N_
 from registry.core.errors import DomainError
 from registry.core.errors import NotFound
-from registry.core.pagination import paginate
 
 PREFIX = "/certificates"
 blp = make_blueprint("api_certificates", __name__, "Inspection certificates")
@@ -46,24 +45,15 @@ class Certificates(MethodView):
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[Certificate]:
         """List the certificates the caller may see, searched and filtered by status."""
-        page = paginate(
-            queries.certificates_query(current_user, args),
-            page=pagination_parameters.page,
-            page_size=pagination_parameters.page_size,
-        )
-        pagination_parameters.item_count = page.total
-        return page.items
+        return page_of(queries.certificates_query(current_user, args), pagination_parameters)
 
     @role_required("issue_certificate", N_("Only inspectors and regulators issue certificates."))
     @blp.arguments(IssueSchema)
     @blp.response(201, CertificateOutSchema)
     def post(self, data: dict[str, Any]) -> Certificate:
         """Issue a certificate from a passed inspection (403 to other roles); 422 says why not."""
-        try:
-            inspection = load_inspection(current_user, data["inspection_id"])
-            cert = services.issue_certificate(inspection, issued_by=current_user)
-        except DomainError as exc:
-            fail(exc)
+        inspection = load_inspection(current_user, data["inspection_id"])
+        cert = services.issue_certificate(inspection, issued_by=current_user)
         commit()
         return cert
 
@@ -83,7 +73,7 @@ class CertificateItem(MethodView):
                     message=_("Too many unknown certificate numbers were looked up."),
                     headers={"Retry-After": "60"},
                 )
-            fail(exc)
+            raise
         services.count_verification(cert)
         commit()
         return cert
@@ -98,11 +88,8 @@ class CertificateRevoke(MethodView):
     @blp.response(200, CertificateOutSchema)
     def post(self, data: dict[str, Any], number: str) -> Certificate:
         """Revoke a certificate with a reason (regulators); it verifies as REVOKED at once."""
-        try:
-            cert = queries.get_certificate(current_user, number)
-            policy.require(current_user, "revoke_certificate", queries.organization_of(cert))
-            services.revoke_certificate(cert, revoked_by=current_user, reason=data["reason"])
-        except DomainError as exc:
-            fail(exc)
+        cert = queries.get_certificate(current_user, number)
+        policy.require(current_user, "revoke_certificate", queries.organization_of(cert))
+        services.revoke_certificate(cert, revoked_by=current_user, reason=data["reason"])
         commit()
         return cert

@@ -18,6 +18,7 @@ from marshmallow import ValidationError
 from registry.auth import policy
 from registry.core.errors import N_
 from registry.core.errors import DomainError
+from registry.core.pagination import paginate
 from registry.core.schemas import translate_errors
 from registry.extensions import db
 
@@ -60,10 +61,7 @@ def role_required(
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if found is not None:
-                try:
-                    found(**kwargs)
-                except DomainError as exc:
-                    fail(exc)
+                found(**kwargs)
             if not policy.role_may(current_user, action):
                 abort(403, message=translate_errors(message))
             return view(*args, **kwargs)
@@ -100,3 +98,19 @@ def load(schema: Schema, data: Any) -> dict[str, Any]:
 class QuerySchemaMixin:
     class Meta:
         unknown = EXCLUDE
+
+
+def page_of(source: Any, pagination_parameters: Any) -> list[Any]:
+    """Cut the requested page of a statement (counted in SQL) or of a computed list.
+
+    Sets the item count that flask-smorest sends in `X-Pagination`.
+    """
+    if isinstance(source, list | tuple):
+        pagination_parameters.item_count = len(source)
+        start = pagination_parameters.first_item
+        return list(source[start : start + pagination_parameters.page_size])
+    page = paginate(
+        source, page=pagination_parameters.page, page_size=pagination_parameters.page_size
+    )
+    pagination_parameters.item_count = page.total
+    return page.items

@@ -8,8 +8,8 @@ from flask.views import MethodView
 from flask_login import current_user
 
 from inspection_api.common import commit
-from inspection_api.common import fail
 from inspection_api.common import make_blueprint
+from inspection_api.common import page_of
 from inspection_api.common import role_required
 from registry.assets.services import get_asset
 from registry.auth import policy
@@ -23,8 +23,6 @@ from registry.compliance.schemas import RecordOutSchema
 from registry.compliance.schemas import ReminderOutSchema
 from registry.compliance.schemas import ReminderQuerySchema
 from registry.compliance.schemas import RulePackOutSchema
-from registry.core.errors import DomainError
-from registry.core.pagination import paginate
 
 PREFIX = ""
 blp = make_blueprint("api_compliance", __name__, "Activity records and reminders")
@@ -36,31 +34,19 @@ class AssetRecords(MethodView):
     @blp.paginate()
     def get(self, asset_id: int, pagination_parameters: Any) -> list[ActivityRecord]:
         """List the activity records of a tank or pipeline, newest first."""
-        try:
-            get_asset(current_user, asset_id)
-        except DomainError as exc:
-            fail(exc)
-        page = paginate(
-            services.records_query(asset_id=asset_id),
-            page=pagination_parameters.page,
-            page_size=pagination_parameters.page_size,
-        )
-        pagination_parameters.item_count = page.total
-        return page.items
+        get_asset(current_user, asset_id)
+        return page_of(services.records_query(asset_id=asset_id), pagination_parameters)
 
     @role_required("record_activity")
     @blp.arguments(RecordInSchema)
     @blp.response(201, RecordOutSchema)
     def post(self, data: dict[str, Any], asset_id: int) -> ActivityRecord:
         """Record a check, test or patrol done to a tank or pipeline."""
-        try:
-            asset = get_asset(current_user, asset_id)
-            policy.require(current_user, "record_activity", asset.facility.organization_id)
-            record = services.record_activity(
-                data, facility=asset.facility, asset=asset, recorded_by=current_user
-            )
-        except DomainError as exc:
-            fail(exc)
+        asset = get_asset(current_user, asset_id)
+        policy.require(current_user, "record_activity", asset.facility.organization_id)
+        record = services.record_activity(
+            data, facility=asset.facility, asset=asset, recorded_by=current_user
+        )
         commit()
         return record
 
@@ -79,9 +65,7 @@ class Reminders(MethodView):
         items = services.due_items(
             current_user, as_of=args.get("as_of"), organization_id=args.get("organization_id")
         )
-        pagination_parameters.item_count = len(items)
-        start = (pagination_parameters.page - 1) * pagination_parameters.page_size
-        return items[start : start + pagination_parameters.page_size]
+        return page_of(items, pagination_parameters)
 
 
 @blp.route("/rule-pack")

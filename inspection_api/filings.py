@@ -9,13 +9,11 @@ from flask_login import current_user
 from marshmallow import EXCLUDE
 
 from inspection_api.common import commit
-from inspection_api.common import fail
 from inspection_api.common import make_blueprint
+from inspection_api.common import page_of
 from inspection_api.common import role_required
 from registry.assets.services import get_asset
 from registry.auth import policy
-from registry.core.errors import DomainError
-from registry.core.pagination import paginate
 from registry.filings import quality
 from registry.filings import services
 from registry.filings.models import Filing
@@ -38,13 +36,7 @@ class FilingQuery(FilingFilterSchema):
 
 
 def _list(filters: dict[str, Any], pagination_parameters: Any) -> list[Filing]:
-    page = paginate(
-        services.filings_query(current_user, filters),
-        page=pagination_parameters.page,
-        page_size=pagination_parameters.page_size,
-    )
-    pagination_parameters.item_count = page.total
-    return page.items
+    return page_of(services.filings_query(current_user, filters), pagination_parameters)
 
 
 @blp.route("/filings")
@@ -66,10 +58,7 @@ class FacilityFilings(MethodView):
         self, args: dict[str, Any], facility_id: int, pagination_parameters: Any
     ) -> list[Filing]:
         """List a facility's filings, newest first."""
-        try:
-            get_facility(current_user, facility_id)
-        except DomainError as exc:
-            fail(exc)
+        get_facility(current_user, facility_id)
         return _list({**args, "facility_id": facility_id}, pagination_parameters)
 
     @role_required("submit_filing")
@@ -77,14 +66,9 @@ class FacilityFilings(MethodView):
     @blp.response(201, FilingDetailSchema)
     def post(self, data: dict[str, Any], facility_id: int) -> Filing:
         """File the facility's data as it is now; 409 while an earlier filing waits."""
-        try:
-            facility = get_facility(current_user, facility_id)
-            policy.require(current_user, "submit_filing", facility.organization_id)
-            filing = services.submit_filing(
-                facility, submitted_by=current_user, note=data.get("note")
-            )
-        except DomainError as exc:
-            fail(exc)
+        facility = get_facility(current_user, facility_id)
+        policy.require(current_user, "submit_filing", facility.organization_id)
+        filing = services.submit_filing(facility, submitted_by=current_user, note=data.get("note"))
         commit()
         return filing
 
@@ -94,11 +78,7 @@ class FilingItem(MethodView):
     @blp.response(200, FilingDetailSchema)
     def get(self, filing_id: int) -> Filing:
         """Show a filing with its snapshot and the problems found when it was filed."""
-        try:
-            return services.get_filing(current_user, filing_id)
-        except DomainError as exc:
-            fail(exc)
-        raise AssertionError
+        return services.get_filing(current_user, filing_id)
 
 
 def _filing(filing_id: int) -> Filing:
@@ -112,12 +92,9 @@ class FilingAccept(MethodView):
     @blp.response(200, FilingDetailSchema)
     def post(self, data: dict[str, Any], filing_id: int) -> Filing:
         """Accept a waiting filing (regulators); 409 when already reviewed."""
-        try:
-            filing = services.get_filing(current_user, filing_id)
-            policy.require(current_user, "review_filing", filing.organization_id)
-            services.accept_filing(filing, reviewed_by=current_user, comment=data.get("comment"))
-        except DomainError as exc:
-            fail(exc)
+        filing = services.get_filing(current_user, filing_id)
+        policy.require(current_user, "review_filing", filing.organization_id)
+        services.accept_filing(filing, reviewed_by=current_user, comment=data.get("comment"))
         commit()
         return filing
 
@@ -129,12 +106,9 @@ class FilingReturn(MethodView):
     @blp.response(200, FilingDetailSchema)
     def post(self, data: dict[str, Any], filing_id: int) -> Filing:
         """Return a waiting filing to the operator; `comment` says what to correct."""
-        try:
-            filing = services.get_filing(current_user, filing_id)
-            policy.require(current_user, "review_filing", filing.organization_id)
-            services.return_filing(filing, reviewed_by=current_user, comment=data["comment"])
-        except DomainError as exc:
-            fail(exc)
+        filing = services.get_filing(current_user, filing_id)
+        policy.require(current_user, "review_filing", filing.organization_id)
+        services.return_filing(filing, reviewed_by=current_user, comment=data["comment"])
         commit()
         return filing
 
@@ -144,8 +118,5 @@ class AssetQuality(MethodView):
     @blp.response(200, ProblemSchema(many=True))
     def get(self, asset_id: int) -> list[quality.Problem]:
         """List the data-quality problems of an asset and its facility, each {code, message}."""
-        try:
-            asset = get_asset(current_user, asset_id)
-        except DomainError as exc:
-            fail(exc)
+        asset = get_asset(current_user, asset_id)
         return quality.asset_problems(asset)

@@ -11,10 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from inspection_api.common import commit
-from inspection_api.common import fail
 from inspection_api.common import make_blueprint
 from registry.auth import policy
-from registry.core.errors import DomainError
 from registry.exports.imports import import_assets
 from registry.exports.schemas import ImportFailedSchema
 from registry.exports.schemas import ImportResultSchema
@@ -43,10 +41,7 @@ class Imports(MethodView):
     @blp.alt_response(422, schema=ImportFailedSchema, description="Nothing imported: the errors")
     def post(self) -> Any:
         """Import tanks and pipelines (multipart `file`, CSV or XLSX); all rows or none."""
-        try:
-            policy.require(current_user, "import")
-        except DomainError as exc:
-            fail(exc)
+        policy.require(current_user, "import")
         upload = request.files.get("file")
         data = upload.read() if upload else b""
         report = import_assets(current_user, data, upload.filename if upload else None)

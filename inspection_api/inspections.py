@@ -10,16 +10,14 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from inspection_api.common import commit
-from inspection_api.common import fail
 from inspection_api.common import load
 from inspection_api.common import make_blueprint
+from inspection_api.common import page_of
 from inspection_api.common import role_required
 from registry.assets.services import get_asset
 from registry.auth import policy
 from registry.core.errors import N_
-from registry.core.errors import DomainError
 from registry.core.errors import Invalid
-from registry.core.pagination import paginate
 from registry.inspections import actions
 from registry.inspections import photos
 from registry.inspections import services
@@ -39,23 +37,12 @@ PREFIX = ""
 blp = make_blueprint("api_inspections", __name__, "Inspections, findings and corrective actions")
 
 
-def _page(stmt: Any, pagination_parameters: Any) -> list[Any]:
-    page = paginate(
-        stmt, page=pagination_parameters.page, page_size=pagination_parameters.page_size
-    )
-    pagination_parameters.item_count = page.total
-    return page.items
-
-
 @blp.route("/assets/<int:asset_id>/checklist")
 class AssetChecklist(MethodView):
     @blp.response(200, ChecklistOutSchema)
     def get(self, asset_id: int) -> dict[str, Any]:
         """Show the checklist an inspector answers about this asset, in the caller's language."""
-        try:
-            asset = get_asset(current_user, asset_id)
-        except DomainError as exc:
-            fail(exc)
+        asset = get_asset(current_user, asset_id)
         return services.checklist_for(asset, str(get_locale()))
 
 
@@ -65,12 +52,9 @@ class AssetInspections(MethodView):
     @blp.paginate()
     def get(self, asset_id: int, pagination_parameters: Any) -> list[Inspection]:
         """List the inspections of an asset, newest first."""
-        try:
-            get_asset(current_user, asset_id)
-        except DomainError as exc:
-            fail(exc)
+        get_asset(current_user, asset_id)
         stmt = services.inspections_query(current_user, asset_id=asset_id)
-        return _page(stmt, pagination_parameters)
+        return page_of(stmt, pagination_parameters)
 
 
 @blp.route("/inspections")
@@ -79,7 +63,7 @@ class Inspections(MethodView):
     @blp.paginate()
     def get(self, pagination_parameters: Any) -> list[Inspection]:
         """List the inspections the caller may see, newest first."""
-        return _page(services.inspections_query(current_user), pagination_parameters)
+        return page_of(services.inspections_query(current_user), pagination_parameters)
 
     @role_required("inspect")
     @blp.arguments(InspectionInSchema)
@@ -87,14 +71,9 @@ class Inspections(MethodView):
     @blp.alt_response(200, schema=InspectionOutSchema, description="Already stored: the same")
     def post(self, data: dict[str, Any]) -> Any:
         """Store an inspection; the same client_uuid again: same body 200, other body 409."""
-        try:
-            asset = get_asset(current_user, data["asset_id"])
-            policy.require(current_user, "inspect", asset.facility.organization_id)
-            inspection, created = services.submit_inspection(
-                data, asset=asset, inspector=current_user
-            )
-        except DomainError as exc:
-            fail(exc)
+        asset = get_asset(current_user, data["asset_id"])
+        policy.require(current_user, "inspect", asset.facility.organization_id)
+        inspection, created = services.submit_inspection(data, asset=asset, inspector=current_user)
         commit()
         inspection = services.get_inspection(current_user, inspection.id)
         return inspection, (201 if created else 200)
@@ -105,11 +84,7 @@ class InspectionItem(MethodView):
     @blp.response(200, InspectionOutSchema)
     def get(self, inspection_id: int) -> Inspection:
         """Show one inspection with its answers, findings and photos."""
-        try:
-            return services.get_inspection(current_user, inspection_id)
-        except DomainError as exc:
-            fail(exc)
-        raise AssertionError
+        return services.get_inspection(current_user, inspection_id)
 
 
 def _upload() -> bytes:
@@ -144,15 +119,12 @@ class InspectionPhotos(MethodView):
     @blp.alt_response(200, schema=PhotoOutSchema, description="The same photo was stored before")
     def post(self, inspection_id: int) -> Any:
         """Add a photo (multipart `file`, optional `finding_id`); a resent photo answers 200."""
-        try:
-            inspection = services.get_inspection(current_user, inspection_id)
-            policy.require(current_user, "inspect", inspection.organization_id)
-            finding = _finding_of(inspection, request.form.get("finding_id"))
-            photo, created = photos.store_photo(
-                _upload(), inspection=inspection, finding=finding, uploaded_by=current_user
-            )
-        except DomainError as exc:
-            fail(exc)
+        inspection = services.get_inspection(current_user, inspection_id)
+        policy.require(current_user, "inspect", inspection.organization_id)
+        finding = _finding_of(inspection, request.form.get("finding_id"))
+        photo, created = photos.store_photo(
+            _upload(), inspection=inspection, finding=finding, uploaded_by=current_user
+        )
         commit()
         return photo, (201 if created else 200)
 
@@ -173,7 +145,7 @@ class Findings(MethodView):
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[Finding]:
         """List findings with their corrective actions, soonest due first."""
-        return _page(services.findings_query(current_user, **args), pagination_parameters)
+        return page_of(services.findings_query(current_user, **args), pagination_parameters)
 
 
 def _action_body() -> dict[str, Any]:
@@ -187,14 +159,11 @@ class ActionFix(MethodView):
     def post(self, action_id: int) -> CorrectiveAction:
         """Mark a corrective action fixed (operator of the asset), with notes and a photo."""
         body = _action_body()
-        try:
-            action = actions.get_action(current_user, action_id)
-            policy.require(current_user, "edit", actions.organization_of(action))
-            if "file" in request.files:
-                photos.store_photo(_upload(), action=action, uploaded_by=current_user)
-            actions.mark_fixed(action, user=current_user, notes=body.get("notes"))
-        except DomainError as exc:
-            fail(exc)
+        action = actions.get_action(current_user, action_id)
+        policy.require(current_user, "edit", actions.organization_of(action))
+        if "file" in request.files:
+            photos.store_photo(_upload(), action=action, uploaded_by=current_user)
+        actions.mark_fixed(action, user=current_user, notes=body.get("notes"))
         commit()
         return action
 
@@ -217,11 +186,8 @@ class ActionReopen(MethodView):
 
 def _inspector_step(action_id: int, step: Any) -> CorrectiveAction:
     body = _action_body()
-    try:
-        action = actions.get_action(current_user, action_id)
-        policy.require(current_user, "inspect", actions.organization_of(action))
-        step(action, user=current_user, notes=body.get("notes"))
-    except DomainError as exc:
-        fail(exc)
+    action = actions.get_action(current_user, action_id)
+    policy.require(current_user, "inspect", actions.organization_of(action))
+    step(action, user=current_user, notes=body.get("notes"))
     commit()
     return action

@@ -8,11 +8,10 @@ from flask.views import MethodView
 from flask_login import current_user
 
 from inspection_api.common import commit
-from inspection_api.common import fail
 from inspection_api.common import make_blueprint
+from inspection_api.common import page_of
 from inspection_api.common import role_required
 from registry.auth import policy
-from registry.core.errors import DomainError
 from registry.monitoring import services
 from registry.monitoring.alerts import Alert
 from registry.monitoring.alerts import alerts
@@ -35,10 +34,7 @@ class FacilityMonitoringPoints(MethodView):
     @blp.response(200, PointSchema(many=True))
     def get(self, facility_id: int) -> list[MonitoringPoint]:
         """List a facility's monitoring points."""
-        try:
-            facility = get_facility(current_user, facility_id)
-        except DomainError as exc:
-            fail(exc)
+        facility = get_facility(current_user, facility_id)
         return services.points_of(facility.id)
 
     @role_required("record_monitoring")
@@ -46,12 +42,9 @@ class FacilityMonitoringPoints(MethodView):
     @blp.response(201, PointSchema)
     def post(self, data: dict[str, Any], facility_id: int) -> MonitoringPoint:
         """Add a monitoring point (operators of the facility, inspectors, regulators)."""
-        try:
-            facility = get_facility(current_user, facility_id)
-            policy.require(current_user, "record_monitoring", facility.organization_id)
-            point = services.create_point(facility, created_by=current_user, **data)
-        except DomainError as exc:
-            fail(exc)
+        facility = get_facility(current_user, facility_id)
+        policy.require(current_user, "record_monitoring", facility.organization_id)
+        point = services.create_point(facility, created_by=current_user, **data)
         commit()
         return point
 
@@ -61,10 +54,7 @@ class PointReadings(MethodView):
     @blp.response(200, ReadingSchema(many=True))
     def get(self, point_id: int) -> list[MonitoringReading]:
         """List a point's readings, by parameter and sampling date."""
-        try:
-            point = services.get_point(current_user, point_id)
-        except DomainError as exc:
-            fail(exc)
+        point = services.get_point(current_user, point_id)
         return services.readings_of(point.id)
 
     @role_required("record_monitoring")
@@ -72,12 +62,9 @@ class PointReadings(MethodView):
     @blp.response(201, ReadingSchema)
     def post(self, data: dict[str, Any], point_id: int) -> MonitoringReading:
         """Record a reading `{parameter, value, unit, sampled_on}` in the point's unit."""
-        try:
-            point = services.get_point(current_user, point_id)
-            policy.require(current_user, "record_monitoring", point.organization_id)
-            reading = services.add_reading(point, entered_by=current_user, **data)
-        except DomainError as exc:
-            fail(exc)
+        point = services.get_point(current_user, point_id)
+        policy.require(current_user, "record_monitoring", point.organization_id)
+        reading = services.add_reading(point, entered_by=current_user, **data)
         commit()
         return reading
 
@@ -90,6 +77,4 @@ class Alerts(MethodView):
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[Alert]:
         """List the monitoring alerts the caller may see, newest first."""
         found = alerts(current_user, args)
-        pagination_parameters.item_count = len(found)
-        start = pagination_parameters.first_item
-        return found[start : start + pagination_parameters.page_size]
+        return page_of(found, pagination_parameters)

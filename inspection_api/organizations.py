@@ -10,12 +10,10 @@ from marshmallow import EXCLUDE
 from marshmallow import fields
 
 from inspection_api.common import commit
-from inspection_api.common import fail
 from inspection_api.common import make_blueprint
+from inspection_api.common import page_of
 from inspection_api.common import role_required
 from registry.auth import policy
-from registry.core.errors import DomainError
-from registry.core.pagination import paginate
 from registry.core.schemas import BaseSchema
 from registry.core.schemas import patch
 from registry.sites import services
@@ -44,22 +42,15 @@ class Organizations(MethodView):
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[Organization]:
         """List the organizations the caller may see."""
         stmt = services.organizations_query(current_user, args.get("q"))
-        page = paginate(
-            stmt, page=pagination_parameters.page, page_size=pagination_parameters.page_size
-        )
-        pagination_parameters.item_count = page.total
-        return page.items
+        return page_of(stmt, pagination_parameters)
 
     @role_required("manage_organizations")
     @blp.arguments(OrganizationSchema)
     @blp.response(201, OrganizationSchema)
     def post(self, data: dict[str, Any]) -> Organization:
         """Register an organization (regulators)."""
-        try:
-            policy.require(current_user, "manage_organizations")
-            org = services.create_organization(data)
-        except DomainError as exc:
-            fail(exc)
+        policy.require(current_user, "manage_organizations")
+        org = services.create_organization(data)
         commit()
         return org
 
@@ -69,11 +60,7 @@ class OrganizationItem(MethodView):
     @blp.response(200, OrganizationSchema)
     def get(self, org_id: int) -> Organization:
         """Show one organization."""
-        try:
-            return services.get_organization(current_user, org_id)
-        except DomainError as exc:
-            fail(exc)
-        raise AssertionError
+        return services.get_organization(current_user, org_id)
 
     # Operators do not edit organizations, not even their own (the regulator keeps them).
     @role_required(
@@ -84,13 +71,10 @@ class OrganizationItem(MethodView):
     @blp.response(200, OrganizationSchema)
     def patch(self, data: dict[str, Any], org_id: int) -> Organization:
         """Change an organization; `version` must be the one last read (else 409)."""
-        try:
-            org = services.get_organization(current_user, org_id)
-            policy.require(current_user, "edit", org.id)
-            if current_user.role == "operator":
-                policy.require(current_user, "manage_organizations")
-            services.update_organization(org, data, version=data.pop("version", None))
-        except DomainError as exc:
-            fail(exc)
+        org = services.get_organization(current_user, org_id)
+        policy.require(current_user, "edit", org.id)
+        if current_user.role == "operator":
+            policy.require(current_user, "manage_organizations")
+        services.update_organization(org, data, version=data.pop("version", None))
         commit()
         return org

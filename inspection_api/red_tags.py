@@ -9,13 +9,11 @@ from flask.views import MethodView
 from flask_login import current_user
 
 from inspection_api.common import commit
-from inspection_api.common import fail
 from inspection_api.common import load
 from inspection_api.common import make_blueprint
 from inspection_api.common import role_required
 from registry.assets.services import get_asset
 from registry.auth import policy
-from registry.core.errors import DomainError
 from registry.enforcement import services
 from registry.enforcement.models import RedTag
 from registry.enforcement.schemas import LiftSchema
@@ -33,12 +31,9 @@ class AssetRedTag(MethodView):
     @blp.response(201, RedTagSchema)
     def post(self, data: dict[str, Any], asset_id: int) -> RedTag:
         """Place a red tag (inspectors, regulators); 409 when the asset already carries one."""
-        try:
-            asset = get_asset(current_user, asset_id)
-            policy.require(current_user, "red_tag", asset.facility.organization_id)
-            red_tag = services.place_red_tag(asset, placed_by=current_user, **data)
-        except DomainError as exc:
-            fail(exc)
+        asset = get_asset(current_user, asset_id)
+        policy.require(current_user, "red_tag", asset.facility.organization_id)
+        red_tag = services.place_red_tag(asset, placed_by=current_user, **data)
         commit()
         return red_tag
 
@@ -46,12 +41,9 @@ class AssetRedTag(MethodView):
     def delete(self, asset_id: int) -> RedTag:
         """Lift the red tag, with an optional `{note}`; 409 when the asset carries none."""
         data = load(LiftSchema(), request.get_json(silent=True) or {})
-        try:
-            asset = get_asset(current_user, asset_id)
-            policy.require(current_user, "red_tag", asset.facility.organization_id)
-            red_tag = services.lift_red_tag(asset, lifted_by=current_user, note=data.get("note"))
-        except DomainError as exc:
-            fail(exc)
+        asset = get_asset(current_user, asset_id)
+        policy.require(current_user, "red_tag", asset.facility.organization_id)
+        red_tag = services.lift_red_tag(asset, lifted_by=current_user, note=data.get("note"))
         commit()
         return red_tag
 
@@ -61,8 +53,5 @@ class AssetRedTags(MethodView):
     @blp.response(200, RedTagSchema(many=True))
     def get(self, asset_id: int) -> list[RedTag]:
         """List every red tag the asset has carried, newest first: its enforcement record."""
-        try:
-            asset = get_asset(current_user, asset_id)
-        except DomainError as exc:
-            fail(exc)
+        asset = get_asset(current_user, asset_id)
         return services.red_tags_of(asset.id)

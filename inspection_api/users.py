@@ -10,12 +10,10 @@ from marshmallow import Schema
 from marshmallow import fields
 
 from inspection_api.common import commit
-from inspection_api.common import fail
 from inspection_api.common import make_blueprint
 from registry.auth import policy
 from registry.auth.services import get_user
 from registry.auth.services import revoke_tokens
-from registry.core.errors import DomainError
 
 PREFIX = "/users"
 blp = make_blueprint("api_users", __name__, "User accounts")
@@ -32,10 +30,7 @@ class UserTokensRevoke(MethodView):
     @blp.response(200, RevokedSchema)
     def post(self, user_id: int) -> dict[str, Any]:
         """Revoke every live API token of a user (regulators; others 403)."""
-        try:
-            policy.require(current_user, "manage_users")
-            count = revoke_tokens(get_user(user_id))
-        except DomainError as exc:
-            fail(exc)
+        policy.require(current_user, "manage_users")
+        count = revoke_tokens(get_user(user_id))
         commit()
         return {"revoked": count}

@@ -7,13 +7,27 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask import current_app
 from flask import g
+from flask import has_request_context
 from flask import request
 from flask import session
+from flask_babel import lazy_gettext
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config as config_module
+from registry import models  # noqa: F401
+from registry.blueprints import register_blueprints
+from registry.config import LOCALES
 from registry.core import storage
+from registry.core.converters import IdConverter
+from registry.core.errorhandlers import register_error_handlers
+from registry.core.postgres import disable_jit
+from registry.core.security import register_security
+from registry.core.sqlite import enable_sqlite_pragmas
+from registry.core.templating import register_template_helpers
+from registry.core.transactions import end_read_only_requests_with_commit
 from registry.extensions import babel
 from registry.extensions import csrf
 from registry.extensions import db
@@ -22,7 +36,6 @@ from registry.extensions import login_manager
 from registry.extensions import migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-LOCALES = ("zh", "en")
 
 
 def _resource_dir(name: str) -> str:
@@ -42,7 +55,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=_resource_dir("static"),
     )
     _configure(app, config)
-    from registry.core.converters import IdConverter
 
     app.url_map.converters["int"] = IdConverter
     _init_extensions(app)
@@ -50,7 +62,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_request_hooks(app)
     _register_template_helpers(app)
-    from registry.core.errorhandlers import register_error_handlers
 
     register_error_handlers(app)
     from registry.cli import register_commands
@@ -70,8 +81,6 @@ def _configure(app: Flask, config: dict[str, Any] | None) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PACKAGE_DIR / "translations"))
     hops = int(app.config.get("PROXY_FIX") or 0)
     if hops:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         # Trust exactly `hops` proxies: a client cannot spoof its address past them.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
@@ -87,14 +96,9 @@ def _init_extensions(app: Flask) -> None:
     storage.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    from flask_babel import lazy_gettext
 
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
     login_manager.login_message_category = "info"
-    from registry.auth import loaders  # noqa: F401  (registers user and request loaders)
-    from registry.core.postgres import disable_jit
-    from registry.core.sqlite import enable_sqlite_pragmas
-    from registry.core.transactions import end_read_only_requests_with_commit
 
     with app.app_context():
         enable_sqlite_pragmas(db.engine)
@@ -104,19 +108,14 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_models() -> None:
     """Import every models module so that metadata and the audit hooks are complete."""
-    from registry import models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
-    from registry.blueprints import register_blueprints
-
     register_blueprints(app)
 
 
 def select_locale() -> str:
     """Pick the language: the user's choice, else the browser's, else the setting."""
-    from flask import current_app
-    from flask import has_request_context
 
     if not has_request_context():  # CLI and jobs: mails and output in the default language
         return str(current_app.config["DEFAULT_LOCALE"])
@@ -132,12 +131,8 @@ def select_locale() -> str:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from registry.core.security import register_security
-
     register_security(app)
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from registry.core.templating import register_template_helpers
-
     register_template_helpers(app)

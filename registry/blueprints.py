@@ -11,7 +11,9 @@ def register_blueprints(app: Flask) -> None:
     from registry.auth.reset_views import bp as auth_reset_bp
     from registry.auth.views import bp as auth_bp
     from registry.certificates.views import bp as certificates_bp
-    from registry.compliance.views import bp as compliance_bp
+    from registry.compliance import reminder_views  # noqa: F401  (its routes, on compliance's bp)
+    from registry.compliance import views as compliance_views  # noqa: F401  (the same)
+    from registry.compliance.blueprint import bp as compliance_bp
     from registry.core.views import bp as core_bp
     from registry.enforcement.views import bp as enforcement_bp
     from registry.exports.views import bp as exports_bp
@@ -42,7 +44,21 @@ def register_blueprints(app: Flask) -> None:
     ]
     for bp in blueprints:
         app.register_blueprint(bp)
+    _domain_template_helpers(app)
 
     from inspection_api import init_api
 
     init_api(app)
+
+
+def _domain_template_helpers(app: Flask) -> None:
+    """The domain's helpers every template may use (core's templating knows no domain)."""
+    from registry.assets.tags import display as tag_display
+    from registry.audit.labels import field_label
+    from registry.audit.labels import value_label
+
+    app.jinja_env.filters.update(tag=tag_display, field_label=field_label)
+    # One label and one value helper for the change history and the filing snapshots alike.
+    app.jinja_env.globals.update(
+        field_label=field_label, show_value=value_label, change_value=value_label
+    )

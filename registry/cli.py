@@ -10,10 +10,22 @@ from flask import Flask
 from flask.cli import FlaskGroup
 from flask.cli import run_command
 from flask.cli import with_appcontext
+from sqlalchemy import func
+from sqlalchemy import select
 
+from registry.app import create_app
 from registry.audit.services import acting_as
+from registry.auth.services import create_user
+from registry.compliance.cli import reminders_command
 from registry.core.errors import DomainError
+from registry.demo import DEMO_PASSWORDS
+from registry.demo import load_demo
 from registry.extensions import db
+from registry.ops.cli import backup_command
+from registry.ops.cli import restore_command
+from registry.ops.cli import storage_group
+from registry.sites.models import Organization
+from registry.sites.services import find_organization_by_code
 
 
 @click.group("users", help="Manage user accounts.")
@@ -34,8 +46,6 @@ def create_user_command(
     email: str, password: str, role: str, org_code: str | None, name: str | None
 ) -> None:
     """Create a user account."""
-    from registry.auth.services import create_user
-    from registry.sites.services import find_organization_by_code
 
     org = None
     if org_code:
@@ -59,8 +69,6 @@ def create_user_command(
 @with_appcontext
 def demo_command() -> None:
     """Load the demo data (idempotent) and print the logins."""
-    from registry.demo import DEMO_PASSWORDS
-    from registry.demo import load_demo
 
     with acting_as("demo"):
         created = load_demo()
@@ -75,16 +83,11 @@ def demo_command() -> None:
 @with_appcontext
 def demo_if_empty_command() -> None:
     """Load the demo data only when the database holds no organization yet."""
-    from sqlalchemy import func
-    from sqlalchemy import select
 
-    from registry.sites.models import Organization
 
     if (db.session.scalar(select(func.count()).select_from(Organization)) or 0) == 0:
         demo_command.callback()  # type: ignore[misc]
     else:
-        from registry.demo import DEMO_PASSWORDS
-
         click.echo("Database not empty; demo data not loaded. Demo logins, if it was loaded:")
         for email, (role, password) in DEMO_PASSWORDS.items():
             click.echo(f"  {role:<10} {email:<32} {password}")
@@ -95,9 +98,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(demo_if_empty_command)
-    from registry import cli_extra
-
-    cli_extra.register(app)
+    # The commands the domain packages bring: digests, backups, the file store.
+    app.cli.add_command(reminders_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(storage_group)
 
 
 def base_url_for(host: str, port: int, *, https: bool = False) -> str:
@@ -124,7 +129,6 @@ def run(ctx: click.Context, **kwargs: Any) -> None:
 
 def main() -> None:
     """Entry point of the `ust-registry` console script."""
-    from registry.app import create_app
 
     group = FlaskGroup(create_app=create_app, add_version_option=False, help="UST registry")
     group.add_command(run)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# The languages of the interface, catalogs and rule-pack titles.
+LOCALES = ("zh", "en")
 
 class ConfigError(RuntimeError):
     """A setting is missing or malformed."""

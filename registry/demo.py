@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
+from registry.assets.models import Asset
 from registry.assets.services import create_asset
 from registry.auth.services import create_user
 from registry.auth.services import find_user_by_email
+from registry.compliance.models import ActivityRecord
+from registry.compliance.services import activities_for_asset
 from registry.core.creditcode import complete
+from registry.core.dates import today
 from registry.extensions import db
+from registry.inspections.demo import load_demo_inspections
+from registry.monitoring.demo import load_demo_monitoring
 from registry.sites.models import Organization
 from registry.sites.services import create_facility
 from registry.sites.services import create_organization
@@ -426,11 +433,9 @@ def load_demo() -> bool:
                 by=None,
             )
             created.append(asset.id)
-    from registry.inspections.demo import load_demo_inspections
 
     load_demo_inspections(created)
     _demo_records()
-    from registry.monitoring.demo import load_demo_monitoring
 
     load_demo_monitoring()
     return True
@@ -438,12 +443,7 @@ def load_demo() -> bool:
 
 def _demo_records() -> None:
     """Record recent checks so that the demo shows ok, due-soon and overdue items."""
-    from datetime import timedelta
 
-    from registry.assets.models import Asset
-    from registry.compliance.models import ActivityRecord
-    from registry.compliance.services import activities_for_asset
-    from registry.core.dates import today
 
     # Days ago per asset in turn: 5 → ok, 20 → due soon (30-day checks), 45 → overdue.
     ages = (5, 20, 45)

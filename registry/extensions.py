@@ -7,6 +7,7 @@ import types
 from typing import TYPE_CHECKING
 from typing import Any
 
+from flask import current_app
 from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -15,6 +16,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from limits.storage import memory
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -55,7 +57,6 @@ def _daemon_expiry_timers() -> None:
     and forever where timed waits do not return (under `faketime`, which CI runs the suite
     with). Expiry is housekeeping: nothing is lost when a process exits without it.
     """
-    from limits.storage import memory
 
     namespace = types.SimpleNamespace(**vars(threading))
     namespace.Timer = _DaemonTimer
@@ -76,7 +77,6 @@ limiter = Limiter(key_func=_client_key, default_limits=[])
 def _limits_off_for_this_app() -> bool:
     # Flask-Limiter reads RATELIMIT_ENABLED once, into the shared extension object; asking
     # the current app on every request keeps two apps in one process (tests) independent.
-    from flask import current_app
 
     return not current_app.config.get("RATELIMIT_ENABLED", True)
 

@@ -14,6 +14,7 @@ from tests.access import LOGIN
 from tests.access import ROLES
 from tests.access import Row
 from tests.access import fill
+from tests.helpers import log_in
 
 
 def _collect_rows() -> list[Row]:
@@ -31,17 +32,11 @@ ROWS = _collect_rows()
 UNLISTED = {"static", "api-docs.openapi_json"}
 
 
-def _login(client: Any, user: Any) -> None:
-    with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
 def test_access(row: Row, role: str, client: Any, world: dict[str, Any]) -> None:
     if role != "anonymous":
-        _login(client, world["users"][role])
+        log_in(client, world["users"][role])
     url = fill(row.url, world)
     body = row.body(world) if callable(row.body) else row.body
     kwargs: dict[str, Any] = {}
@@ -106,7 +101,7 @@ def test_a_refusal_comes_before_validation(
     row: Row, role: str, client: Any, world: dict[str, Any]
 ) -> None:
     """A role that may not do this gets 403 with an empty body too, never a 422 about it."""
-    _login(client, world["users"][role])
+    log_in(client, world["users"][role])
     url = fill(row.url, world)
     resp = client.open(url, method=row.method, **({"json": {}} if row.as_json else {"data": {}}))
     assert resp.status_code == 403, f"{role} {row.id}: {resp.status_code} {resp.get_data()[:300]!r}"

@@ -25,9 +25,9 @@ from registry.auth import policy
 from registry.compliance.onboarding import last_done_fields
 from registry.core.converters import id_arg
 from registry.core.dates import today
-from registry.core.errors import DomainError
-from registry.core.forms import flat_errors
-from registry.core.forms import load_form
+from registry.core.forms import form_status
+from registry.core.forms import keep_current_version
+from registry.core.forms import submit
 from registry.core.pagination import LIST_COUNT_CAP
 from registry.core.pagination import after_arg
 from registry.core.pagination import page_args
@@ -37,7 +37,6 @@ from registry.core.schemas import patch
 from registry.extensions import db
 from registry.sites.services import get_facility
 from registry.sites.services import subdistricts
-from registry.sites.views import _errors_of
 
 bp = Blueprint("assets", __name__)
 
@@ -92,16 +91,14 @@ def asset_new() -> Any:
         form = request.form.copy()
         form["facility_id"] = str(facility.id)
         form["kind"] = kind
-        data, errors = load_form(AssetCreateSchema(), form)
-        if data is not None:
-            try:
-                asset = services.create_asset(data, by=current_user)
-                db.session.commit()
-                flash(_("Registered. Its tag is %(tag)s.", tag=asset.tag), "success")
-                return redirect(url_for("assets.asset_detail", asset_id=asset.id))
-            except DomainError as exc:
-                db.session.rollback()
-                errors = flat_errors(_errors_of(exc), {"last_done"})
+        done = submit(
+            AssetCreateSchema(), form, lambda data: services.create_asset(data, by=current_user)
+        )
+        if done.ok:
+            asset = done.saved
+            flash(_("Registered. Its tag is %(tag)s.", tag=asset.tag), "success")
+            return redirect(url_for("assets.asset_detail", asset_id=asset.id))
+        errors = done.errors
     return render_template(
         "assets/form.html",
         asset=None,
@@ -111,7 +108,7 @@ def asset_new() -> Any:
         errors=errors,
         last_done=last_done_fields(kind),
         today_iso=today().isoformat(),
-    ), (422 if errors else 200)
+    ), form_status(errors)
 
 
 @bp.get("/assets/<int:asset_id>")
@@ -128,23 +125,21 @@ def _edit(asset: Asset, template: str, extra: dict[str, Any] | None = None) -> A
         values: dict[str, Any] = request.form.to_dict()
         if "leak_detection__present" in request.form:
             values["leak_detection"] = request.form.getlist("leak_detection")
-        data, errors = load_form(patch(AssetPatchSchema), request.form)
-        if data is not None:
-            try:
-                services.update_asset(
-                    asset, data, version=data.pop("version", None), by=current_user
-                )
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return redirect(url_for("assets.asset_detail", asset_id=asset.id))
-            except DomainError as exc:
-                db.session.rollback()
-                errors = _errors_of(exc)
-                fresh = db.session.get(Asset, asset.id)
-                values["version"] = fresh.version if fresh else values.get("version")
+        done = submit(
+            patch(AssetPatchSchema),
+            request.form,
+            lambda data: services.update_asset(
+                asset, data, version=data.pop("version", None), by=current_user
+            ),
+        )
+        if done.ok:
+            flash(_("Saved."), "success")
+            return redirect(url_for("assets.asset_detail", asset_id=asset.id))
+        errors = done.errors
+        keep_current_version(values, Asset, asset.id)
     else:
         values = AssetOutSchema().dump(asset) | {"version": asset.version} | (extra or {})
-    status = (409 if "_conflict" in errors else 422) if errors else 200
+    status = form_status(errors)
     return render_template(
         template,
         asset=asset,

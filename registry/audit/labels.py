@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from registry.core import choices
@@ -71,7 +72,6 @@ def field_label(field: str) -> str:
 
 def value_label(entity: str, field: str, value: Any) -> str:
     """Return a logged value as people read it: translated choices, yes/no, lists joined."""
-    from flask_babel import gettext
 
     if value is None or value == []:
         return "—"

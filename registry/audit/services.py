@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import has_request_context
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy import insert
 from sqlalchemy import inspect
@@ -88,8 +89,6 @@ def _actor() -> tuple[int | None, str]:
     if forced is not None:
         return forced
     if has_request_context():
-        from flask_login import current_user
-
         if current_user and current_user.is_authenticated:
             return current_user.id, current_user.email
         return None, "anonymous"

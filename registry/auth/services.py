@@ -21,6 +21,7 @@ from registry.auth.models import ROLES
 from registry.auth.models import ApiToken
 from registry.auth.models import User
 from registry.auth.models import password_hash_method
+from registry.compliance.calendar import revoke_tokens_created_by
 from registry.core.errors import N_
 from registry.core.errors import Invalid
 from registry.core.errors import NotFound
@@ -243,7 +244,5 @@ def update_user(user: User, data: dict[str, object], *, by: User) -> User:
         # A reset password or a closed account leaves nothing open that the old one opened.
         end_access(user)
     if deactivated:
-        from registry.compliance.calendar import revoke_tokens_created_by
-
         revoke_tokens_created_by(user.id)
     return user

@@ -38,6 +38,7 @@ from registry.auth.services import revoke_tokens
 from registry.auth.services import update_user
 from registry.core.errors import DomainError
 from registry.core.forms import load_form
+from registry.core.forms import submit
 from registry.core.http import safe_next
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
@@ -177,6 +178,22 @@ def user_tokens_revoke(user_id: int) -> Any:
     return redirect(url_for("auth.user_list"))
 
 
+def _create_user(data: dict[str, Any]) -> User:
+    org = (
+        db.session.get(Organization, data["organization_id"])
+        if data.get("organization_id")
+        else None
+    )
+    return create_user(
+        email=data["email"],
+        password=data["password"],
+        role=data["role"],
+        organization=org,
+        name=data.get("name"),
+        locale=data.get("locale"),
+    )
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @login_required
 def user_new() -> Any:
@@ -185,28 +202,11 @@ def user_new() -> Any:
     values: dict[str, Any] = dict(request.form) if request.method == "POST" else {}
     errors: dict[str, Any] = {}
     if request.method == "POST":
-        data, errors = load_form(UserCreateSchema(), request.form)
-        if data is not None:
-            org = (
-                db.session.get(Organization, data["organization_id"])
-                if data.get("organization_id")
-                else None
-            )
-            try:
-                user = create_user(
-                    email=data["email"],
-                    password=data["password"],
-                    role=data["role"],
-                    organization=org,
-                    name=data.get("name"),
-                    locale=data.get("locale"),
-                )
-                db.session.commit()
-                flash(_("User %(email)s created.", email=user.email), "success")
-                return redirect(url_for("auth.user_list"))
-            except DomainError as exc:
-                db.session.rollback()
-                errors = translate_errors(exc.errors)
+        done = submit(UserCreateSchema(), request.form, _create_user)
+        if done.ok:
+            flash(_("User %(email)s created.", email=done.saved.email), "success")
+            return redirect(url_for("auth.user_list"))
+        errors = done.errors
     values.pop("password", None)
     return render_template(
         "auth/user_form.html",
@@ -226,16 +226,13 @@ def user_edit(user_id: int) -> Any:
     errors: dict[str, Any] = {}
     if request.method == "POST":
         values: dict[str, Any] = dict(request.form)
-        data, errors = load_form(UserEditSchema(), request.form)
-        if data is not None:
-            try:
-                update_user(user, data, by=current_user)
-                db.session.commit()
-                flash(_("User %(email)s saved.", email=user.email), "success")
-                return redirect(url_for("auth.user_list"))
-            except DomainError as exc:
-                db.session.rollback()
-                errors = translate_errors(exc.errors)
+        done = submit(
+            UserEditSchema(), request.form, lambda data: update_user(user, data, by=current_user)
+        )
+        if done.ok:
+            flash(_("User %(email)s saved.", email=user.email), "success")
+            return redirect(url_for("auth.user_list"))
+        errors = done.errors
         values.pop("password", None)
     else:
         values = {

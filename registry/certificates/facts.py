@@ -15,6 +15,10 @@ from sqlalchemy import select
 from registry.core.dates import local_zone
 from registry.core.errors import NotFound
 from registry.extensions import db
+from registry.inspections.models import CorrectiveAction
+from registry.inspections.models import Finding
+from registry.inspections.models import Inspection
+from registry.inspections.services import get_inspection
 
 BLOCKING_SEVERITIES = ("high", "critical")
 
@@ -53,14 +57,12 @@ def facts_of(inspection: Any) -> InspectionFacts:
 
 def load_inspection(user: Any, inspection_id: int) -> Any:
     """Return the inspection the user may see, or raise NotFound."""
-    from registry.inspections.services import get_inspection
 
     return get_inspection(user, inspection_id)
 
 
 def inspection_by_id(inspection_id: int) -> Any:
     """Return an inspection without access checks (for rendering what was already issued)."""
-    from registry.inspections.models import Inspection
 
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None:
@@ -70,8 +72,6 @@ def inspection_by_id(inspection_id: int) -> Any:
 
 def open_blocking_findings(asset_id: int) -> int:
     """Count the asset's high or critical findings whose corrective action is not verified."""
-    from registry.inspections.models import CorrectiveAction
-    from registry.inspections.models import Finding
 
     stmt = (
         select(db.func.count())
@@ -88,7 +88,6 @@ def open_blocking_findings(asset_id: int) -> int:
 
 def latest_inspection_id(asset_id: int) -> int | None:
     """Return the id of the asset's latest inspection (performed last; on a tie, stored last)."""
-    from registry.inspections.models import Inspection
 
     return db.session.scalar(
         select(Inspection.id)

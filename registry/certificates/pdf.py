@@ -23,6 +23,7 @@ from weasyprint import CSS
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcherResponse
 
 import registry
 
@@ -55,8 +56,6 @@ class ResourceFetcher(URLFetcher):
             return super().fetch(url, headers)
         font = packaged_font()
         if font is not None and url == INTERNAL_BASE + "fonts/" + font.name:
-            from weasyprint.urls import URLFetcherResponse
-
             return URLFetcherResponse(url, font.read_bytes(), {"Content-Type": "font/otf"})
         raise ValueError(f"resource refused: {url[:80]}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import importlib
 from datetime import date
 from typing import Any
 
@@ -12,8 +13,6 @@ DEFAULT_MONTHS = 12
 def validity_months() -> int:
     """Return the rule pack's `certificate_validity_months`, or 12 without one."""
     try:
-        import importlib
-
         rules: Any = importlib.import_module("registry.compliance.rules")
     except ImportError:
         return DEFAULT_MONTHS

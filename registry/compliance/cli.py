@@ -6,10 +6,16 @@ import json
 from datetime import date
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
+from registry.audit.services import acting_as
+from registry.compliance.mail import send_digests
 from registry.compliance.schemas import ReminderOutSchema
+from registry.compliance.services import due_items
 from registry.core.dates import today
+from registry.sites.services import find_organization_by_code
 
 
 @click.command("reminders")
@@ -20,12 +26,7 @@ from registry.core.dates import today
 @with_appcontext
 def reminders_command(as_of: str | None, org_code: str | None, send: bool, as_json: bool) -> None:
     """List overdue and due-soon obligations; with --send, mail the digests."""
-    from flask_babel import force_locale
 
-    from registry.audit.services import acting_as
-    from registry.compliance.mail import send_digests
-    from registry.compliance.services import due_items
-    from registry.sites.services import find_organization_by_code
 
     try:
         day = date.fromisoformat(as_of) if as_of else today()
@@ -38,7 +39,6 @@ def reminders_command(as_of: str | None, org_code: str | None, send: bool, as_js
             raise click.ClickException(f"no organization with credit code {org_code}")
         org_id = org.id
     items = due_items(None, as_of=day, organization_id=org_id)
-    from flask import current_app
 
     with force_locale(current_app.config["DEFAULT_LOCALE"]):
         rows = ReminderOutSchema(many=True).dump(items)

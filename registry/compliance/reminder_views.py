@@ -23,11 +23,12 @@ from flask_login import login_required
 from registry.auth import policy
 from registry.compliance import calendar
 from registry.compliance import services
+from registry.compliance.blueprint import bp
 from registry.compliance.rules import active_pack
-from registry.compliance.views import bp
 from registry.core.converters import id_arg
 from registry.core.dates import today
 from registry.extensions import db
+from registry.sites.models import Organization
 from registry.sites.services import get_organization
 from registry.sites.services import subdistricts
 
@@ -77,7 +78,6 @@ def overview() -> Any:
     if policy.is_operator(current_user):
         abort(403)
     items = services.due_items(current_user, as_of=_as_of())
-    from registry.sites.models import Organization
 
     names = {i: n for i, n in db.session.execute(db.select(Organization.id, Organization.name))}
 
@@ -144,7 +144,6 @@ def calendar_feed(org_id: int) -> Any:
     """Serve an organization's due items as an iCalendar feed (needs its token)."""
     if not calendar.check_token(org_id, request.args.get("token")):
         abort(404)
-    from registry.sites.models import Organization
 
     org = db.session.get(Organization, org_id)
     if org is None:

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from flask import current_app
 
 from registry.compliance.intervals import Interval
 from registry.compliance.violation_library import ViolationCode
@@ -148,9 +151,19 @@ class Obligation:
     def note(self, locale: str) -> str:
         return self.note_zh if locale == "zh" else self.note_en
 
-    @property
-    def first_after(self) -> Interval | None:
-        return self.first_due.after or self.interval
+    def applies_to_facility(
+        self, assets: Sequence[Mapping[str, Any]], facility: Mapping[str, Any]
+    ) -> bool:
+        """Whether the obligation applies to a facility through any of its assets."""
+
+        def holds(cond: Any) -> bool:
+            if "asset" not in cond.sides:
+                return bool(cond.matches(None, facility))
+            return any(cond.matches(a, facility) for a in assets)
+
+        if self.when and not any(holds(c) for c in self.when):
+            return False
+        return not any(holds(c) for c in self.unless)
 
     def applies(self, asset: Mapping[str, Any] | None, facility: Mapping[str, Any]) -> bool:
         """Say whether the obligation's conditions hold (statuses are checked by the caller)."""
@@ -458,7 +471,6 @@ def load_pack(name: str) -> RulePack:
 
 def active_pack() -> RulePack:
     """Return the rule pack of the running app."""
-    from flask import current_app
 
     pack = current_app.extensions.get("rule_pack")
     if pack is None:

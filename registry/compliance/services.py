@@ -97,20 +97,9 @@ def activities_for_facility(facility: Facility, pack: RulePack | None = None) ->
         facts = [asset_facts(a) for a in kinds]
         if not facts:
             continue
-        if _facility_applies(o, facts, fac):
+        if o.applies_to_facility(facts, fac):
             codes.update(dict.fromkeys(o.satisfied_by))
     return [pack.activities[c] for c in codes]
-
-
-def _facility_applies(o: Any, assets: list[dict[str, Any]], fac: dict[str, Any]) -> bool:
-    def holds(cond: Any) -> bool:
-        if "asset" not in cond.sides:
-            return bool(cond.matches(None, fac))
-        return any(cond.matches(a, fac) for a in assets)
-
-    if o.when and not any(holds(c) for c in o.when):
-        return False
-    return not any(holds(c) for c in o.unless)
 
 
 def record_activity(

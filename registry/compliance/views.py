@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
 from flask import abort
 from flask import flash
 from flask import redirect
@@ -19,6 +18,8 @@ from flask_login import login_required
 from registry.assets.services import get_asset
 from registry.auth import policy
 from registry.compliance import services
+from registry.compliance import signals
+from registry.compliance.blueprint import bp
 from registry.compliance.calendar import record_link
 from registry.compliance.models import ActivityRecord
 from registry.compliance.rules import active_pack
@@ -28,8 +29,9 @@ from registry.compliance.schemas import RecordInSchema
 from registry.compliance.schemas import RecordOutSchema
 from registry.compliance.uploads import download_of
 from registry.core.dates import today
-from registry.core.errors import DomainError
-from registry.core.forms import load_form
+from registry.core.forms import form_status
+from registry.core.forms import keep_current_version
+from registry.core.forms import submit
 from registry.core.http import safe_next
 from registry.core.panels import add_panel
 from registry.core.storage import send_stored
@@ -37,16 +39,12 @@ from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.sites.models import Facility
 from registry.sites.services import get_facility
-from registry.sites.views import _errors_of
-
-bp = Blueprint("compliance", __name__)
 
 
 @bp.record_once
 def _load_rule_pack(state: Any) -> None:
     """Load and validate the rule pack when the app starts: a bad pack stops start-up."""
     state.app.extensions["rule_pack"] = load_pack(state.app.config["RULE_PACK"])
-    from registry.compliance import signals
 
     signals.connect()
 
@@ -112,22 +110,21 @@ def _record_form(facility: Facility, asset: Any, activities: list[Any]) -> Any:
     }
     if request.method == "POST":
         values = request.form.to_dict()
-        data, errors = load_form(RecordInSchema(), request.form)
-        if data is not None:
-            try:
-                services.record_activity(
-                    data,
-                    facility=facility,
-                    asset=asset,
-                    recorded_by=current_user,
-                    attachment=request.files.get("attachment"),
-                )
-                db.session.commit()
-                flash(_("Recorded."), "success")
-                return redirect(back or _home_of(facility, asset))
-            except DomainError as exc:
-                db.session.rollback()
-                errors = _errors_of(exc)
+        done = submit(
+            RecordInSchema(),
+            request.form,
+            lambda data: services.record_activity(
+                data,
+                facility=facility,
+                asset=asset,
+                recorded_by=current_user,
+                attachment=request.files.get("attachment"),
+            ),
+        )
+        if done.ok:
+            flash(_("Recorded."), "success")
+            return redirect(back or _home_of(facility, asset))
+        errors = done.errors
     return render_template(
         "compliance/record_form.html",
         facility=facility,
@@ -136,7 +133,7 @@ def _record_form(facility: Facility, asset: Any, activities: list[Any]) -> Any:
         values=values,
         errors=errors,
         back=back,
-    ), (422 if errors else 200)
+    ), form_status(errors)
 
 
 @bp.route("/assets/<int:asset_id>/records/new", methods=["GET", "POST"])
@@ -170,17 +167,16 @@ def record_edit(record_id: int) -> Any:
     values: dict[str, Any] = RecordOutSchema().dump(record)
     if request.method == "POST":
         values = request.form.to_dict()
-        data, errors = load_form(RecordEditSchema(), request.form)
-        if data is not None:
-            try:
-                services.update_record(record, data, version=data.pop("version", None))
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return redirect(back or _home_of(facility, asset))
-            except DomainError as exc:
-                db.session.rollback()
-                errors = _errors_of(exc)
-                values["version"] = str(services.get_record(current_user, record_id).version)
+        done = submit(
+            RecordEditSchema(),
+            request.form,
+            lambda data: services.update_record(record, data, version=data.pop("version", None)),
+        )
+        if done.ok:
+            flash(_("Saved."), "success")
+            return redirect(back or _home_of(facility, asset))
+        errors = done.errors
+        keep_current_version(values, ActivityRecord, record_id)
     activities = (
         services.activities_for_asset(asset)
         if asset
@@ -195,7 +191,7 @@ def record_edit(record_id: int) -> Any:
         errors=errors,
         back=back,
         record=record,
-    ), ((409 if "_conflict" in errors else 422) if errors else 200)
+    ), form_status(errors)
 
 
 def _home_of(facility: Facility, asset: Any) -> str:
@@ -227,5 +223,3 @@ def record_attachment(record_id: int) -> Any:
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
-
-from registry.compliance import reminder_views  # noqa: E402,F401  (routes on the same blueprint)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from flask import Flask
@@ -16,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from registry.core.errors import DomainError
 from registry.core.schemas import translate_errors
 from registry.core.security import is_api_request
+from registry.extensions import db
 
 
 def _json(status: int, message: str, errors: dict[str, Any] | None = None, **extra: Any) -> Any:
@@ -29,8 +31,6 @@ def _json(status: int, message: str, errors: dict[str, Any] | None = None, **ext
 
 
 def _status_name(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:
@@ -77,13 +77,33 @@ def _message(status: int) -> str:
     return messages.get(status, _("The request could not be completed."))
 
 
+def _http_json(exc: HTTPException, status: int) -> Any:
+    """An HTTP error under /api: flask-smorest's messages per field and extras, translated."""
+    data = getattr(exc, "data", None) or {}
+    errors = data.get("messages") or data.get("errors")
+    if errors:
+        errors = translate_errors(errors)
+    message = data.get("message") or exc.description or _status_name(status)
+    message = translate_errors(str(message))
+    extra = {
+        k: v
+        for k, v in data.items()
+        if k not in ("messages", "errors", "message", "exc", "headers", "schema")
+        and isinstance(v, str | int | float | bool)
+    }
+    resp = _with_headers(_json(status, str(message), errors, **extra), exc)
+    for key, value in (data.get("headers") or {}).items():
+        resp.headers[key] = value
+    if status == 401:
+        resp.headers.setdefault("WWW-Authenticate", "Bearer")
+    return resp
+
+
 def register_error_handlers(app: Flask) -> None:
     """Answer errors as JSON under /api and as pages elsewhere."""
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> Any:
-        from registry.extensions import db
-
         db.session.rollback()
         message = _(exc.message)
         if is_api_request():
@@ -106,24 +126,7 @@ def register_error_handlers(app: Flask) -> None:
             # Flask-Limiter's own text is the limit ("10 per 1 minute"), in no language.
             exc.description = _message(429)
         if is_api_request():
-            data = getattr(exc, "data", None) or {}
-            errors = data.get("messages") or data.get("errors")
-            if errors:
-                errors = translate_errors(errors)
-            message = data.get("message") or exc.description or _status_name(status)
-            message = translate_errors(str(message))
-            extra = {
-                k: v
-                for k, v in data.items()
-                if k not in ("messages", "errors", "message", "exc", "headers", "schema")
-                and isinstance(v, str | int | float | bool)
-            }
-            resp = _with_headers(_json(status, str(message), errors, **extra), exc)
-            for key, value in (data.get("headers") or {}).items():
-                resp.headers[key] = value
-            if status == 401:
-                resp.headers.setdefault("WWW-Authenticate", "Bearer")
-            return resp
+            return _http_json(exc, status)
         message = str(exc.description) if status == 429 else _message(status)
         page = _page(status, _TITLES.get(status, _TITLES[400])(), message)
         return _with_headers(make_response(page), exc)
@@ -132,7 +135,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(OverflowError)
     def unstorable(exc: Exception) -> Any:
         # The last line of defence: schemas refuse such values first, with a field's message.
-        from registry.extensions import db
 
         db.session.rollback()
         msg = _("A value cannot be stored: it holds a NUL character or a number out of range.")
@@ -150,8 +152,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(exc: Exception) -> Any:
-        from registry.extensions import db
-
         db.session.rollback()
         if is_api_request():
             return _json(500, _status_name(500))

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
+from typing import Generic
+from typing import TypeVar
 
+from flask_babel import gettext as _
 from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
 from werkzeug.datastructures import MultiDict
 
+from registry.core.errors import Conflict
+from registry.core.errors import DomainError
 from registry.core.schemas import form_input
 from registry.core.schemas import translate_errors
+from registry.extensions import db
+
+T = TypeVar("T")
 
 _NOT_DATA = {"csrf_token", "submit", "next"}
 
@@ -68,3 +79,80 @@ def flat_errors(errors: dict[str, Any], maps: set[str]) -> dict[str, Any]:
                 inner = [m for part in inner.values() for m in part]
             out[f"{name}.{sub}"] = inner
     return out
+
+
+def errors_of(exc: DomainError) -> dict[str, Any]:
+    """A service's refusal as form errors: per field, or one for the whole form (translated).
+
+    A stale version (a Conflict without fields) says so under `_conflict`, which the form
+    shows above the kept input.
+    """
+    if isinstance(exc, Conflict) and not exc.errors:
+        return {
+            "_conflict": _(
+                "This record was changed by someone else since you opened it. "
+                "Your input is kept below; the page now holds the current version."
+            )
+        }
+    return translate_errors(exc.errors) or {"_schema": [translate_errors(exc.message)]}
+
+
+def form_status(errors: dict[str, Any]) -> int:
+    """The status of a form page: 200, 409 for a stale version, 422 for refused input."""
+    if not errors:
+        return 200
+    return 409 if "_conflict" in errors else 422
+
+
+@dataclass
+class Submitted(Generic[T]):
+    """What became of a posted form: the service's result, or the errors to show."""
+
+    result: T | None = None
+    errors: dict[str, Any] = dc_field(default_factory=dict)
+    # 422 for input the schema refused; the service's own status (403, 409, ...) otherwise.
+    status: int = 200
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def saved(self) -> T:
+        """The service's result of an accepted form (a created row, say)."""
+        assert self.result is not None, "read only after `ok`"
+        return self.result
+
+
+def submit(
+    schema: Schema,
+    form: MultiDict[str, str],
+    action: Callable[[dict[str, Any]], T],
+    **load_kwargs: Any,
+) -> Submitted[T]:
+    """Validate a posted form, run the service on it and commit; or roll back and say why.
+
+    The one flow of every HTML form: the schema's messages per field when the input is
+    refused, the service's (errors_of) when it refuses, nothing half-saved either way.
+    """
+    data, errors = load_form(schema, form, **load_kwargs)
+    if data is None:
+        return Submitted(errors=errors, status=422)
+    try:
+        result = action(data)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        maps = {f.data_key or n for n, f in schema.fields.items() if isinstance(f, fields.Dict)}
+        return Submitted(errors=flat_errors(errors_of(exc), maps), status=exc.status)
+    return Submitted(result=result)
+
+
+def keep_current_version(values: dict[str, Any], model: Any, row_id: int) -> None:
+    """After a refusal, show the form again against the row as it is now.
+
+    A stale version becomes the current one, so that saving again overwrites knowingly.
+    """
+    row = db.session.get(model, row_id)
+    if row is not None:
+        values["version"] = row.version

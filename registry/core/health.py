@@ -21,7 +21,8 @@ def _database() -> None:
 
 
 def _ratelimit() -> None:
-    storage: Any = limiter.storage
+    # Flask-Limiter opens no store at all when limits are off (RATELIMIT_ENABLED=False).
+    storage: Any = getattr(limiter, "_storage", None)
     if storage is not None and not storage.check():
         raise ConnectionError("the rate-limit store does not answer")
 

@@ -11,6 +11,7 @@ from datetime import date
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE
 from marshmallow import Schema
@@ -236,15 +237,8 @@ MARSHMALLOW_MESSAGES = (
 )
 
 
-def errors_of(exc: Any) -> dict[str, Any]:
-    """A service's refusal (DomainError) as form errors: per field, or one for the whole form
-    (its message translated: services raise some as untranslated msgids)."""
-    return translate_errors(exc.errors) or {"_schema": [translate_errors(exc.message)]}
-
-
 def translate_errors(errors: Any) -> Any:
     """Translate every message of a marshmallow error dict into the request's language."""
-    from flask_babel import gettext
 
     if isinstance(errors, dict):
         return {key: translate_errors(value) for key, value in errors.items()}

@@ -13,9 +13,6 @@ from flask import url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from registry.assets.tags import display as tag_display
-from registry.audit.labels import field_label
-from registry.audit.labels import value_label
 from registry.auth import policy
 from registry.core import choices
 from registry.core.dates import show_date
@@ -85,8 +82,6 @@ def register_template_helpers(app: Flask) -> None:
         datetime=_fmt_datetime,
         label=_label,
         labels=_labels,
-        tag=tag_display,
-        field_label=field_label,
     )
     app.jinja_env.globals.update(
         can=_can,
@@ -95,5 +90,4 @@ def register_template_helpers(app: Flask) -> None:
         current_locale=lambda: str(get_locale()),
         extra_nav_items=_extra_nav_items,
         panels=panels,
-        change_value=value_label,
     )

@@ -12,7 +12,7 @@ from flask import session
 from flask import url_for
 from flask_login import current_user
 
-from registry.app import LOCALES
+from registry.config import LOCALES
 from registry.core.health import report as health_report
 from registry.core.http import safe_next
 from registry.extensions import db

@@ -22,11 +22,11 @@ from registry.core.confirm import asks_confirmation
 from registry.core.confirm import confirmation_page
 from registry.core.converters import id_arg
 from registry.core.errors import DomainError
+from registry.core.forms import errors_of
 from registry.core.forms import load_form
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.panels import add_panel
-from registry.core.schemas import errors_of
 from registry.core.templating import add_nav_item
 from registry.enforcement import services
 from registry.enforcement.models import RedTag

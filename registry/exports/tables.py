@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import force_locale
+from openpyxl import load_workbook
 
 from registry.audit.labels import FIELD_LABELS
 from registry.exports.rows import ASSET_EXTRA
@@ -65,8 +66,6 @@ def _text(value: Any) -> str:
 
 
 def _xlsx_lines(data: bytes) -> Iterator[Line]:
-    from openpyxl import load_workbook
-
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file

@@ -44,7 +44,5 @@ def filing_changes(filing: Filing) -> dict[str, Any]:
     return services.changes_of(filing)
 
 
-bp.add_app_template_global(snapshot.field_label, "field_label")
-bp.add_app_template_global(snapshot.show_value, "show_value")
 bp.add_app_template_global(snapshot.asset_title, "asset_title")
 bp.add_app_template_filter(quality.message, "quality_message")

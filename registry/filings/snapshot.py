@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import with_polymorphic
 from sqlalchemy.orm.attributes import set_committed_value
@@ -14,7 +12,6 @@ from registry.assets.models import Asset
 from registry.assets.schemas import AssetOutSchema
 from registry.assets.tags import display as tag_display
 from registry.core import choices
-from registry.core.dates import show_text
 from registry.extensions import db
 from registry.sites.models import Facility
 from registry.sites.schemas import FacilitySchema
@@ -33,53 +30,6 @@ IGNORED = {
     "kind",
 }
 
-FIELD_LABELS: dict[str, Any] = {
-    "name": _l("Name"),
-    "kind": _l("Kind"),
-    "address": _l("Address"),
-    "subdistrict": _l("Subdistrict"),
-    "latitude": _l("Latitude"),
-    "longitude": _l("Longitude"),
-    "key_supervised": _l("Key supervised unit"),
-    "status": _l("Status"),
-    "operator_ref": _l("Operator's reference"),
-    "substance": _l("Substance"),
-    "substance_detail": _l("Substance detail"),
-    "installed_on": _l("Installed on"),
-    "closed_on": _l("Closed on"),
-    "wall": _l("Wall"),
-    "material": _l("Material"),
-    "corrosion_protection": _l("Corrosion protection"),
-    "anti_seepage": _l("Anti-seepage measure"),
-    "leak_detection": _l("Leak detection"),
-    "capacity_litres": _l("Capacity (litres)"),
-    "compartments": _l("Compartments"),
-    "spill_containment": _l("Spill containment (spill bucket)"),
-    "overfill_prevention": _l("Overfill prevention"),
-    "piping_type": _l("Piping type"),
-    "length_m": _l("Length (m)"),
-    "diameter_mm": _l("Diameter (mm)"),
-    "line_leak_detector": _l("Automatic line leak detector"),
-    "from_point": _l("From"),
-    "to_point": _l("To"),
-}
-
-# Fields whose values are codes of a choice group, per scope ("facility" or "asset").
-_GROUPS = {
-    ("facility", "kind"): "facility_kind",
-    ("facility", "status"): "facility_status",
-    ("asset", "kind"): "asset_kind",
-    ("asset", "status"): "asset_status",
-    ("asset", "substance"): "substance",
-    ("asset", "wall"): "wall",
-    ("asset", "material"): "material",
-    ("asset", "corrosion_protection"): "corrosion_protection",
-    ("asset", "anti_seepage"): "anti_seepage",
-    ("asset", "leak_detection"): "leak_detection",
-    ("asset", "piping_type"): "piping_type",
-}
-
-
 def take(facility: Facility) -> dict[str, Any]:
     """Dump a facility and its assets as they are now, through the API schemas."""
     every_kind = with_polymorphic(Asset, "*")  # tank and pipeline columns in the same query
@@ -94,26 +44,6 @@ def take(facility: Facility) -> dict[str, Any]:
         "facility": FacilitySchema().dump(facility),
         "assets": AssetOutSchema(many=True).dump(assets),
     }
-
-
-def field_label(field: str) -> str:
-    """Return the translated label of a field of a facility or asset."""
-    label = FIELD_LABELS.get(field)
-    return str(label) if label is not None else field
-
-
-def show_value(scope: str, field: str, value: Any) -> str:
-    """Render a snapshot value for people: translated labels, yes/no, dashes for blanks."""
-    if value is None or value == []:
-        return "—"
-    group = _GROUPS.get((scope, field))
-    if group and isinstance(value, list):
-        return ", ".join(choices.label(group, v) for v in value)
-    if group:
-        return choices.label(group, value)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return show_text(str(value))
 
 
 def asset_title(asset: dict[str, Any]) -> str:

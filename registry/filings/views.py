@@ -17,12 +17,11 @@ from flask_login import login_required
 from registry.auth import policy
 from registry.core.confirm import asks_confirmation
 from registry.core.confirm import confirmation_page
-from registry.core.errors import DomainError
 from registry.core.forms import load_form
+from registry.core.forms import submit
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.panels import add_panel
-from registry.core.schemas import errors_of
 from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.filings import desk_views  # noqa: F401  (the quality list and the dashboard)
@@ -136,18 +135,17 @@ def filing_new(facility_id: int) -> Any:
     errors: dict[str, Any] = {}
     values: dict[str, Any] = request.form.to_dict()
     if request.method == "POST":
-        data, errors = load_form(FilingInSchema(), request.form)
-        if data is not None:
-            try:
-                filing = services.submit_filing(
-                    facility, submitted_by=current_user, note=data.get("note")
-                )
-                db.session.commit()
-                flash(_("Filed. The bureau will review it."), "success")
-                return redirect(url_for("filings.filing_detail", filing_id=filing.id))
-            except DomainError as exc:
-                db.session.rollback()
-                errors = errors_of(exc)
+        done = submit(
+            FilingInSchema(),
+            request.form,
+            lambda data: services.submit_filing(
+                facility, submitted_by=current_user, note=data.get("note")
+            ),
+        )
+        if done.ok:
+            flash(_("Filed. The bureau will review it."), "success")
+            return redirect(url_for("filings.filing_detail", filing_id=done.saved.id))
+        errors = done.errors
     previous, changes = services.changes_since_accepted(facility)
     current = snapshot.take(facility)
     status = (409 if services.waiting_filing(facility.id) else 422) if errors else 200

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from registry.assets.models import Asset
 from registry.auth.services import find_user_by_email
 from registry.core.types import utcnow
+from registry.extensions import db
 from registry.inspections.checklists import load_checklist
 from registry.inspections.services import submit_inspection
 
@@ -49,6 +50,5 @@ def load_demo_inspections(asset_ids: list[int]) -> None:
 
 def db_assets(ids: list[int]) -> Any:
     """Return the assets of some ids, in id order."""
-    from registry.extensions import db
 
     return db.session.scalars(select(Asset).where(Asset.id.in_(ids)).order_by(Asset.id))

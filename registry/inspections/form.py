@@ -12,7 +12,6 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from registry.assets.models import Asset
-from registry.core.errors import DomainError
 from registry.core.schemas import translate_errors
 from registry.inspections.checklists import Checklist
 from registry.inspections.checklists import Item
@@ -74,12 +73,6 @@ def read_form(
     except ValidationError as err:
         messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
         return None, translate_errors(messages)
-
-
-def errors_of(exc: DomainError) -> dict[str, Any]:
-    """Turn a service's refusal into messages per field for the form."""
-    errors = translate_errors(exc.errors) if exc.errors else {}
-    return {**errors, "_schema": [exc.message]}
 
 
 _BLANK_ITEMS_KEPT = 64

@@ -11,7 +11,9 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
+from flask import has_request_context
 from flask_babel import force_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select
 from sqlalchemy import select
@@ -213,8 +215,6 @@ def _add_findings(
 
 def _locale() -> str:
     """Return the request's language, or the configured one outside requests (CLI, demo)."""
-    from flask import has_request_context
-    from flask_babel import get_locale
 
     if has_request_context():
         return str(get_locale())

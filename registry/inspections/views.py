@@ -28,6 +28,7 @@ from registry.assets.services import get_asset
 from registry.auth import policy
 from registry.compliance.services import register_reminder_source
 from registry.core.errors import DomainError
+from registry.core.forms import errors_of
 from registry.core.panels import add_panel
 from registry.core.storage import send_stored
 from registry.extensions import db
@@ -36,7 +37,6 @@ from registry.inspections import photos
 from registry.inspections import services
 from registry.inspections.checklists import load_checklist
 from registry.inspections.form import blank_items
-from registry.inspections.form import errors_of
 from registry.inspections.form import read_form
 from registry.inspections.models import CorrectiveAction
 from registry.inspections.models import Finding

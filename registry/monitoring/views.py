@@ -22,10 +22,9 @@ from registry.compliance.services import register_reminder_source
 from registry.core import choices
 from registry.core.dates import show_date
 from registry.core.dates import today
-from registry.core.errors import DomainError
 from registry.core.forms import load_form
+from registry.core.forms import submit
 from registry.core.panels import add_panel
-from registry.core.schemas import errors_of
 from registry.core.templating import add_nav_item
 from registry.exports import writers
 from registry.extensions import db
@@ -142,17 +141,15 @@ def point_detail(point_id: int) -> Any:
     status = 200
     if request.method == "POST":
         policy.require(current_user, "record_monitoring", point.organization_id)
-        data, errors = load_form(ReadingInSchema(), request.form)
-        status = 422
-        if data is not None:
-            try:
-                services.add_reading(point, entered_by=current_user, **data)
-                db.session.commit()
-                flash(_("Reading recorded."), "success")
-                return redirect(url_for("monitoring.point_detail", point_id=point.id))
-            except DomainError as exc:
-                db.session.rollback()
-                errors, status = errors_of(exc), exc.status
+        done = submit(
+            ReadingInSchema(),
+            request.form,
+            lambda data: services.add_reading(point, entered_by=current_user, **data),
+        )
+        if done.ok:
+            flash(_("Reading recorded."), "success")
+            return redirect(url_for("monitoring.point_detail", point_id=point.id))
+        errors, status = done.errors, done.status
     series = services.series_of(point.id)
     return render_template(
         "monitoring/point.html",

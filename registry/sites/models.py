@@ -14,6 +14,7 @@ from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import WriteOnlyMapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
@@ -41,7 +42,7 @@ class Organization(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    facilities: Mapped[list[Facility]] = relationship(
+    facilities: WriteOnlyMapped[Facility] = relationship(
         back_populates="organization", lazy="write_only"
     )
 
@@ -74,7 +75,7 @@ class Facility(Model):
 
     organization: Mapped[Organization] = relationship(back_populates="facilities")
     # passive_deletes: a facility is deleted only with no assets (sites.services.delete_facility).
-    assets: Mapped[list[Asset]] = relationship(
+    assets: WriteOnlyMapped[Asset] = relationship(
         back_populates="facility", lazy="write_only", passive_deletes=True
     )
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from registry.assets.models import Asset
 from registry.auth import policy
 from registry.core import creditcode
 from registry.core.errors import N_
@@ -229,7 +230,6 @@ _SUBDISTRICT_WALK = text(
 
 def count_assets(facility_ids: list[int]) -> dict[int, int]:
     """Count the assets of each facility, in one query."""
-    from registry.assets.models import Asset
 
     if not facility_ids:
         return {}

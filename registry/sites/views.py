@@ -20,15 +20,14 @@ from registry.audit.services import history
 from registry.auth import policy
 from registry.core.confirm import confirmation_page
 from registry.core.converters import id_arg
-from registry.core.errors import Conflict
-from registry.core.errors import DomainError
-from registry.core.forms import load_form
+from registry.core.forms import form_status
+from registry.core.forms import keep_current_version
+from registry.core.forms import submit
 from registry.core.pagination import LIST_COUNT_CAP
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.postgres import custom_plans
 from registry.core.schemas import patch
-from registry.core.schemas import translate_errors
 from registry.extensions import db
 from registry.sites import services
 from registry.sites.models import Facility
@@ -41,16 +40,9 @@ from registry.sites.schemas import OrganizationSchema
 bp = Blueprint("sites", __name__)
 
 
-def _errors_of(exc: DomainError) -> dict[str, Any]:
-    # A stale version; a conflict with messages per field (an asset's kind) shows them.
-    if isinstance(exc, Conflict) and not exc.errors:
-        return {
-            "_conflict": _(
-                "This record was changed by someone else since you opened it. "
-                "Your input is kept below; the page now holds the current version."
-            )
-        }
-    return translate_errors(exc.errors) or {"_schema": [_(exc.message)]}
+def _create_facility(data: dict[str, Any]) -> Facility:
+    policy.require(current_user, "create_facility", data["organization_id"])
+    return services.create_facility(data, by=current_user)
 
 
 @bp.get("/organizations")
@@ -72,19 +64,14 @@ def organization_new() -> Any:
     values: dict[str, Any] = request.form.to_dict() if request.method == "POST" else {}
     errors: dict[str, Any] = {}
     if request.method == "POST":
-        data, errors = load_form(OrganizationSchema(), request.form)
-        if data is not None:
-            try:
-                org = services.create_organization(data)
-                db.session.commit()
-                flash(_("Organization registered."), "success")
-                return redirect(url_for("sites.organization_detail", org_id=org.id))
-            except DomainError as exc:
-                db.session.rollback()
-                errors = _errors_of(exc)
+        done = submit(OrganizationSchema(), request.form, services.create_organization)
+        if done.ok:
+            flash(_("Organization registered."), "success")
+            return redirect(url_for("sites.organization_detail", org_id=done.saved.id))
+        errors = done.errors
     return render_template(
         "sites/organization_form.html", org=None, values=values, errors=errors
-    ), (422 if errors else 200)
+    ), form_status(errors)
 
 
 @bp.get("/organizations/<int:org_id>")
@@ -114,22 +101,21 @@ def organization_edit(org_id: int) -> Any:
     errors: dict[str, Any] = {}
     if request.method == "POST":
         values: dict[str, Any] = request.form.to_dict()
-        data, errors = load_form(patch(OrganizationPatchSchema), request.form)
-        if data is not None:
-            try:
-                services.update_organization(org, data, version=data.pop("version", None))
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return redirect(url_for("sites.organization_detail", org_id=org.id))
-            except DomainError as exc:
-                db.session.rollback()
-                errors = _errors_of(exc)
-                values["version"] = db.session.get(Organization, org_id).version  # type: ignore[union-attr]
+        done = submit(
+            patch(OrganizationPatchSchema),
+            request.form,
+            lambda data: services.update_organization(org, data, version=data.pop("version", None)),
+        )
+        if done.ok:
+            flash(_("Saved."), "success")
+            return redirect(url_for("sites.organization_detail", org_id=org.id))
+        errors = done.errors
+        keep_current_version(values, Organization, org_id)
     else:
         values = OrganizationSchema().dump(org) | {"version": org.version}
-    return render_template("sites/organization_form.html", org=org, values=values, errors=errors), (
-        (409 if "_conflict" in errors else 422) if errors else 200
-    )
+    return render_template(
+        "sites/organization_form.html", org=org, values=values, errors=errors
+    ), form_status(errors)
 
 
 @bp.get("/facilities")
@@ -184,24 +170,18 @@ def facility_new() -> Any:
         form = request.form.copy()
         if current_user.role == "operator":
             form["organization_id"] = str(current_user.organization_id)
-        data, errors = load_form(FacilitySchema(), form)
-        if data is not None:
-            try:
-                policy.require(current_user, "create_facility", data["organization_id"])
-                facility = services.create_facility(data, by=current_user)
-                db.session.commit()
-                flash(_("Facility registered."), "success")
-                return redirect(url_for("sites.facility_detail", facility_id=facility.id))
-            except DomainError as exc:
-                db.session.rollback()
-                errors = _errors_of(exc)
+        done = submit(FacilitySchema(), form, _create_facility)
+        if done.ok:
+            flash(_("Facility registered."), "success")
+            return redirect(url_for("sites.facility_detail", facility_id=done.saved.id))
+        errors = done.errors
     return render_template(
         "sites/facility_form.html",
         facility=None,
         values=values,
         errors=errors,
         organizations=_organization_choices(),
-    ), (422 if errors else 200)
+    ), form_status(errors)
 
 
 @bp.get("/facilities/<int:facility_id>")
@@ -268,19 +248,18 @@ def facility_edit(facility_id: int) -> Any:
         form = request.form.copy()
         if current_user.role == "operator":
             form["organization_id"] = str(current_user.organization_id)
-        data, errors = load_form(patch(FacilityPatchSchema), form)
-        if data is not None:
-            try:
-                services.update_facility(
-                    facility, data, version=data.pop("version", None), by=current_user
-                )
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return redirect(url_for("sites.facility_detail", facility_id=facility.id))
-            except DomainError as exc:
-                db.session.rollback()
-                errors = _errors_of(exc)
-                values["version"] = db.session.get(Facility, facility_id).version  # type: ignore[union-attr]
+        done = submit(
+            patch(FacilityPatchSchema),
+            form,
+            lambda data: services.update_facility(
+                facility, data, version=data.pop("version", None), by=current_user
+            ),
+        )
+        if done.ok:
+            flash(_("Saved."), "success")
+            return redirect(url_for("sites.facility_detail", facility_id=facility.id))
+        errors = done.errors
+        keep_current_version(values, Facility, facility_id)
     else:
         values = FacilitySchema().dump(facility) | {"version": facility.version}
     return render_template(
@@ -289,4 +268,4 @@ def facility_edit(facility_id: int) -> Any:
         values=values,
         errors=errors,
         organizations=_organization_choices(),
-    ), ((409 if "_conflict" in errors else 422) if errors else 200)
+    ), form_status(errors)

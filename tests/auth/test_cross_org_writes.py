@@ -24,13 +24,8 @@ from registry.sites.models import Facility
 from registry.sites.services import update_facility
 from tests.access import ROLES
 from tests.access import fill
+from tests.helpers import log_in
 from tests.test_access_matrix import ROWS
-
-
-def _login(client: Any, user: Any) -> None:
-    with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
 
 
 def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
@@ -56,7 +51,7 @@ assert "operator_b" in ROLES
 def test_another_organizations_row_in_the_url_changes_nothing(
     row: Any, client: Any, world: dict[str, Any]
 ) -> None:
-    _login(client, world["users"]["operator_b"])
+    log_in(client, world["users"]["operator_b"])
     url = fill(row.url, world)
     body = row.body(world) if callable(row.body) else row.body
     kwargs: dict[str, Any] = {}
@@ -207,7 +202,7 @@ def test_another_organizations_id_in_a_field_changes_nothing(
     client: Any,
     world: dict[str, Any],
 ) -> None:
-    _login(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     before_b, before_a = _org_b_state(world), _org_a_state(world)
     kwargs = {"json" if as_json else "data": body(world)}
     resp = client.open(fill(url, world), method=method, headers={"Accept-Language": "en"}, **kwargs)
@@ -224,7 +219,7 @@ def test_the_probe_an_asset_is_not_moved_to_another_organization(
 ) -> None:
     """The reported request: POST /assets/<id>/edit with organization B's facility_id."""
     tank = world["tank_a"]
-    _login(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     resp = client.post(
         f"/assets/{tank.id}/edit", data=_asset_form(tank, facility_id=world["fac_b"].id)
     )

@@ -10,12 +10,7 @@ from sqlalchemy import select
 from registry.certificates.models import Certificate
 from tests.forms import confirm_form
 from tests.forms import consequences
-
-
-def _login(client: Any, user: Any) -> None:
-    with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
+from tests.helpers import log_in
 
 
 def _count(db: Any) -> int:
@@ -27,7 +22,7 @@ def test_issue_button_asks_and_names_the_certificate_it_supersedes(
 ) -> None:
     old = issue(world["pipe_a"])
     inspection = passed_inspection(world["pipe_a"])
-    _login(client, make_user("inspector", locale="en"))
+    log_in(client, make_user("inspector", locale="en"))
     page = client.get(f"/inspections/{inspection.id}").get_data(as_text=True)
     assert 'name="confirm" value="1"' in page
     before = _count(db)
@@ -51,7 +46,7 @@ def test_issue_question_refuses_at_once_when_no_certificate_can_come(
     client: Any, db: Any, world: dict[str, Any], passed_inspection: Any
 ) -> None:
     failed = passed_inspection(world["pipe_a"], result="fail")
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     resp = client.post(f"/inspections/{failed.id}/certificate", data={"confirm": "1"})
     assert resp.status_code == 422
     assert "data-confirm-form" not in resp.get_data(as_text=True)
@@ -61,7 +56,7 @@ def test_revoke_button_asks_with_the_reason_then_revokes(
     client: Any, db: Any, world: dict[str, Any], issue: Any, make_user: Any
 ) -> None:
     cert = issue(world["pipe_a"])
-    _login(client, make_user("regulator", locale="zh"))
+    log_in(client, make_user("regulator", locale="zh"))
     page = client.get(f"/certificates/{cert.number}").get_data(as_text=True)
     assert 'name="confirm" value="1"' in page
     blank = client.post(f"/certificates/{cert.number}/revoke", data={"reason": "", "confirm": "1"})

@@ -9,12 +9,7 @@ from sqlalchemy import text
 
 from registry.certificates.models import Certificate
 from registry.certificates.validity import add_months
-
-
-def _login(client: Any, user: Any) -> None:
-    with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
+from tests.helpers import log_in
 
 
 def test_api_issues_from_a_passed_inspection(
@@ -122,7 +117,7 @@ def test_operators_and_viewers_may_not_issue(
             "/api/v1/certificates", json={}, headers=api_headers(world["users"][role])
         )
         assert empty.status_code == 403
-    _login(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     assert client.post(f"/inspections/{inspection.id}/certificate").status_code == 403
 
 
@@ -130,7 +125,7 @@ def test_the_button_on_the_inspection_result_issues(
     client: Any, db: Any, world: dict[str, Any], passed_inspection: Any
 ) -> None:
     inspection = passed_inspection(world["pipe_a"])
-    _login(client, world["users"]["inspector"])
+    log_in(client, world["users"]["inspector"])
     page = client.get(f"/inspections/{inspection.id}").get_data(as_text=True)
     assert f"/inspections/{inspection.id}/certificate" in page
     resp = client.post(f"/inspections/{inspection.id}/certificate")
@@ -146,7 +141,7 @@ def test_the_button_refuses_with_the_reason(
     client: Any, world: dict[str, Any], passed_inspection: Any
 ) -> None:
     failed = passed_inspection(world["pipe_a"], result="fail")
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     resp = client.post(f"/inspections/{failed.id}/certificate")
     assert resp.status_code == 422
     assert "did not pass" in resp.get_data(as_text=True) or "不合格" in resp.get_data(as_text=True)
@@ -173,7 +168,7 @@ def test_list_searches_by_number_tag_and_facility(
     op_b = api_headers(world["users"]["operator_b"])
     seen = {c["number"] for c in client.get("/api/v1/certificates", headers=op_b).get_json()}
     assert seen == {other.number}
-    _login(client, world["users"]["viewer"])
+    log_in(client, world["users"]["viewer"])
     page = client.get("/certificates?q=甲加油站").get_data(as_text=True)
     assert mine.number in page and other.number not in page
 

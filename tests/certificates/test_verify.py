@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from registry.certificates.models import Certificate
+from tests.helpers import log_in
 from tests.helpers import shown
 
 
@@ -107,7 +108,7 @@ def test_revoked_certificate_set_back_to_valid_cannot_be_verified(
     client: Any, db: Any, world: dict[str, Any], issue: Any
 ) -> None:
     cert = issue(world["pipe_a"])
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     client.post(f"/certificates/{cert.number}/revoke", data={"reason": "伪造检查记录"})
     assert _status(client.get(f"/c/{cert.number}")) == "revoked"
     _sql(
@@ -130,12 +131,6 @@ def test_stored_pdf_replaced_cannot_be_verified(
         id=cert.id,
     )
     assert _status(client.get(f"/c/{cert.number}")) == "unverifiable"
-
-
-def _login(client: Any, user: Any) -> None:
-    with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
 
 
 def test_revocation_shows_at_once_on_the_page_and_in_the_api(
@@ -186,7 +181,7 @@ def test_revocation_needs_a_reason_and_a_regulator(
         url, json={"reason": "x"}, headers=api_headers(world["users"]["inspector"])
     )
     assert inspector.status_code == 403
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     form = client.post(f"/certificates/{cert.number}/revoke", data={"reason": ""})
     assert form.status_code == 422
     assert _status(client.get(f"/c/{cert.number}")) == "valid"

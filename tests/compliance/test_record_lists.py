@@ -11,12 +11,11 @@ from sqlalchemy import select
 from registry.audit.models import AuditEvent
 from registry.compliance.models import ActivityRecord
 from registry.extensions import db as _db
+from tests.helpers import log_in
 
 
 def _as(client: Any, world: dict[str, Any], role: str) -> None:
-    with client.session_transaction() as sess:
-        sess["_user_id"] = str(world["users"][role].id)
-        sess["_fresh"] = True
+    log_in(client, world["users"][role])
 
 
 def test_the_reminders_list_sends_the_form_back_to_it(client: Any, world: Any) -> None:

@@ -16,6 +16,7 @@ from registry.enforcement.services import active_red_tags
 from registry.extensions import db
 from tests.forms import confirm_form
 from tests.forms import consequences
+from tests.helpers import log_in
 
 
 @pytest.fixture
@@ -28,11 +29,6 @@ def tag_events(app: Any) -> Iterator[list[tuple[int, bool]]]:
     signals.red_tag_changed.connect(receiver)
     yield seen
     signals.red_tag_changed.disconnect(receiver)
-
-
-def _as(client: Any, user: Any) -> None:
-    with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
 
 
 def _asset(asset_id: int) -> Asset:
@@ -102,7 +98,7 @@ def test_operators_cannot_tag_or_lift(client: Any, world: dict[str, Any], api_he
     )
     assert client.delete(f"/api/v1/assets/{tank.id}/red-tag", headers=op_a).status_code == 403
     assert _asset(tank.id).red_tagged is True
-    _as(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     assert client.post(f"/assets/{tank.id}/red-tag/lift", data={"note": "n"}).status_code == 403
     assert client.get(f"/assets/{tank.id}/red-tag").status_code == 403
 
@@ -116,7 +112,7 @@ def test_patch_cannot_set_red_tagged(client: Any, world: dict[str, Any], api_hea
     assert r.status_code == 422 and "red_tagged" in str(r.json)
     assert _asset(tank.id).red_tagged is False
     # Web form posts ignore the field too.
-    _as(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     client.post(f"/assets/{tank.id}/edit", data={"version": str(tank.version), "red_tagged": "on"})
     assert _asset(tank.id).red_tagged is False
 
@@ -126,7 +122,7 @@ def test_web_place_and_lift_with_records(
 ) -> None:
     tank = world["tank_a"]
     insp, reg = world["users"]["inspector"], world["users"]["regulator"]
-    _as(client, insp)
+    log_in(client, insp)
     r = client.post(
         f"/assets/{tank.id}/red-tag", data={"reason": "渗漏报警未处理", "legal_basis": ""}
     )
@@ -140,12 +136,12 @@ def test_web_place_and_lift_with_records(
     r = client.post(f"/assets/{tank.id}/red-tag", data={"reason": "again", "legal_basis": "again"})
     assert r.status_code == 409
     # The operator sees why, on the asset and on the facility page.
-    _as(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     for url in (f"/assets/{tank.id}", f"/facilities/{world['fac_a'].id}"):
         page = client.get(url).get_data(as_text=True)
         assert "渗漏报警未处理" in page and "《北京市土壤污染防治条例》" in page
         assert "red-tag-banner" in page
-    _as(client, reg)
+    log_in(client, reg)
     assert client.post(f"/assets/{tank.id}/red-tag/lift", data={"note": ""}).status_code == 422
     assert (
         client.post(f"/assets/{tank.id}/red-tag/lift", data={"note": "已修复"}).status_code == 302
@@ -222,10 +218,10 @@ def test_red_tag_list_is_scoped(client: Any, world: dict[str, Any]) -> None:
     place_red_tag(world["tank_a"], reason="甲的原因", legal_basis="x", placed_by=reg)
     place_red_tag(world["tank_b"], reason="乙的原因", legal_basis="y", placed_by=reg)
     db.session.commit()
-    _as(client, world["users"]["operator_b"])
+    log_in(client, world["users"]["operator_b"])
     page = client.get("/red-tags").get_data(as_text=True)
     assert "乙的原因" in page and "甲的原因" not in page
-    _as(client, world["users"]["viewer"])
+    log_in(client, world["users"]["viewer"])
     page = client.get("/red-tags").get_data(as_text=True)
     assert "乙的原因" in page and "甲的原因" in page
     page = client.get("/red-tags?state=lifted").get_data(as_text=True)
@@ -241,11 +237,11 @@ def test_operator_start_pages_say_why_deliveries_are_prohibited(
     reg = world["users"]["regulator"]
     place_red_tag(world["tank_a"], reason="渗漏未整改", legal_basis="GB 50156 6.5", placed_by=reg)
     db.session.commit()
-    _as(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     html = client.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'data-operator-red-tags="1"' in html
     assert "渗漏未整改" in html and "GB 50156 6.5" in html and "DELIVERY PROHIBITED" in html
-    _as(client, world["users"]["operator_b"])
+    log_in(client, world["users"]["operator_b"])
     html = client.get(page).get_data(as_text=True)
     assert "data-operator-red-tags" not in html and "渗漏未整改" not in html
 

@@ -11,6 +11,7 @@ import pytest
 from registry.assets.tags import display
 from registry.labels.sheets import STOCKS
 from registry.labels.sheets import slots
+from tests.helpers import log_in
 from tests.helpers import need_tool
 from tests.helpers import run
 
@@ -29,8 +30,7 @@ def fifteen(world: dict[str, Any], make_asset: Any) -> list[Any]:
 
 
 def _login(client: Any, world: dict[str, Any], role: str = "operator_a") -> None:
-    with client.session_transaction() as sess:
-        sess["_user_id"] = str(world["users"][role].id)
+    log_in(client, world["users"][role])
 
 
 def _pdf(client: Any, url: str, tmp_path: Path) -> Path:

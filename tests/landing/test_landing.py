@@ -12,12 +12,12 @@ from registry.assets.tags import display
 from registry.enforcement.services import place_red_tag
 from registry.extensions import db as _db
 from tests.certificates.conftest import inspect
+from tests.helpers import log_in
 from tests.helpers import shown
 
 
 def _as(client: Any, world: dict[str, Any], role: str) -> None:
-    with client.session_transaction() as sess:
-        sess["_user_id"] = str(world["users"][role].id)
+    log_in(client, world["users"][role])
 
 
 def _main(html: str) -> str:

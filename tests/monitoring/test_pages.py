@@ -9,15 +9,10 @@ from typing import Any
 from registry.extensions import db
 from registry.monitoring.services import add_reading
 from registry.monitoring.services import create_point
+from tests.helpers import log_in
 from tests.helpers import shown
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def _as(client: Any, user: Any) -> None:
-    with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
 
 
 def _svgs(html: str) -> list[ET.Element]:
@@ -32,7 +27,7 @@ def _svgs(html: str) -> list[ET.Element]:
 
 
 def test_operator_adds_a_point_and_a_reading(client: Any, world: dict[str, Any]) -> None:
-    _as(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     fac = world["fac_a"]
     page = client.get(f"/facilities/{fac.id}").get_data(as_text=True)
     assert f"/facilities/{fac.id}/monitoring" in page and "MW-1" in page
@@ -52,7 +47,7 @@ def test_operator_adds_a_point_and_a_reading(client: Any, world: dict[str, Any])
 
 
 def test_reading_form_keeps_input_on_error(client: Any, world: dict[str, Any]) -> None:
-    _as(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     url = f"/monitoring-points/{world['point_a'].id}"
     r = client.post(
         url,
@@ -82,7 +77,7 @@ def test_point_page_draws_a_chart_that_parses(client: Any, world: dict[str, Any]
             sampled_on=date(2026, 2 + i, 1),
         )
     db.session.commit()
-    _as(client, world["users"]["viewer"])
+    log_in(client, world["users"]["viewer"])
     html = client.get(f"/monitoring-points/{point.id}").get_data(as_text=True)
     assert 'name="sampled_on"' not in html  # viewers read only
     (svg,) = _svgs(html)
@@ -106,14 +101,14 @@ def test_alert_list_and_dashboard_tile(client: Any, world: dict[str, Any]) -> No
         sampled_on=date(2026, 3, 1),
     )
     db.session.commit()
-    _as(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     html = client.get("/alerts").get_data(as_text=True)
     assert 'data-kind="exceedance"' in html and "MW-1" in html and "甲加油站" in html
     dash = client.get("/dashboard").get_data(as_text=True)
     assert 'data-count="monitoring_alerts"' in dash
     tile = dash[dash.index('data-count="monitoring_alerts"') :]
     assert '<span class="num">1</span>' in tile[:200]
-    _as(client, world["users"]["operator_b"])
+    log_in(client, world["users"]["operator_b"])
     assert "MW-1" not in client.get("/alerts").get_data(as_text=True)
 
 
@@ -129,7 +124,7 @@ def test_operator_reminders_page_lists_the_alert(client: Any, world: dict[str, A
             sampled_on=date(2026, 1 + i, 10),
         )
     db.session.commit()
-    _as(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     html = client.get("/reminders?as_of=2026-07-01").get_data(as_text=True)
     assert "MW-2" in html
 
@@ -152,7 +147,7 @@ def test_markup_in_a_point_name_stays_text(client: Any, world: dict[str, Any]) -
         sampled_on=date(2026, 3, 1),
     )
     db.session.commit()
-    _as(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     for url in (
         f"/monitoring-points/{point.id}",
         f"/facilities/{world['fac_a'].id}/monitoring",

@@ -14,6 +14,8 @@ import pytest
 from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 
+from tests.helpers import log_in
+
 TEXTS = {
     "nul": "abc\x00def",
     "control": "bell\x07\x1b[31m",
@@ -101,12 +103,6 @@ def _form_urls(world: dict[str, Any]) -> list[str]:
     ]
 
 
-def _login(client: Any, user: Any) -> None:
-    with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
-
-
 def _post(
     client: Any, url: str, fields: list[tuple[str, str, str]], kinds: set[str], value: str
 ) -> Any:
@@ -138,7 +134,7 @@ def _check(resp: Any, url: str, value: str, hit: bool) -> None:
 
 @pytest.mark.parametrize("name", list(TEXTS))
 def test_web_forms_text(client: Any, world: dict[str, Any], name: str) -> None:
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     touched = 0
     for url in _form_urls(world):
         action, fields = _form(client, url)
@@ -152,7 +148,7 @@ def test_web_forms_text(client: Any, world: dict[str, Any], name: str) -> None:
 
 @pytest.mark.parametrize("name", list(NUMBERS))
 def test_web_forms_numbers(client: Any, world: dict[str, Any], name: str) -> None:
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     touched = 0
     for url in _form_urls(world):
         action, fields = _form(client, url)
@@ -166,7 +162,7 @@ def test_web_forms_numbers(client: Any, world: dict[str, Any], name: str) -> Non
 
 @pytest.mark.parametrize("name", list(DATES))
 def test_web_forms_dates(client: Any, world: dict[str, Any], name: str) -> None:
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     touched = 0
     for url in _form_urls(world):
         action, fields = _form(client, url)
@@ -179,7 +175,7 @@ def test_web_forms_dates(client: Any, world: dict[str, Any], name: str) -> None:
 
 
 def test_nul_in_a_form_is_refused_with_a_message(client: Any, world: dict[str, Any]) -> None:
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     fac = world["fac_b"]
     action, fields = _form(client, f"/facilities/{fac.id}/edit")
     resp, hit = _post(client, action, fields, {"text"}, "甲\x00乙")
@@ -212,7 +208,7 @@ def test_like_wildcards_match_themselves(
     org = make_org(name="百分之100%_公司", address="100%_路")
     make_asset(make_facility(org, name="百分百%_加油站"), operator_ref="%_1")
     make_user("viewer", email="wild%_card@example.cn")
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     # Rows that must not match; (the facility list's filter offers every organization by name.)
     others = {
         "/organizations": world["org_a"].name,
@@ -231,7 +227,7 @@ def test_like_wildcards_match_themselves(
     "url", ["/facilities?q=a%00b", "/assets?subdistrict=%00", "/c/DC%00", "/users?q=%00"]
 )
 def test_nul_in_the_address_answers_400(client: Any, world: dict[str, Any], url: str) -> None:
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     resp = client.get(url)
     assert resp.status_code == 400
     assert "NUL" in resp.get_data(as_text=True)
@@ -265,7 +261,7 @@ BAD_QUERIES = [
 
 @pytest.mark.parametrize("url", BAD_QUERIES)
 def test_hostile_query_strings_never_500(client: Any, world: dict[str, Any], url: str) -> None:
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     headers = {}
     if url.startswith("/api/"):
         from registry.auth.services import issue_token
@@ -277,7 +273,7 @@ def test_hostile_query_strings_never_500(client: Any, world: dict[str, Any], url
 
 def test_id_filters_are_numbers_on_every_database(client: Any, world: dict[str, Any]) -> None:
     """An id filter compares as a number (PostgreSQL refused text = integer before)."""
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     tank_a, tank_b = world["tank_a"], world["tank_b"]
     html = client.get(f"/assets?facility_id={world['fac_a'].id}").get_data(as_text=True)
     assert f'/assets/{tank_a.id}"' in html and f'/assets/{tank_b.id}"' not in html
@@ -292,7 +288,7 @@ def test_id_filters_are_numbers_on_every_database(client: Any, world: dict[str, 
 def test_nul_in_an_action_note_is_refused(client: Any, world: dict[str, Any], step: str) -> None:
     action = world["action_open"] if step == "fix" else world["action_fixed"]
     user = world["users"]["operator_a"] if step == "fix" else world["users"]["inspector"]
-    _login(client, user)
+    log_in(client, user)
     resp = client.post(f"/corrective-actions/{action.id}/{step}", data={"notes": "a\x00b"})
     assert resp.status_code == 422 and "NUL" in resp.get_data(as_text=True)
 
@@ -310,7 +306,7 @@ def test_hostile_upload_names_store_and_download(
     from registry.extensions import db
 
     tank = world["tank_a"]
-    _login(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     resp = client.post(
         f"/assets/{tank.id}/records/new",
         data={

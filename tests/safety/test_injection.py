@@ -22,6 +22,7 @@ from icalendar import Calendar
 from markupsafe import escape
 
 from registry.extensions import db as _db
+from tests.helpers import log_in
 from tests.helpers import need_tool
 from tests.safety.hostile import PAYLOADS
 from tests.safety.hostile import build
@@ -39,12 +40,6 @@ def hostile(request: Any, world: dict[str, Any]) -> dict[str, Any]:
     rows["payload"] = payload
     rows["world"] = world
     return rows
-
-
-def _login(client: Any, user: Any) -> None:
-    with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
 
 
 def _links(html: str) -> Iterator[str]:
@@ -114,7 +109,7 @@ def _assert_inert(pages: dict[str, str], payload: str) -> None:
 
 
 def test_regulator_pages_show_payload_inert(client: Any, hostile: dict[str, Any]) -> None:
-    _login(client, hostile["world"]["users"]["regulator"])
+    log_in(client, hostile["world"]["users"]["regulator"])
     pages = _walk(client, _start_pages(hostile))
     _assert_inert(pages, hostile["payload"])
     print(f"walked {len(pages)} pages")
@@ -128,7 +123,7 @@ def test_operator_pages_show_payload_inert(
     client: Any, hostile: dict[str, Any], make_user: Any
 ) -> None:
     operator = make_user("operator", organization=hostile["org"])
-    _login(client, operator)
+    log_in(client, operator)
     start = [u for u in _start_pages(hostile) if "/edit" not in u and "/quality" not in u]
     pages = _walk(client, [*start, f"/operators/{hostile['org'].id}/calendar"])
     _assert_inert(pages, hostile["payload"])
@@ -149,7 +144,7 @@ def test_search_for_sql_payload_finds_only_its_row(
     client: Any, world: dict[str, Any], path: str
 ) -> None:
     rows = build(PAYLOADS["sql"], world["users"])
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     resp = client.get(path, query_string={"q": PAYLOADS["sql"]})
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
@@ -162,7 +157,7 @@ def test_search_for_sql_payload_finds_only_its_row(
 
 def test_certificate_pdf_shows_the_literal_text(client: Any, hostile: dict[str, Any]) -> None:
     pdftotext = need_tool("pdftotext")
-    _login(client, hostile["world"]["users"]["regulator"])
+    log_in(client, hostile["world"]["users"]["regulator"])
     resp = client.get(f"/certificates/{hostile['cert'].number}.pdf")
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     text = subprocess.run(
@@ -215,7 +210,7 @@ def test_reminder_mail_escapes_html_part(
 
 def test_calendar_feed_is_inert(client: Any, hostile: dict[str, Any], make_user: Any) -> None:
     org = hostile["org"]
-    _login(client, make_user("operator", organization=org))
+    log_in(client, make_user("operator", organization=org))
     page = client.post(f"/operators/{org.id}/calendar").get_data(as_text=True)
     token = re.search(r"calendar\.ics\?token=([A-Za-z0-9_\-]+)", page)
     assert token
