@@ -20,9 +20,9 @@ from marshmallow import ValidationError
 from registry.auth import policy
 from registry.compliance.services import register_reminder_source
 from registry.core.errors import DomainError
+from registry.core.forms import errors_of
 from registry.core.forms import load_form
 from registry.core.panels import add_panel
-from registry.core.schemas import errors_of
 from registry.core.schemas import form_input
 from registry.core.schemas import translate_errors
 from registry.extensions import db

@@ -24,10 +24,10 @@ from registry.core.confirm import asks_confirmation
 from registry.core.confirm import confirmation_page
 from registry.core.dates import today
 from registry.core.errors import DomainError
+from registry.core.forms import errors_of
 from registry.core.forms import load_form
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
-from registry.core.schemas import errors_of
 from registry.core.storage import send_stored
 from registry.core.templating import add_nav_item
 from registry.enforcement import services as enforcement

@@ -68,7 +68,9 @@ ROWS = [
         ok=302,
     ),
     Row("GET", "/violations/{violation_corrected}/evidence", OWN_VIEW),
-    Row("POST", "/violations/{violation_corrected}/red-tag", INSPECT, as_json=False, body={}, ok=302),
+    Row(
+        "POST", "/violations/{violation_corrected}/red-tag", INSPECT, as_json=False, body={}, ok=302
+    ),
     Row("GET", "/inspection-plans", BUREAU),
     Row(
         "POST",

@@ -9,14 +9,9 @@ from typing import Any
 import pytest
 
 from registry.enforcement.services import active_red_tag
+from tests.helpers import log_in
 from tests.helpers import need_tool
 from tests.helpers import run
-
-
-def _login(client: Any, user: Any) -> None:
-    with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
 
 
 @pytest.fixture
@@ -45,7 +40,7 @@ def _notice(client: Any, visit: dict[str, Any], lang: str, tmp_path: Path) -> tu
 
 
 def test_notice_in_chinese(client, world, visit, tmp_path) -> None:
-    _login(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     text, _ = _notice(client, visit, "zh", tmp_path)
     assert "检查记录及责令改正通知" in text
     assert visit["number"] in text and "甲加油站" in text and "甲公司" in text
@@ -56,7 +51,7 @@ def test_notice_in_chinese(client, world, visit, tmp_path) -> None:
 
 
 def test_notice_in_english_with_its_qr_code(client, world, visit, tmp_path) -> None:
-    _login(client, world["users"]["inspector"])
+    log_in(client, world["users"]["inspector"])
     text, path = _notice(client, visit, "en", tmp_path)
     assert "Inspectionrecordandnoticeofviolations" in text
     assert "Liquidintheinterstice" in text
@@ -72,7 +67,7 @@ def test_notice_in_english_with_its_qr_code(client, world, visit, tmp_path) -> N
 
 
 def test_start_a_visit_from_the_facility_page(client, world, asset_inspection) -> None:
-    _login(client, world["users"]["inspector"])
+    log_in(client, world["users"]["inspector"])
     page = client.get(f"/facilities/{world['fac_a'].id}").get_data(as_text=True)
     assert f"/facilities/{world['fac_a'].id}/compliance-inspections/new" in page
     form = client.get(f"/facilities/{world['fac_a'].id}/compliance-inspections/new")
@@ -101,7 +96,7 @@ def test_red_tag_in_one_step(client, db, world, post_visit) -> None:
         world["fac_a"], violations=[{"code": "BJ-LD-01", "asset_id": world["tank_a"].id}]
     ).get_json()  # due 2025-03-17: long past
     v = visit["violations"][0]
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     overdue = client.get("/violations?overdue=1").get_data(as_text=True)
     assert f'data-violation="{v["id"]}"' in overdue
     ask = client.post(f"/violations/{v['id']}/red-tag", data={"confirm": "1"})
@@ -116,14 +111,14 @@ def test_red_tag_in_one_step(client, db, world, post_visit) -> None:
 
 def test_operator_corrects_and_inspector_verifies_on_the_page(client, world, post_visit) -> None:
     v = post_visit(world["fac_a"], violations=[{"code": "BJ-OP-01"}]).get_json()["violations"][0]
-    _login(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     listed = client.get("/violations?status=open").get_data(as_text=True)
     assert f'data-violation="{v["id"]}"' in listed
     assert f'action="/violations/{v["id"]}/corrected"' in listed
     resp = client.post(f"/violations/{v['id']}/corrected", data={"corrected_on": "2025-03-20"})
     assert resp.status_code == 302
     assert client.post(f"/violations/{v['id']}/verify").status_code == 403
-    _login(client, world["users"]["inspector"])
+    log_in(client, world["users"]["inspector"])
     assert client.post(f"/violations/{v['id']}/verify").status_code == 302
     page = client.get(f"/compliance-inspections/{v['compliance_inspection_id']}").get_data(
         as_text=True

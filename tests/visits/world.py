@@ -23,7 +23,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def extend(world: dict[str, Any]) -> None:
-    """Add visit_a, violation_corrected (SOC, past its date, unresolved), violation_other, plan_a."""
+    """Add visit_a, violation_corrected (SOC, past due, unresolved), violation_other, plan_a."""
     data = {
         "client_uuid": uuid.uuid4(),
         "performed_at": datetime(2025, 3, 10, 1, 30, tzinfo=UTC),
