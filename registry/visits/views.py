@@ -13,6 +13,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_login import login_required
 from marshmallow import ValidationError
@@ -25,8 +26,10 @@ from registry.core.forms import load_form
 from registry.core.panels import add_panel
 from registry.core.schemas import form_input
 from registry.core.schemas import translate_errors
+from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.sites.services import get_facility
+from registry.visits import dashboard
 from registry.visits import form as visit_form
 from registry.visits import planning
 from registry.visits import services
@@ -40,6 +43,24 @@ bp = Blueprint("visits", __name__)
 register_reminder_source(violation_reminders)
 add_panel("facility_actions", "visits/_facility_button.html", 25)
 add_panel("facility_detail", "visits/_facility_panel.html", 25)
+add_panel("dashboard_sections", "visits/_dashboard_section.html", 10)
+add_nav_item(
+    "visits.plans",
+    _l("Inspection planning"),
+    lambda user: user.is_authenticated and user.role in ("inspector", "regulator", "viewer"),
+)
+
+
+@bp.app_template_global()
+def visit_measure_rows() -> list[dict[str, Any]]:
+    """Return the visit measures of the last four half-years (the dashboard's section)."""
+    return dashboard.measure_rows()
+
+
+@bp.app_template_global()
+def visit_soc_chart(rows: list[dict[str, Any]]) -> Any:
+    """Return the SOC bar chart of the dashboard's rows as inline SVG."""
+    return dashboard.soc_chart(rows)
 
 
 @bp.app_template_global()

@@ -80,3 +80,29 @@ def test_an_empty_period_has_no_percentages(client, world, api_headers) -> None:
     assert m["facilities_inspected"] == 0 and m["soc_combined_pct"] is None
     bad = client.get("/api/v1/measures?from=2001-06-30&to=2001-01-01", headers=headers)
     assert bad.status_code == 422
+
+
+def test_half_years_of_the_dashboard() -> None:
+    from registry.visits.dashboard import half_years
+
+    assert half_years(date(2025, 8, 3), count=3) == [
+        (date(2024, 7, 1), date(2024, 12, 31)),
+        (date(2025, 1, 1), date(2025, 6, 30)),
+        (date(2025, 7, 1), date(2025, 12, 31)),
+    ]
+
+
+def test_dashboard_shows_the_half_years(app, client, world, post_visit) -> None:
+    from registry.visits.dashboard import measure_rows
+    from tests.helpers import log_in
+
+    post_visit(world["fac_b"], performed_at="2024-03-01T10:00:00+08:00")
+    with app.test_request_context():
+        rows = {r["label"]: r for r in measure_rows(as_of=date(2025, 8, 3))}
+    assert list(rows) == ["2024 H1", "2024 H2", "2025 H1", "2025 H2"]
+    assert rows["2024 H1"]["facilities_inspected"] == 1
+    assert rows["2024 H1"]["soc_combined_pct"] == 100.0
+    assert rows["2025 H1"]["facilities_inspected"] == 1  # the world's visit of A
+    log_in(client, world["users"]["regulator"])
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert 'id="visit-measures"' in page and "<svg" in page
