@@ -21,7 +21,6 @@ from marshmallow import ValidationError
 from registry.auth import policy
 from registry.compliance.services import register_reminder_source
 from registry.core.errors import DomainError
-from registry.core.forms import errors_of
 from registry.core.forms import load_form
 from registry.core.panels import add_panel
 from registry.core.schemas import form_input
@@ -51,6 +50,13 @@ add_nav_item(
 )
 
 
+def refusal(exc: DomainError) -> dict[str, Any]:
+    """A service's refusal as messages per field, or one for the whole form (translated)."""
+    return flat_messages(translate_errors(exc.errors)) or {
+        "_schema": [translate_errors(exc.message)]
+    }
+
+
 @bp.app_template_global()
 def visit_measure_rows() -> list[dict[str, Any]]:
     """Return the visit measures of the last four half-years (the dashboard's section)."""
@@ -75,7 +81,17 @@ def _load_visit(form: Any, facility: Any) -> tuple[dict[str, Any] | None, dict[s
         with form_input():
             return VisitInSchema().load(visit_form.body_of(form, facility)), {}
     except ValidationError as err:
-        return None, translate_errors(err.messages)
+        return None, flat_messages(translate_errors(err.messages))
+
+
+def flat_messages(errors: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested messages (a list's rows) under dotted keys: {"violations.0.code": [...]}."""
+    if not isinstance(errors, dict):
+        return {prefix: errors}
+    out: dict[str, Any] = {}
+    for key, value in errors.items():
+        out.update(flat_messages(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out
 
 
 @bp.route("/facilities/<int:facility_id>/compliance-inspections/new", methods=["GET", "POST"])
@@ -104,7 +120,7 @@ def visit_new(facility_id: int) -> Any:
                 return redirect(url_for("visits.visit_detail", visit_id=visit.id))
             except DomainError as exc:
                 db.session.rollback()
-                errors, status = errors_of(exc), exc.status
+                errors, status = refusal(exc), exc.status
     context = visit_form.form_context(facility)
     return render_template(
         "visits/new.html", facility=facility, values=values, errors=errors, **context

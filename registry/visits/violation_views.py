@@ -23,8 +23,9 @@ from registry.compliance.uploads import download_of
 from registry.core.confirm import asks_confirmation
 from registry.core.confirm import confirmation_page
 from registry.core.dates import today
+from registry.core.errors import N_
 from registry.core.errors import DomainError
-from registry.core.forms import errors_of
+from registry.core.errors import Invalid
 from registry.core.forms import load_form
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
@@ -37,6 +38,7 @@ from registry.visits.models import Violation
 from registry.visits.schemas import CorrectedInSchema
 from registry.visits.schemas import ReopenInSchema
 from registry.visits.views import bp
+from registry.visits.views import refusal
 
 add_nav_item("visits.violation_list", _l("Violations"), lambda user: user.is_authenticated)
 
@@ -93,7 +95,7 @@ def _step(violation_id: int, action: str, act: Any) -> Any:
         flash(_("Saved."), "success")
     except DomainError as exc:
         db.session.rollback()
-        for messages in (errors_of(exc) or {"_": [exc.message]}).values():
+        for messages in refusal(exc).values():
             flash(" ".join(str(m) for m in messages), "error")
     return _back(v)
 
@@ -103,14 +105,10 @@ def _step(violation_id: int, action: str, act: Any) -> Any:
 def violation_corrected(violation_id: int) -> Any:
     """The operator reports a violation corrected, with an optional evidence file."""
     data, errors = load_form(CorrectedInSchema(), request.form)
-    if data is None:
-        for messages in errors.values():
-            flash(" ".join(str(m) for m in messages), "error")
-        data = {"invalid": True}
 
     def act(v: Violation) -> None:
-        if data.get("invalid"):
-            return
+        if data is None:
+            raise Invalid(N_("Invalid input."), errors=errors)
         violations.mark_corrected(
             v,
             user=current_user,
@@ -134,13 +132,11 @@ def violation_verify(violation_id: int) -> Any:
 def violation_reopen(violation_id: int) -> Any:
     """An inspector or regulator reopens a violation with a reason."""
     data, errors = load_form(ReopenInSchema(), request.form)
-    reason = (data or {}).get("reason")
 
     def act(v: Violation) -> None:
-        if reason:
-            violations.reopen(v, user=current_user, reason=reason)
-        else:
-            flash(_("Give a reason."), "error")
+        if data is None:
+            raise Invalid(N_("Invalid input."), errors=errors)
+        violations.reopen(v, user=current_user, reason=data["reason"])
 
     return _step(violation_id, "inspect", act)
 

@@ -124,3 +124,28 @@ def test_operator_corrects_and_inspector_verifies_on_the_page(client, world, pos
         as_text=True
     )
     assert f'data-violation="{v["id"]}" data-status="verified"' in page
+
+
+def test_a_refused_row_is_shown_at_the_rows(client, world) -> None:
+    log_in(client, world["users"]["inspector"])
+    url = f"/facilities/{world['fac_a'].id}/compliance-inspections/new"
+    html = client.get(url).get_data(as_text=True)
+    uuid = re.search(r'name="client_uuid" value="([^"]+)"', html).group(1)
+    resp = client.post(url, data={"client_uuid": uuid, "kind": "routine", "code_1": "NOPE-1 x"})
+    assert resp.status_code == 422
+    page = resp.get_data(as_text=True)
+    assert "Unknown violation code." in page or "未知的问题编码。" in page
+    assert 'value="NOPE-1 x"' in page  # the input is kept
+
+
+def test_a_refused_step_is_flashed(client, world, post_visit) -> None:
+    v = post_visit(world["fac_a"], violations=[{"code": "BJ-OP-01"}]).get_json()["violations"][0]
+    log_in(client, world["users"]["inspector"])
+    resp = client.post(f"/violations/{v['id']}/verify", follow_redirects=True)
+    page = resp.get_data(as_text=True)
+    assert (
+        "Only a corrected violation can be verified." in page
+        or "只有已整改的问题才能核实。" in page
+    )
+    resp = client.post(f"/violations/{v['id']}/reopen", data={}, follow_redirects=True)
+    assert resp.status_code == 200
