@@ -12,6 +12,7 @@ from marshmallow import EXCLUDE
 from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
+from marshmallow import pre_load
 from marshmallow import validate
 from marshmallow import validates
 from marshmallow import validates_schema
@@ -161,6 +162,16 @@ class PlanInSchema(BaseSchema):
     seed = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(0, 2**31 - 1))
     due_only = fields.Boolean(load_default=True)
     inspectors_per_facility = fields.Integer(load_default=2, validate=validate.Range(min=1, max=5))
+
+    @pre_load
+    def _whole_numbers(self, data: Any, **kwargs: Any) -> Any:
+        # A seed of 2.5 is not the seed 2: a draw must be reproducible from what was sent.
+        if isinstance(data, dict):
+            for key in ("count", "seed", "inspectors_per_facility"):
+                value = data.get(key)
+                if isinstance(value, float) and not value.is_integer():
+                    raise ValidationError(_("Not a valid integer."), key)
+        return data
 
 
 class DrawnFacilitySchema(Schema):

@@ -58,3 +58,15 @@ def test_self_investigation_satisfies_the_hidden_hazard_obligation(
     ).all()
     assert [r.activity for r in records] == ["hidden_hazard_investigation"]
     assert records[0].performed_on == date(2025, 3, 10)
+
+
+def test_draw_from_the_page_and_refuse_a_fractional_seed(client, world, api_headers) -> None:
+    from tests.helpers import log_in
+
+    log_in(client, world["users"]["regulator"])
+    form = {"count": "1", "seed": "42", "inspectors_per_facility": "1", "due_only": "on"}
+    resp = client.post("/inspection-plans", data=form)
+    assert resp.status_code == 302 and "/public" in resp.headers["Location"]
+    headers = api_headers(world["users"]["regulator"])
+    body = {"count": 1, "seed": 2.5}
+    assert client.post("/api/v1/inspection-plans", json=body, headers=headers).status_code == 422
