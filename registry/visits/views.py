@@ -43,6 +43,7 @@ register_reminder_source(violation_reminders)
 add_panel("facility_actions", "visits/_facility_button.html", 25)
 add_panel("facility_detail", "visits/_facility_panel.html", 25)
 add_panel("dashboard_sections", "visits/_dashboard_section.html", 10)
+add_panel("asset_actions", "visits/_asset_button.html", 40)
 add_nav_item(
     "visits.plans",
     _l("Inspection planning"),

@@ -149,3 +149,12 @@ def test_a_refused_step_is_flashed(client, world, post_visit) -> None:
     )
     resp = client.post(f"/violations/{v['id']}/reopen", data={}, follow_redirects=True)
     assert resp.status_code == 200
+
+
+def test_a_scanned_tag_leads_to_the_visit(client, world) -> None:
+    log_in(client, world["users"]["inspector"])
+    card = client.get(f"/t/{world['tank_a'].tag}").get_data(as_text=True)
+    assert f"/facilities/{world['fac_a'].id}/compliance-inspections/new" in card
+    log_in(client, world["users"]["operator_a"])
+    card = client.get(f"/t/{world['tank_a'].tag}").get_data(as_text=True)
+    assert "/compliance-inspections/new" not in card
