@@ -88,10 +88,11 @@ def submit_visit(
     visit.inspections = inspections
     db.session.add(visit)
     try:
-        with db.session.begin_nested():
-            db.session.flush()
+        db.session.flush()
     except IntegrityError:
-        # Two copies of one submission raced; the unique client_uuid let one through.
+        # Two copies of one submission raced; the unique client_uuid let one through. The whole
+        # transaction goes back, the number taken with it: numbers stay without gaps.
+        db.session.rollback()
         found = _by_uuid(str(data["client_uuid"]))
         if found is None:
             raise
