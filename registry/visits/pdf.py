@@ -60,6 +60,8 @@ def notice_facts(visit: ComplianceInspection) -> dict[str, Any]:
         "address": visit.facility.address or "",
         "operator": visit.facility.organization.name,
         "performed_on": show_date(visit.performed_on),
+        # ISO too, as the certificates print it: the same on every copy, in every language.
+        "performed_iso": visit.performed_on.isoformat(),
         "kind": str(KIND_LABELS[visit.kind]),
         "result": str(RESULT_LABELS[visit.result]),
         "inspector": (inspector.name or inspector.email) if inspector else "",
@@ -72,6 +74,7 @@ def notice_facts(visit: ComplianceInspection) -> dict[str, Any]:
                 "asset": _asset_words(v.asset),
                 "citation": v.citation,
                 "due_on": show_date(v.due_on),
+                "due_iso": v.due_on.isoformat(),
                 "status": str(STATUS_LABELS[v.status]),
                 "corrected_on_site": v.corrected_on_site,
                 "note": v.note or "",

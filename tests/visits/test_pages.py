@@ -47,6 +47,7 @@ def test_notice_in_chinese(client, world, visit, tmp_path) -> None:
     assert "BJ-LD-02" in text and "双层罐（管）间隙内有液体" in text
     assert "GB50156" in text
     assert "2025年3月17日" in text  # return to compliance: 7 days after 2025-03-10
+    assert "2025-03-17" in text and "2025-03-10" in text
     assert "现场已整改" in text
 
 
