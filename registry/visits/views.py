@@ -47,7 +47,8 @@ add_panel("asset_actions", "visits/_asset_button.html", 40)
 add_nav_item(
     "visits.plans",
     _l("Inspection planning"),
-    lambda user: user.is_authenticated and user.role in ("inspector", "regulator", "viewer"),
+    # Viewers open it from the dashboard: their pages carry no link that reads like an act.
+    lambda user: user.is_authenticated and user.role in ("inspector", "regulator"),
 )
 
 
