@@ -32,9 +32,18 @@ def measure_rows(as_of: date | None = None) -> list[dict[str, Any]]:
     """The measures of each of the last four half-years, labelled like `2026 H1`."""
     rows = []
     for start, end in half_years(as_of or today()):
-        label = f"{start.year} H{1 if start.month == 1 else 2}"
-        rows.append({"label": label, "start": start, "end": end, **violation_measures(start, end)})
+        rows.append(
+            {"label": half_year_label(start), "start": start, "end": end}
+            | violation_measures(start, end)
+        )
     return rows
+
+
+def half_year_label(start: date) -> str:
+    """Name a half-year in the reader's language: `2026 H1`, `2026年上半年`."""
+    if start.month == 1:
+        return _("%(year)s H1", year=start.year)
+    return _("%(year)s H2", year=start.year)
 
 
 def soc_chart(rows: list[dict[str, Any]]) -> Markup:

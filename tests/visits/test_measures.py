@@ -97,7 +97,11 @@ def test_dashboard_shows_the_half_years(app, client, world, post_visit) -> None:
     from tests.helpers import log_in
 
     post_visit(world["fac_b"], performed_at="2024-03-01T10:00:00+08:00")
-    with app.test_request_context():
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("zh"):
+        assert measure_rows(as_of=date(2025, 8, 3))[0]["label"] == "2024年上半年"
+    with app.test_request_context(), force_locale("en"):
         rows = {r["label"]: r for r in measure_rows(as_of=date(2025, 8, 3))}
     assert list(rows) == ["2024 H1", "2024 H2", "2025 H1", "2025 H2"]
     assert rows["2024 H1"]["facilities_inspected"] == 1
