@@ -70,3 +70,15 @@ def test_draw_from_the_page_and_refuse_a_fractional_seed(client, world, api_head
     headers = api_headers(world["users"]["regulator"])
     body = {"count": 1, "seed": 2.5}
     assert client.post("/api/v1/inspection-plans", json=body, headers=headers).status_code == 422
+
+
+def test_demo_has_visits(db) -> None:
+    from registry.demo import load_demo
+    from registry.visits.models import ComplianceInspection
+    from registry.visits.models import Violation
+
+    assert load_demo()
+    visits = db.session.scalars(select(ComplianceInspection)).all()
+    assert len(visits) == 2 and all(v.result == "violations" for v in visits)
+    statuses = sorted(v.status for v in db.session.scalars(select(Violation)))
+    assert statuses == ["open", "open", "verified"]  # proposed, overdue, corrected on site
