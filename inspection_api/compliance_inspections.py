@@ -8,6 +8,7 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_login import current_user
+from marshmallow import fields
 
 from inspection_api.common import commit
 from inspection_api.common import fail
@@ -155,24 +156,29 @@ class ViolationItem(MethodView):
 
 
 def _body(schema: Any) -> dict[str, Any]:
-    raw = request.get_json(silent=True) if request.is_json else request.form.to_dict()
-    return load(schema, raw or {})
+    """Load a JSON or multipart body; an empty one is {}, one that parses to nothing is 422."""
+    if request.is_json:
+        raw = request.get_json(silent=True)
+    elif request.form or request.files:
+        raw = request.form.to_dict()
+    else:
+        raw = None if request.content_length else {}
+    if raw is None and not request.content_length:
+        raw = {}
+    return load(schema, raw)
+
+
+class _CorrectedFormSchema(CorrectedInSchema):
+    """The multipart form of a correction (documentation only): the fields and the file."""
+
+    evidence = fields.Raw(metadata={"type": "string", "format": "binary"})
 
 
 _CORRECTED_BODY = {
     "required": False,
     "content": {
         "application/json": {"schema": CorrectedInSchema},
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "properties": {
-                    "corrected_on": {"type": "string", "format": "date"},
-                    "notes": {"type": "string", "maxLength": 2000},
-                    "evidence": {"type": "string", "format": "binary"},
-                },
-            }
-        },
+        "multipart/form-data": {"schema": _CorrectedFormSchema},
     },
 }
 

@@ -172,3 +172,18 @@ def test_checklist_items_carry_their_violation(client, world, api_headers) -> No
     by_code = {i["code"]: i["violation"] for i in items.get_json()["items"]}
     assert by_code["interstice_dry"] == "BJ-LD-02"
     assert by_code["other_observations"] is None
+
+
+def test_a_body_that_parses_to_nothing_is_refused(client, world, api_headers, post_visit) -> None:
+    v = _violation(post_visit, world)
+    headers = {**api_headers(world["users"]["operator_a"])}
+    url = f"/api/v1/violations/{v['id']}/corrected"
+    junk = client.post(
+        url,
+        data=b"--b\r\n__main__--b--\r\n",
+        headers={**headers, "Content-Type": "multipart/form-data; boundary=b"},
+    )
+    assert junk.status_code == 422
+    listed = client.post(url, json=["not", "an", "object"], headers=headers)
+    assert listed.status_code == 422
+    assert client.post(url, headers=headers).status_code == 200  # no body: corrected today
