@@ -79,6 +79,7 @@ def init_api(app: Flask) -> None:
     from inspection_api import auth
     from inspection_api import certificates
     from inspection_api import compliance
+    from inspection_api import compliance_inspections
     from inspection_api import facilities
     from inspection_api import filings
     from inspection_api import imports
@@ -105,6 +106,7 @@ def init_api(app: Flask) -> None:
         releases,
         measures,
         users,
+        compliance_inspections,
     )
     for module in modules:
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")

@@ -17,7 +17,6 @@ from marshmallow import ValidationError
 
 from registry.auth import policy
 from registry.core.errors import N_
-from registry.core.errors import DomainError
 from registry.core.pagination import paginate
 from registry.core.schemas import translate_errors
 from registry.extensions import db
@@ -74,16 +73,6 @@ def role_required(
 def commit() -> None:
     """Commit the request's transaction."""
     db.session.commit()
-
-
-def fail(exc: DomainError) -> None:
-    """Answer a domain error with its status and messages per field."""
-    db.session.rollback()
-    kwargs: dict[str, Any] = {"message": translate_errors(exc.message)}
-    if exc.errors:
-        kwargs["errors"] = translate_errors(exc.errors)
-    kwargs.update(exc.extra)
-    abort(exc.status, **kwargs)
 
 
 def load(schema: Schema, data: Any) -> dict[str, Any]:

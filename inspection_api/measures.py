@@ -1,4 +1,4 @@
-"""The program's measures for a period (regulators and viewers)."""
+"""The program's measures for a period (regulators and viewers): each domain's, merged."""
 
 from __future__ import annotations
 
@@ -6,32 +6,23 @@ from datetime import date
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import abort
-from marshmallow import EXCLUDE
-from marshmallow import Schema
 from marshmallow import fields
 
 from inspection_api.common import make_blueprint
 from inspection_api.common import role_required
 from registry.core.dates import today
-from registry.core.errors import N_
-from registry.core.schemas import PlausibleDate
-from registry.core.schemas import translate_errors
-from registry.releases.measures import measures
+from registry.releases.measures import measures as release_measures
+from registry.visits.measures import violation_measures
+from registry.visits.schemas import MeasuresOutSchema
+from registry.visits.schemas import MeasuresQuerySchema
 
 PREFIX = "/measures"
 blp = make_blueprint("api_measures", __name__, "Measures")
 
 
-class MeasuresQuerySchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
+class ProgramMeasuresSchema(MeasuresOutSchema):
+    """Compliance inspections (SOC, return to compliance) and releases of a period."""
 
-    from_ = PlausibleDate(data_key="from", load_default=None)
-    to = PlausibleDate(load_default=None)
-
-
-class MeasuresSchema(Schema):
     releases_suspected = fields.Integer()
     releases_confirmed = fields.Integer()
     releases_closed = fields.Integer()
@@ -42,18 +33,23 @@ class MeasuresSchema(Schema):
     inspections = fields.Integer()
 
 
+def half_year_start(day: date) -> date:
+    """The first day of the half-year of a day (EPA reports twice a year)."""
+    return date(day.year, 1 if day.month <= 6 else 7, 1)
+
+
 @blp.route("")
 class Measures(MethodView):
     @role_required("view_measures")
     @blp.arguments(MeasuresQuerySchema, location="query")
-    @blp.response(200, MeasuresSchema)
+    @blp.response(200, ProgramMeasuresSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Count the period's releases, reports on time, assets and inspections."""
-        end: date = args.get("to") or today()
-        begin: date = args.get("from_") or date(end.year - 1, end.month, 1)
-        if begin > end:
-            abort(
-                422,
-                errors=translate_errors({"query": {"from": [N_("Must not be after the end.")]}}),
-            )
-        return measures(begin, end)
+        """Show the measures of a period (`from`, `to`; default this half-year to today)."""
+        end = args.get("end") or today()
+        start = args.get("start") or half_year_start(end)
+        return {
+            "start": start,
+            "end": end,
+            **release_measures(start, end),
+            **violation_measures(start, end),
+        }

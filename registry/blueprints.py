@@ -24,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.monitoring.views import bp as monitoring_bp
     from registry.releases.views import bp as releases_bp
     from registry.sites.views import bp as sites_bp
+    from registry.visits.views import bp as visits_bp
 
     blueprints = [
         core_bp,
@@ -41,6 +42,7 @@ def register_blueprints(app: Flask) -> None:
         releases_bp,
         labels_bp,
         landing_bp,
+        visits_bp,
     ]
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -23,6 +23,7 @@ from registry.sites.models import Facility
 from registry.sites.models import Organization
 from registry.sites.services import create_facility
 from registry.sites.services import create_organization
+from registry.visits.demo import load_demo_visits
 
 DEMO_PASSWORDS: dict[str, tuple[str, str]] = {
     "regulator@demo.local": ("regulator", "regulator-demo"),
@@ -437,6 +438,7 @@ def load_demo() -> bool:
 
     load_demo_inspections(created)
     _demo_records()
+    load_demo_visits()
 
     load_demo_monitoring()
     _demo_release()

@@ -30,6 +30,9 @@ from registry.releases.models import ReleaseEvidence  # noqa: F401
 from registry.releases.models import ReleaseStep  # noqa: F401
 from registry.sites.models import Facility  # noqa: F401
 from registry.sites.models import Organization  # noqa: F401
+from registry.visits.models import ComplianceInspection  # noqa: F401
+from registry.visits.models import InspectionPlan  # noqa: F401
+from registry.visits.models import Violation  # noqa: F401
 
 _audit_services.register(Organization, "organization")
 _audit_services.register(Facility, "facility")
@@ -49,3 +52,6 @@ _audit_services.register(Release, "release")
 _audit_services.register(ReleaseStep, "release_step")
 _audit_services.register(ReleaseEvidence, "release_evidence")
 _audit_services.register(AlertAcknowledgement, "monitoring_alert_ack")
+_audit_services.register(ComplianceInspection, "compliance_inspection")
+_audit_services.register(Violation, "violation")
+_audit_services.register(InspectionPlan, "inspection_plan")

@@ -41,6 +41,12 @@ _RULES: dict[str, set[str]] = {
     "report_release": {"operator", "inspector", "regulator"},
     "close_release": {"regulator"},
     "view_measures": {"regulator", "viewer"},
+    # Inspectors and regulators visit; an operator only self-investigates its own facility.
+    "compliance_inspect": {"operator", "inspector", "regulator"},
+    "correct_violation": {"operator", "regulator"},
+    "plan_inspections": {"regulator"},
+    "see_inspection_due": {"inspector", "regulator", "viewer"},
+    "see_measures": {"regulator", "viewer"},
 }
 
 

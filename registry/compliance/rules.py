@@ -23,6 +23,8 @@ from flask import current_app
 from registry.compliance.intervals import Interval
 from registry.compliance.release_rules import ReleaseRules
 from registry.compliance.release_rules import parse_release
+from registry.compliance.violation_library import ViolationCode
+from registry.compliance.violation_library import parse_violations
 from registry.core import choices
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
@@ -75,6 +77,8 @@ PACK_KEYS = {
     "title_en",
     "certificate_validity_months",
     "corrective_action_days",
+    "facility_inspection_years",
+    "self_investigation_activity",
 }
 
 
@@ -191,6 +195,11 @@ class RulePack:
     path: str = ""
     release: ReleaseRules | None = None
     by_code: dict[str, Obligation] = field(default_factory=dict, compare=False)
+    violations: dict[str, ViolationCode] = field(default_factory=dict, compare=False)
+    # A facility is due for a compliance inspection this many years after its last one.
+    facility_inspection_years: int = 3
+    # The activity a self-investigation visit records for its facility (None: none).
+    self_investigation_activity: str | None = None
 
     def __post_init__(self) -> None:
         self.by_code.update({o.code: o for o in self.obligations})
@@ -403,7 +412,7 @@ def parse_pack(path: Path) -> RulePack:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise RulePackError(f"rule pack {path.name}: cannot read: {exc}") from exc
-    _unknown(ctx, data, {"pack", "activities", "obligations", "release"})
+    _unknown(ctx, data, {"pack", "activities", "obligations", "release", "violations"})
     months, days = _settings(ctx, data.get("pack"))
     pack_table = data["pack"]
     activities = _activities(ctx, data.get("activities"))
@@ -419,6 +428,8 @@ def parse_pack(path: Path) -> RulePack:
     ctx.where = "release"
     release = parse_release(ctx.fail, data.get("release"), set(activities))
     ctx.where = "pack"
+    violations = parse_violations(ctx.fail, data.get("violations"))
+    years, self_activity = _visit_settings(ctx, pack_table, activities)
     return RulePack(
         code=_text(ctx, pack_table, "code"),
         title_zh=_text(ctx, pack_table, "title_zh"),
@@ -429,7 +440,23 @@ def parse_pack(path: Path) -> RulePack:
         obligations=obligations,
         path=str(path),
         release=release,
+        violations=violations,
+        facility_inspection_years=years,
+        self_investigation_activity=self_activity,
     )
+
+
+def _visit_settings(
+    ctx: _Ctx, table: Mapping[str, Any], activities: dict[str, Activity]
+) -> tuple[int, str | None]:
+    """Read `facility_inspection_years` and `self_investigation_activity` of [pack]."""
+    years = table.get("facility_inspection_years", 3)
+    if not isinstance(years, int) or isinstance(years, bool) or years < 1:
+        raise ctx.fail("pack.facility_inspection_years", "must be a whole number of years")
+    activity = table.get("self_investigation_activity")
+    if activity is not None and activity not in activities:
+        raise ctx.fail("pack.self_investigation_activity", f"unknown activity {activity!r}")
+    return years, activity
 
 
 def pack_path(name: str) -> Path:

@@ -96,10 +96,16 @@ class ReminderOutSchema(Schema):
         },
     )
 
+    violation_id = fields.Function(
+        lambda item: item.extra.get("violation_id"),
+        allow_none=True,
+        metadata={"type": "integer", "description": "the open violation this reminder is of"},
+    )
+
     @post_dump
     def _only_its_own(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        """Leave out the fields of other sources (a release's) where the item has none."""
-        for key in ("release_id", "due_at"):
+        """Leave out the fields of other sources (a release's, a violation's) it has none of."""
+        for key in ("release_id", "due_at", "violation_id"):
             if data.get(key) is None:
                 data.pop(key, None)
         return data

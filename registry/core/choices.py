@@ -68,6 +68,27 @@ ROLES = {
     "regulator": _l("Regulator"),
     "viewer": _l("Viewer"),
 }
+VISIT_KINDS = {
+    "routine": _l("Routine inspection"),
+    "follow_up": _l("Follow-up inspection"),
+    "complaint": _l("Complaint inspection"),
+    "closure": _l("Closure inspection"),
+    "self_investigation": _l("Self-investigation (hidden hazards)"),
+}
+VISIT_RESULTS = {"in_compliance": _l("In compliance"), "violations": _l("Violations found")}
+VIOLATION_STATUSES = {
+    "open": _l("Open"),
+    "corrected": _l("Corrected"),
+    "verified": _l("Verified"),
+}
+VIOLATION_CATEGORIES = {
+    "release_prevention": _l("Release prevention"),
+    "release_detection": _l("Release detection"),
+    "operations": _l("Operations"),
+    "financial_responsibility": _l("Financial responsibility"),
+    "records": _l("Records"),
+}
+INSPECTION_RESULTS = {"pass": _l("Pass"), "fail": _l("Fail")}
 
 ALL = {
     "facility_kind": FACILITY_KINDS,
@@ -82,6 +103,11 @@ ALL = {
     "leak_detection": LEAK_DETECTION,
     "piping_type": PIPING_TYPES,
     "role": ROLES,
+    "visit_kind": VISIT_KINDS,
+    "visit_result": VISIT_RESULTS,
+    "violation_status": VIOLATION_STATUSES,
+    "violation_category": VIOLATION_CATEGORIES,
+    "inspection_result": INSPECTION_RESULTS,
 }
 
 

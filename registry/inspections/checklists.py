@@ -31,6 +31,7 @@ ITEM_KEYS = {
     "fail_when",
     "finding_severity",
     "satisfies",
+    "violation",
 }
 TOP_KEYS = {"version", "finding_due_days", "items"}
 CHOICE_KEYS = {"value", "label_zh", "label_en"}
@@ -81,6 +82,8 @@ class Item:
     fail_when: tuple[str, ...] = ()
     finding_severity: str = "medium"
     satisfies: tuple[str, ...] = ()
+    # The code of the pack's violation that a non-compliant answer means (None: none).
+    violation: str | None = None
 
     def label(self, locale: str) -> str:
         """Return the label in a language (zh or en)."""
@@ -203,7 +206,14 @@ def _item(path: Path, index: int, raw: Any) -> Item:
         fail_when=fail_when,
         finding_severity=severity,
         satisfies=tuple(raw.get("satisfies", [])),
+        violation=_violation_code(path, where, raw.get("violation")),
     )
+
+
+def _violation_code(path: Path, where: str, raw: Any) -> str | None:
+    if raw is not None and (not isinstance(raw, str) or not raw.strip()):
+        raise _fail(path, where, "violation must be a violation code")
+    return raw
 
 
 def parse_checklist(path: Path, pack: str) -> Checklist:

@@ -147,6 +147,10 @@ class ChecklistItemOutSchema(Schema):
         allow_none=True, metadata={"description": "above it, not a possible reading: refused"}
     )
     choices = fields.List(fields.Nested(ChoiceOutSchema))
+    violation = fields.String(
+        allow_none=True,
+        metadata={"description": "the violation code a non-compliant answer means, or null"},
+    )
 
 
 class ChecklistOutSchema(Schema):

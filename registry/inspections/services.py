@@ -60,6 +60,7 @@ def checklist_for(asset: Asset, locale: str) -> dict[str, Any]:
                     {"value": c.value, "label": c.label_zh if locale == "zh" else c.label_en}
                     for c in item.choices
                 ],
+                "violation": item.violation,
             }
             for item in checklist.for_asset(asset)
         ],

@@ -65,6 +65,7 @@ def test_checklist_follows_construction(client, world, make_asset, api_headers) 
         "valid_min",
         "valid_max",
         "choices",
+        "violation",
     }
     pit = make_asset(
         world["fac_a"],

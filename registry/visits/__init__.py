@@ -1,0 +1,1 @@
+"""Compliance inspections of facilities (the visit), violations, plans and measures."""
