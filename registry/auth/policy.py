@@ -46,7 +46,6 @@ _RULES: dict[str, set[str]] = {
     "correct_violation": {"operator", "regulator"},
     "plan_inspections": {"regulator"},
     "see_inspection_due": {"inspector", "regulator", "viewer"},
-    "see_measures": {"regulator", "viewer"},
 }
 
 
