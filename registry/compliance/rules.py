@@ -21,6 +21,8 @@ from typing import Any
 from flask import current_app
 
 from registry.compliance.intervals import Interval
+from registry.compliance.receptor_rules import ReceptorDistance
+from registry.compliance.receptor_rules import parse_receptor_distances
 from registry.compliance.release_rules import ReleaseRules
 from registry.compliance.release_rules import parse_release
 from registry.core import choices
@@ -190,6 +192,7 @@ class RulePack:
     obligations: tuple[Obligation, ...]
     path: str = ""
     release: ReleaseRules | None = None
+    receptor_distances: dict[str, ReceptorDistance] = field(default_factory=dict)
     by_code: dict[str, Obligation] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -403,7 +406,7 @@ def parse_pack(path: Path) -> RulePack:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise RulePackError(f"rule pack {path.name}: cannot read: {exc}") from exc
-    _unknown(ctx, data, {"pack", "activities", "obligations", "release"})
+    _unknown(ctx, data, {"pack", "activities", "obligations", "release", "receptor_distances_m"})
     months, days = _settings(ctx, data.get("pack"))
     pack_table = data["pack"]
     activities = _activities(ctx, data.get("activities"))
@@ -418,6 +421,8 @@ def parse_pack(path: Path) -> RulePack:
         raise RulePackError(f"rule pack {path.name}: obligation codes repeated: {sorted(dupes)}")
     ctx.where = "release"
     release = parse_release(ctx.fail, data.get("release"), set(activities))
+    ctx.where = "receptor_distances_m"
+    distances = parse_receptor_distances(ctx.fail, data.get("receptor_distances_m"))
     ctx.where = "pack"
     return RulePack(
         code=_text(ctx, pack_table, "code"),
@@ -429,6 +434,7 @@ def parse_pack(path: Path) -> RulePack:
         obligations=obligations,
         path=str(path),
         release=release,
+        receptor_distances=distances,
     )
 
 

@@ -20,6 +20,7 @@ from registry.core.schemas import choice
 from registry.core.schemas import drop_blank
 from registry.core.schemas import id_field
 from registry.core.schemas import registration_date
+from registry.receptors.services import facility_proximity
 from registry.sites import coords
 
 
@@ -137,6 +138,21 @@ def _district_errors(lat: float | None, lon: float | None) -> dict[str, list[str
             )
         ]
     return errors
+
+
+class FacilityOutSchema(FacilitySchema):
+    """A facility as the API shows it: with how near it lies to the receptors."""
+
+    nearest_receptor_m = fields.Function(
+        lambda f: facility_proximity(f).nearest_m,
+        dump_only=True,
+        metadata={"description": "geodesic metres to the nearest receptor (0 inside a polygon)"},
+    )
+    near_receptor = fields.Function(
+        lambda f: facility_proximity(f).near,
+        dump_only=True,
+        metadata={"description": "within the pack's (or RECEPTOR_DISTANCE_M) distance of one"},
+    )
 
 
 class FacilityPatchSchema(FacilitySchema):
