@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from inspection_api.common import make_blueprint
 from registry.maps import features
+from registry.receptors.schemas import FeatureCollectionOutSchema
 
 PREFIX = "/map"
 blp = make_blueprint("api_map", __name__, "Map")
@@ -32,7 +33,7 @@ _PARAMETERS = [
 @blp.route("/features")
 class MapFeatures(MethodView):
     @blp.doc(parameters=_PARAMETERS)
-    @blp.response(200)
+    @blp.response(200, FeatureCollectionOutSchema)
     def get(self) -> dict[str, Any]:
         """The map's GeoJSON FeatureCollection within `bbox`, in the caller's scope."""
         box = features.parse_bbox(request.args.get("bbox"))

@@ -17,7 +17,9 @@ from inspection_api.common import role_required
 from registry.core.errors import N_
 from registry.extensions import db
 from registry.receptors import services
+from registry.receptors.schemas import FeatureCollectionOutSchema
 from registry.receptors.schemas import FeatureCollectionSchema
+from registry.receptors.schemas import ReceptorCreatedSchema
 from registry.receptors.schemas import ReceptorFeatureSchema
 from registry.receptors.schemas import feature
 
@@ -49,7 +51,7 @@ def _collection_file() -> Any:
 
 @blp.route("")
 class Receptors(MethodView):
-    @blp.response(200)
+    @blp.response(200, FeatureCollectionOutSchema)
     def get(self) -> dict[str, Any]:
         """List the receptors as a GeoJSON FeatureCollection."""
         receptors = db.session.scalars(services.receptors_query())
@@ -57,7 +59,7 @@ class Receptors(MethodView):
 
     @role_required("manage_receptors")
     @blp.doc(requestBody=_BODY)
-    @blp.response(201)
+    @blp.response(201, ReceptorCreatedSchema)
     def post(self) -> dict[str, Any]:
         """Add a receptor (a Feature), or a FeatureCollection file as `file` (regulators)."""
         if "file" in request.files:

@@ -66,3 +66,25 @@ def feature(receptor: Any) -> dict[str, Any]:
             "name": receptor.name,
         },
     }
+
+
+class FeatureOutSchema(BaseSchema):
+    """A GeoJSON Feature as the API shows it ([lon, lat], WGS-84)."""
+
+    type = fields.String(dump_only=True)
+    id = fields.String(dump_only=True)
+    geometry = fields.Dict(dump_only=True)
+    properties = fields.Dict(dump_only=True)
+
+
+class FeatureCollectionOutSchema(BaseSchema):
+    """A GeoJSON FeatureCollection."""
+
+    type = fields.String(dump_only=True)
+    features = fields.List(fields.Nested(FeatureOutSchema), dump_only=True)
+
+
+class ReceptorCreatedSchema(FeatureOutSchema):
+    """The Feature added; for a FeatureCollection, only `count`, the features added."""
+
+    count = fields.Integer(dump_only=True)
