@@ -30,3 +30,5 @@ ROWS = [
         id="GET /api/v1/map/features malformed bbox",
     ),
 ]
+
+ROWS.append(Row("GET", "/map", ANY_USER))
