@@ -14,17 +14,21 @@ from registry.receptors.schemas import FeatureCollectionOutSchema
 
 PREFIX = "/map"
 blp = make_blueprint("api_map", __name__, "Map")
+_LAYER = "(facilities|releases|points|receptors)"
 _PARAMETERS = [
     {
         "in": "query",
         "name": "bbox",
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "pattern": r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$"},
         "description": "min_lon,min_lat,max_lon,max_lat (WGS-84); none: everything",
     },
     {
         "in": "query",
         "name": "layers",
-        "schema": {"type": "string"},
+        "schema": {
+            "type": "string",
+            "pattern": f"^{_LAYER}(,{_LAYER})*$",
+        },
         "description": "comma-separated: facilities, releases, points, receptors (default all)",
     },
 ]

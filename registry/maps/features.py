@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from sqlalchemy import select
@@ -27,17 +28,18 @@ from registry.sites.models import Facility
 LAYERS = ("facilities", "releases", "points", "receptors")
 Box = tuple[float, float, float, float]
 WORLD: Box = (-180.0, -90.0, 180.0, 90.0)
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def parse_bbox(text: str | None) -> Box:
     """Read `min_lon,min_lat,max_lon,max_lat`; no box means the whole globe; else Invalid."""
-    if text is None or not text.strip():
+    if text is None:
         return WORLD
-    try:
-        parts = [float(p) for p in text.split(",")]
-    except ValueError:
-        parts = []
-    ok = len(parts) == 4 and all(math.isfinite(p) for p in parts)
+    # Plain decimals only (as the OpenAPI pattern says): no exponents, spaces, inf or nan.
+    texts = text.split(",")
+    numeric = len(texts) == 4 and all(_NUMBER.fullmatch(t) for t in texts)
+    parts = [float(t) for t in texts] if numeric else []
+    ok = numeric and all(math.isfinite(p) for p in parts)
     if ok:
         min_lon, min_lat, max_lon, max_lat = parts
         ok = -180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90
@@ -49,11 +51,11 @@ def parse_bbox(text: str | None) -> Box:
 
 def parse_layers(text: str | None) -> tuple[str, ...]:
     """Read `layers` (comma-separated); none means every layer; an unknown one is Invalid."""
-    if text is None or not text.strip():
+    if text is None:
         return LAYERS
-    wanted = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
-    unknown = [name for name in wanted if name not in LAYERS]
-    if unknown or not wanted:
+    given = text.split(",")
+    wanted = tuple(dict.fromkeys(given))
+    if not all(name in LAYERS for name in given):
         message = N_("Unknown layer: use facilities, releases, points, receptors.")
         raise Invalid(N_("Invalid input."), errors={"layers": [message]})
     return wanted

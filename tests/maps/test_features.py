@@ -115,7 +115,10 @@ def test_operators_see_their_own_only(client: Any, world: Any, headers: Any) -> 
         {"bbox": "a,b,c,d"},
         {"bbox": "116.3,39.8,190,40"},
         {"bbox": "nan,39.8,116.5,40"},
+        {"bbox": "1e1,39.8,116.5,40"},
+        {"bbox": ""},
         {"layers": "facilities,roads"},
+        {"layers": ""},
     ],
 )
 def test_malformed_queries_answer_422(client: Any, world: Any, headers: Any, query: Any) -> None:
