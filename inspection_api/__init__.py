@@ -84,9 +84,11 @@ def init_api(app: Flask) -> None:
     from inspection_api import filings
     from inspection_api import imports
     from inspection_api import inspections
+    from inspection_api import map_features
     from inspection_api import measures
     from inspection_api import monitoring
     from inspection_api import organizations
+    from inspection_api import receptors
     from inspection_api import red_tags
     from inspection_api import releases
     from inspection_api import users
@@ -107,6 +109,8 @@ def init_api(app: Flask) -> None:
         measures,
         users,
         compliance_inspections,
+        receptors,
+        map_features,
     )
     for module in modules:
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")

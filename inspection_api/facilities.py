@@ -19,6 +19,7 @@ from registry.core.schemas import patch
 from registry.sites import services
 from registry.sites.models import Facility
 from registry.sites.schemas import FacilityFilterSchema
+from registry.sites.schemas import FacilityOutSchema
 from registry.sites.schemas import FacilityPatchSchema
 from registry.sites.schemas import FacilitySchema
 
@@ -35,7 +36,7 @@ class FacilityQuery(FacilityFilterSchema):
 @blp.route("")
 class Facilities(MethodView):
     @blp.arguments(FacilityQuery, location="query")
-    @blp.response(200, FacilitySchema(many=True))
+    @blp.response(200, FacilityOutSchema(many=True))
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[Facility]:
         """List the facilities the caller may see, searched and filtered."""
@@ -44,7 +45,7 @@ class Facilities(MethodView):
 
     @role_required("create_facility")
     @blp.arguments(FacilitySchema(partial=("organization_id",)))
-    @blp.response(201, FacilitySchema)
+    @blp.response(201, FacilityOutSchema)
     def post(self, data: dict[str, Any]) -> Facility:
         """Register a facility; an operator's goes to their own organization."""
         if current_user.role == "operator" and "organization_id" not in data:
@@ -64,14 +65,14 @@ class Facilities(MethodView):
 
 @blp.route("/<int:facility_id>")
 class FacilityItem(MethodView):
-    @blp.response(200, FacilitySchema)
+    @blp.response(200, FacilityOutSchema)
     def get(self, facility_id: int) -> Facility:
         """Show one facility."""
         return services.get_facility(current_user, facility_id)
 
     @role_required("edit")
     @blp.arguments(patch(FacilityPatchSchema))
-    @blp.response(200, FacilitySchema)
+    @blp.response(200, FacilityOutSchema)
     def patch(self, data: dict[str, Any], facility_id: int) -> Facility:
         """Change a facility; `version` must be the one last read (else 409)."""
         facility = services.get_facility(current_user, facility_id)

@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.inspections.views import bp as inspections_bp
     from registry.labels.views import bp as labels_bp
     from registry.landing.views import bp as landing_bp
+    from registry.maps.views import bp as maps_bp
     from registry.monitoring.views import bp as monitoring_bp
     from registry.releases.views import bp as releases_bp
     from registry.sites.views import bp as sites_bp
@@ -43,6 +44,7 @@ def register_blueprints(app: Flask) -> None:
         labels_bp,
         landing_bp,
         visits_bp,
+        maps_bp,
     ]
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -12,6 +12,7 @@ from typing import Any
 # The languages of the interface, catalogs and rule-pack titles.
 LOCALES = ("zh", "en")
 
+
 class ConfigError(RuntimeError):
     """A setting is missing or malformed."""
 
@@ -148,6 +149,14 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+def _tile_crs(value: str) -> str:
+    """Return MAP_TILE_CRS checked: the system the base layer's tiles are drawn in."""
+    value = value.strip().lower() or "wgs84"
+    if value not in ("wgs84", "gcj02"):
+        raise ConfigError(f"MAP_TILE_CRS: must be 'wgs84' or 'gcj02', got {value!r}")
+    return value
+
+
 def _storage_url(value: str) -> str:
     """Return STORAGE_URL checked; empty means a folder store in UPLOAD_DIR."""
     value = value.strip()
@@ -174,6 +183,10 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "SECRET_KEY": env.get("SECRET_KEY") or _secret_key(instance_path),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "RULE_PACK": env.get("RULE_PACK", "cn-beijing"),
+        "RECEPTOR_DISTANCE_M": _int(env, "RECEPTOR_DISTANCE_M", 500, minimum=0),
+        "MAP_TILE_URL": env.get("MAP_TILE_URL", "").strip(),
+        "MAP_ATTRIBUTION": env.get("MAP_ATTRIBUTION", "").strip(),
+        "MAP_TILE_CRS": _tile_crs(env.get("MAP_TILE_CRS", "wgs84")),
         "DEFAULT_LOCALE": locale,
         "BABEL_DEFAULT_LOCALE": locale,
         "BABEL_DEFAULT_TIMEZONE": env.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),

@@ -24,6 +24,7 @@ from registry.inspections.models import Photo  # noqa: F401
 from registry.monitoring.models import AlertAcknowledgement  # noqa: F401
 from registry.monitoring.models import MonitoringPoint  # noqa: F401
 from registry.monitoring.models import MonitoringReading  # noqa: F401
+from registry.receptors.models import Receptor  # noqa: F401
 from registry.releases.models import Release  # noqa: F401
 from registry.releases.models import ReleaseCounter  # noqa: F401
 from registry.releases.models import ReleaseEvidence  # noqa: F401
@@ -55,3 +56,4 @@ _audit_services.register(AlertAcknowledgement, "monitoring_alert_ack")
 _audit_services.register(ComplianceInspection, "compliance_inspection")
 _audit_services.register(Violation, "violation")
 _audit_services.register(InspectionPlan, "inspection_plan")
+_audit_services.register(Receptor, "receptor")

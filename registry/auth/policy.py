@@ -28,6 +28,7 @@ _RULES: dict[str, set[str]] = {
     "create_asset": {"operator", "regulator"},
     "manage_organizations": {"regulator"},
     "manage_users": {"regulator"},
+    "manage_receptors": {"regulator"},
     "print_labels": {"operator", "inspector", "regulator"},
     "record_activity": {"operator", "inspector", "regulator"},
     "inspect": {"inspector", "regulator"},

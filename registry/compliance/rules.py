@@ -21,6 +21,8 @@ from typing import Any
 from flask import current_app
 
 from registry.compliance.intervals import Interval
+from registry.compliance.receptor_rules import ReceptorDistance
+from registry.compliance.receptor_rules import parse_receptor_distances
 from registry.compliance.release_rules import ReleaseRules
 from registry.compliance.release_rules import parse_release
 from registry.compliance.violation_library import ViolationCode
@@ -194,6 +196,7 @@ class RulePack:
     obligations: tuple[Obligation, ...]
     path: str = ""
     release: ReleaseRules | None = None
+    receptor_distances: dict[str, ReceptorDistance] = field(default_factory=dict)
     by_code: dict[str, Obligation] = field(default_factory=dict, compare=False)
     violations: dict[str, ViolationCode] = field(default_factory=dict, compare=False)
     # A facility is due for a compliance inspection this many years after its last one.
@@ -412,7 +415,11 @@ def parse_pack(path: Path) -> RulePack:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise RulePackError(f"rule pack {path.name}: cannot read: {exc}") from exc
-    _unknown(ctx, data, {"pack", "activities", "obligations", "release", "violations"})
+    _unknown(
+        ctx,
+        data,
+        {"pack", "activities", "obligations", "release", "violations", "receptor_distances_m"},
+    )
     months, days = _settings(ctx, data.get("pack"))
     pack_table = data["pack"]
     activities = _activities(ctx, data.get("activities"))
@@ -427,6 +434,8 @@ def parse_pack(path: Path) -> RulePack:
         raise RulePackError(f"rule pack {path.name}: obligation codes repeated: {sorted(dupes)}")
     ctx.where = "release"
     release = parse_release(ctx.fail, data.get("release"), set(activities))
+    ctx.where = "receptor_distances_m"
+    distances = parse_receptor_distances(ctx.fail, data.get("receptor_distances_m"))
     ctx.where = "pack"
     violations = parse_violations(ctx.fail, data.get("violations"))
     years, self_activity = _visit_settings(ctx, pack_table, activities)
@@ -443,6 +452,7 @@ def parse_pack(path: Path) -> RulePack:
         violations=violations,
         facility_inspection_years=years,
         self_investigation_activity=self_activity,
+        receptor_distances=distances,
     )
 
 

@@ -10,6 +10,15 @@ FACILITY_KINDS = {
     "key_supervised_unit": _l("Key supervised unit"),
     "other": _l("Other"),
 }
+RECEPTOR_KINDS = {
+    "drinking_water_source": _l("Drinking-water source"),
+    "well": _l("Well"),
+    "school": _l("School"),
+    "hospital": _l("Hospital"),
+    "residential": _l("Residential area"),
+    "surface_water": _l("Surface water"),
+    "underground_space": _l("Underground space"),
+}
 FACILITY_STATUSES = {"active": _l("Active"), "closed": _l("Closed")}
 ASSET_KINDS = {"tank": _l("Tank"), "pipeline": _l("Pipeline")}
 SUBSTANCES = {
@@ -93,6 +102,7 @@ INSPECTION_RESULTS = {"pass": _l("Pass"), "fail": _l("Fail")}
 ALL = {
     "facility_kind": FACILITY_KINDS,
     "facility_status": FACILITY_STATUSES,
+    "receptor_kind": RECEPTOR_KINDS,
     "asset_kind": ASSET_KINDS,
     "substance": SUBSTANCES,
     "asset_status": ASSET_STATUSES,

@@ -82,6 +82,8 @@ class Facility(Model):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         Index("ix_facility_kind_status", "kind", "status"),
+        # The map's bbox query: a range on longitude, then latitude.
+        Index("ix_facility_lon_lat", "longitude", "latitude"),
         *trigram_indexes("facility", "name", "address"),
     )
 

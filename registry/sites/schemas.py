@@ -11,6 +11,7 @@ from marshmallow import fields
 from marshmallow import post_load
 from marshmallow import validate
 from marshmallow import validates
+from marshmallow import validates_schema
 
 from registry.core import creditcode
 from registry.core.errors import N_
@@ -19,6 +20,8 @@ from registry.core.schemas import choice
 from registry.core.schemas import drop_blank
 from registry.core.schemas import id_field
 from registry.core.schemas import registration_date
+from registry.receptors.services import facility_proximity
+from registry.sites import coords
 
 
 class OrganizationSchema(BaseSchema):
@@ -76,35 +79,80 @@ class FacilitySchema(BaseSchema):
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
-    # Coordinates outside the district are a typing error (a swapped pair, a digit lost), to
-    # correct at the field: saved, they would surface only later as a filing problem.
-    @validates("latitude")
-    def _latitude_in_district(self, value: float | None, **kwargs: Any) -> None:
-        b = current_app.config["DISTRICT_BOUNDS"]
-        if value is not None and not b.min_lat <= value <= b.max_lat:
-            raise ValidationError(
-                _(
-                    "Outside the district: latitude must lie between %(min)s and %(max)s.",
-                    min=b.min_lat,
-                    max=b.max_lat,
-                )
-            )
+    coordinate_system = fields.String(
+        load_only=True,
+        validate=validate.OneOf(coords.SYSTEMS),
+        metadata={
+            "description": "system of latitude/longitude as given: wgs84 (default), gcj02 "
+            "(Chinese maps), bd09 (Baidu); stored and returned in WGS-84"
+        },
+    )
 
-    @validates("longitude")
-    def _longitude_in_district(self, value: float | None, **kwargs: Any) -> None:
-        b = current_app.config["DISTRICT_BOUNDS"]
-        if value is not None and not b.min_lon <= value <= b.max_lon:
-            raise ValidationError(
-                _(
-                    "Outside the district: longitude must lie between %(min)s and %(max)s.",
-                    min=b.min_lon,
-                    max=b.max_lon,
-                )
-            )
+    # Coordinates outside the district are a typing error (a swapped pair, a digit lost), to
+    # correct at the field: saved, they would surface only later as a filing problem. The
+    # district is checked on the WGS-84 point, after any conversion.
+    @validates_schema
+    def _in_district(self, data: dict[str, Any], **kwargs: Any) -> None:
+        lat, lon = data.get("latitude"), data.get("longitude")
+        system = data.get("coordinate_system") or "wgs84"
+        if system != "wgs84":
+            if lat is None or lon is None:
+                message = _("Give both latitude and longitude to convert them.")
+                raise ValidationError({"coordinate_system": [message]})
+            lon, lat = coords.to_wgs84(lon, lat, system)
+        errors = _district_errors(lat, lon)
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def _to_wgs84(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        system = data.pop("coordinate_system", None) or "wgs84"
+        if system != "wgs84":
+            lon, lat = coords.to_wgs84(data["longitude"], data["latitude"], system)
+            data["longitude"], data["latitude"] = round(lon, 7), round(lat, 7)
+        return data
 
     @post_load
     def _registered_today_unless_given(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         return drop_blank(data, "registered_on")
+
+
+def _district_errors(lat: float | None, lon: float | None) -> dict[str, list[str]]:
+    """Messages for a latitude or longitude outside DISTRICT_BOUNDS."""
+    b = current_app.config["DISTRICT_BOUNDS"]
+    errors: dict[str, list[str]] = {}
+    if lat is not None and not b.min_lat <= lat <= b.max_lat:
+        errors["latitude"] = [
+            _(
+                "Outside the district: latitude must lie between %(min)s and %(max)s.",
+                min=b.min_lat,
+                max=b.max_lat,
+            )
+        ]
+    if lon is not None and not b.min_lon <= lon <= b.max_lon:
+        errors["longitude"] = [
+            _(
+                "Outside the district: longitude must lie between %(min)s and %(max)s.",
+                min=b.min_lon,
+                max=b.max_lon,
+            )
+        ]
+    return errors
+
+
+class FacilityOutSchema(FacilitySchema):
+    """A facility as the API shows it: with how near it lies to the receptors."""
+
+    nearest_receptor_m = fields.Function(
+        lambda f: facility_proximity(f).nearest_m,
+        dump_only=True,
+        metadata={"description": "geodesic metres to the nearest receptor (0 inside a polygon)"},
+    )
+    near_receptor = fields.Function(
+        lambda f: facility_proximity(f).near,
+        dump_only=True,
+        metadata={"description": "within the pack's (or RECEPTOR_DISTANCE_M) distance of one"},
+    )
 
 
 class FacilityPatchSchema(FacilitySchema):

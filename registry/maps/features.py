@@ -1,0 +1,195 @@
+"""The map's GeoJSON: what lies in a box, in the user's scope, layer by layer."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from sqlalchemy import select
+
+from registry.assets.models import Asset
+from registry.auth import policy
+from registry.compliance.states import worst_states
+from registry.core.dates import today
+from registry.core.errors import N_
+from registry.core.errors import Invalid
+from registry.enforcement.models import RedTag
+from registry.extensions import db
+from registry.monitoring import alerts as alert_service
+from registry.monitoring.models import MonitoringPoint
+from registry.receptors.schemas import feature as receptor_feature
+from registry.receptors.services import facility_proximity
+from registry.receptors.services import receptors_query
+from registry.releases.models import OPEN_STATES
+from registry.releases.models import Release
+from registry.sites.models import Facility
+
+LAYERS = ("facilities", "releases", "points", "receptors")
+Box = tuple[float, float, float, float]
+WORLD: Box = (-180.0, -90.0, 180.0, 90.0)
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def parse_bbox(text: str | None) -> Box:
+    """Read `min_lon,min_lat,max_lon,max_lat`; no box means the whole globe; else Invalid."""
+    if text is None:
+        return WORLD
+    # Plain decimals only (as the OpenAPI pattern says): no exponents, spaces, inf or nan.
+    texts = text.split(",")
+    numeric = len(texts) == 4 and all(_NUMBER.fullmatch(t) for t in texts)
+    parts = [float(t) for t in texts] if numeric else []
+    ok = numeric and all(math.isfinite(p) for p in parts)
+    if ok:
+        min_lon, min_lat, max_lon, max_lat = parts
+        ok = -180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90
+    if not ok:
+        message = N_("Give bbox as min_lon,min_lat,max_lon,max_lat within the globe.")
+        raise Invalid(N_("Invalid input."), errors={"bbox": [message]})
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+def parse_layers(text: str | None) -> tuple[str, ...]:
+    """Read `layers` (comma-separated); none means every layer; an unknown one is Invalid."""
+    if text is None:
+        return LAYERS
+    given = text.split(",")
+    wanted = tuple(dict.fromkeys(given))
+    if not all(name in LAYERS for name in given):
+        message = N_("Unknown layer: use facilities, releases, points, receptors.")
+        raise Invalid(N_("Invalid input."), errors={"layers": [message]})
+    return wanted
+
+
+def _facilities(user: Any, box: Box) -> list[Facility]:
+    stmt = select(Facility).where(
+        Facility.longitude.between(box[0], box[2]),
+        Facility.latitude.between(box[1], box[3]),
+    )
+    stmt = policy.scope(stmt, user, Facility.organization_id).order_by(Facility.id)
+    return list(db.session.scalars(stmt))
+
+
+def _ids_with(stmt: Any, ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(db.session.scalars(stmt.where(Facility.id.in_(ids)).distinct()))
+
+
+def _point(facility: Facility) -> dict[str, Any]:
+    return {"type": "Point", "coordinates": [facility.longitude, facility.latitude]}
+
+
+def facility_features(user: Any, facilities: list[Facility]) -> list[dict[str, Any]]:
+    """Facilities with their state, red tags, open releases and nearness to receptors."""
+    ids = [f.id for f in facilities]
+    org = user.organization_id if policy.is_operator(user) else None
+    states = worst_states(as_of=today(), organization_id=org)
+    red = _ids_with(
+        select(Facility.id)
+        .join(Asset, Asset.facility_id == Facility.id)
+        .join(RedTag, RedTag.asset_id == Asset.id)
+        .where(RedTag.lifted_at.is_(None)),
+        ids,
+    )
+    releasing = _ids_with(
+        select(Facility.id)
+        .join(Release, Release.facility_id == Facility.id)
+        .where(Release.state.in_(OPEN_STATES)),
+        ids,
+    )
+    out = []
+    for f in facilities:
+        near = facility_proximity(f)
+        properties = {
+            "layer": "facilities",
+            "id": f.id,
+            "name": f.name,
+            "kind": f.kind,
+            "subdistrict": f.subdistrict,
+            "state": states.of_facility(f.id),
+            "red_tagged": f.id in red,
+            "open_release": f.id in releasing,
+            "near_receptor": near.near,
+            "nearest_receptor_m": near.nearest_m,
+        }
+        out.append(
+            {
+                "type": "Feature",
+                "id": f"facility-{f.id}",
+                "geometry": _point(f),
+                "properties": properties,
+            }
+        )
+    return out
+
+
+def release_features(facilities: list[Facility]) -> list[dict[str, Any]]:
+    """Open releases, drawn at their facility's point."""
+    by_id = {f.id: f for f in facilities}
+    if not by_id:
+        return []
+    stmt = (
+        select(Release)
+        .where(Release.facility_id.in_(list(by_id)), Release.state.in_(OPEN_STATES))
+        .order_by(Release.id)
+    )
+    return [
+        {
+            "type": "Feature",
+            "id": f"release-{r.id}",
+            "geometry": _point(by_id[r.facility_id]),
+            "properties": {
+                "layer": "releases",
+                "id": r.id,
+                "number": r.number,
+                "state": r.state,
+                "facility_id": r.facility_id,
+            },
+        }
+        for r in db.session.scalars(stmt)
+    ]
+
+
+def point_features(user: Any, facilities: list[Facility]) -> list[dict[str, Any]]:
+    """Monitoring points (at their facility's point) with their open alerts."""
+    by_id = {f.id: f for f in facilities}
+    if not by_id:
+        return []
+    stmt = select(MonitoringPoint).where(MonitoringPoint.facility_id.in_(list(by_id)))
+    points = list(db.session.scalars(stmt.order_by(MonitoringPoint.id)))
+    open_alerts: dict[int, int] = {}
+    if points:
+        for alert in alert_service.alerts(user, {"acknowledged": False}):
+            open_alerts[alert.point_id] = open_alerts.get(alert.point_id, 0) + 1
+    return [
+        {
+            "type": "Feature",
+            "id": f"point-{p.id}",
+            "geometry": _point(by_id[p.facility_id]),
+            "properties": {
+                "layer": "points",
+                "id": p.id,
+                "name": p.name,
+                "kind": p.kind,
+                "facility_id": p.facility_id,
+                "open_alerts": open_alerts.get(p.id, 0),
+            },
+        }
+        for p in points
+    ]
+
+
+def map_features(user: Any, box: Box, layers: tuple[str, ...]) -> dict[str, Any]:
+    """The FeatureCollection of the layers within the box, in the user's scope."""
+    features: list[dict[str, Any]] = []
+    facilities = _facilities(user, box) if set(layers) - {"receptors"} else []
+    if "facilities" in layers:
+        features += facility_features(user, facilities)
+    if "releases" in layers:
+        features += release_features(facilities)
+    if "points" in layers:
+        features += point_features(user, facilities)
+    if "receptors" in layers:
+        features += [receptor_feature(r) for r in db.session.scalars(receptors_query(box))]
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,1 @@
+"""Receptors: what a leak threatens (water sources, wells, schools, underground spaces)."""
