@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import unicodedata
 import uuid
 from collections.abc import Iterator
@@ -49,6 +50,7 @@ class Store(Protocol):
     url: str
 
     def put(self, key: str, data: bytes, content_type: str) -> None: ...
+    def put_file(self, key: str, source: Path, content_type: str) -> None: ...
     def read(self, key: str) -> bytes: ...
     def chunks(self, key: str) -> tuple[int, Iterator[bytes]]: ...
     def delete(self, key: str) -> None: ...
@@ -89,6 +91,17 @@ class FileStore:
             os.fsync(folder)  # the rename itself must reach the disk too
         finally:
             os.close(folder)
+
+    def put_file(self, key: str, source: Path, content_type: str) -> None:
+        """Store a (large) file by copying it, durably like `put`."""
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(f"{target.name}.{uuid.uuid4().hex}.part")
+        with open(source, "rb") as src, open(part, "wb") as dst:
+            shutil.copyfileobj(src, dst, CHUNK * 16)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(part, target)
 
     def read(self, key: str) -> bytes:
         """Return the whole object."""
@@ -154,6 +167,12 @@ class S3Store:
         """Upload the object; the store acknowledges only a complete object."""
         self.client.put_object(
             Bucket=self.bucket, Key=self._key(key), Body=data, ContentType=content_type
+        )
+
+    def put_file(self, key: str, source: Path, content_type: str) -> None:
+        """Upload a (large) file in parts; the store keeps it only once every part arrived."""
+        self.client.upload_file(
+            str(source), self.bucket, self._key(key), ExtraArgs={"ContentType": content_type}
         )
 
     def _get(self, key: str) -> Any:

@@ -27,6 +27,7 @@ from registry.core.storage import FileStore
 from registry.core.storage import store
 from registry.core.types import utcnow
 from registry.extensions import db
+from registry.ops.storage import BACKUP_PREFIX
 
 FORMAT = 1
 
@@ -112,6 +113,21 @@ def backup(target: Path) -> dict[str, Any]:
     return manifest
 
 
+def backup_to_store() -> tuple[str, dict[str, Any]]:
+    """Write a backup archive into the file store under backups/; return its key and manifest.
+
+    With several servers the store is the one place they share: an archive there outlives
+    the machine that made it.
+    """
+    with tempfile.TemporaryDirectory() as tmp_name:
+        archive = Path(tmp_name) / "backup.tar.gz"
+        manifest = backup(archive)
+        stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+        key = f"{BACKUP_PREFIX}ust-{stamp}.tar.gz"
+        store().put_file(key, archive, "application/gzip")
+    return key, manifest
+
+
 def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
     return [
         m for m in tar.getmembers() if not (m.name.startswith("/") or ".." in Path(m.name).parts)
@@ -164,13 +180,23 @@ def _add_stored_files(tar: tarfile.TarFile) -> None:
     where = store()
     if isinstance(where, FileStore):
         if where.root.is_dir():
-            tar.add(where.root, "uploads", filter=lambda m: None if m.name.endswith(".part") else m)
+            tar.add(where.root, "uploads", filter=_not_in_archive)
         return
     for obj in where.objects():
+        if obj.key.startswith(BACKUP_PREFIX):
+            continue  # earlier archives kept in the store are not put inside this one
         info = tarfile.TarInfo(f"uploads/{obj.key}")
         info.size = obj.size
         info.mtime = int(obj.modified.timestamp())
         tar.addfile(info, io.BytesIO(where.read(obj.key)))
+
+
+def _not_in_archive(member: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    # Half-written files and the archives kept in the store itself stay out.
+    kept = f"uploads/{BACKUP_PREFIX}"
+    if member.name.endswith(".part") or f"{member.name}/".startswith(kept):
+        return None
+    return member
 
 
 def _restore_stored_files(source: Path) -> None:
@@ -186,7 +212,7 @@ def _restore_stored_files(source: Path) -> None:
             where.put(key, path.read_bytes(), "application/octet-stream")
             keep.add(key)
     for obj in list(where.objects()):
-        if obj.key not in keep:
+        if obj.key not in keep and not obj.key.startswith(BACKUP_PREFIX):
             where.delete(obj.key)
 
 
@@ -198,6 +224,9 @@ def _swap_folder(source: Path, uploads: Path) -> None:
         shutil.copytree(source, staged)
     else:
         staged.mkdir(parents=True)
+    kept = uploads / BACKUP_PREFIX
+    if kept.is_dir():  # the archives kept in the store survive the restore of one of them
+        shutil.copytree(kept, staged / BACKUP_PREFIX, dirs_exist_ok=True)
     old = uploads.with_name(uploads.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if uploads.exists():

@@ -11,20 +11,33 @@ from flask.cli import with_appcontext
 from registry.ops import storage
 from registry.ops.backup import BackupError
 from registry.ops.backup import backup
+from registry.ops.backup import backup_to_store
 from registry.ops.backup import restore
 
 
 @click.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option(
+    "--to-store",
+    is_flag=True,
+    help="keep the archive in the file store (STORAGE_URL) under backups/, not on this disk",
+)
 @with_appcontext
-def backup_command(file: Path) -> None:
-    """Write the database and uploads to one archive FILE."""
+def backup_command(file: Path | None, to_store: bool) -> None:
+    """Write the database and uploads to one archive FILE (or into the file store)."""
+    if (file is None) == (not to_store):
+        raise click.UsageError("give a FILE or --to-store (one of them)")
     try:
-        manifest = backup(file)
+        if to_store:
+            key, manifest = backup_to_store()
+            where = f"the store as {key}"
+        else:
+            assert file is not None
+            manifest, where = backup(file), str(file)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     total = sum(manifest["rows"].values())
-    click.echo(f"backup written to {file} ({manifest['dialect']}, {total} rows)")
+    click.echo(f"backup written to {where} ({manifest['dialect']}, {total} rows)")
 
 
 @click.command("restore")

@@ -24,6 +24,8 @@ from registry.core.storage import store
 from registry.core.types import utcnow
 from registry.extensions import db
 
+BACKUP_PREFIX = "backups/"
+
 
 def file_columns() -> Iterator[Column[str]]:
     """Yield every mapped column that holds a key of the store."""
@@ -58,7 +60,8 @@ def collect_garbage(*, grace: timedelta, dry_run: bool = False) -> GcReport:
     report = GcReport()
     for obj in list(where.objects()):
         report.seen += 1
-        if obj.key in referenced or obj.modified > cutoff:
+        # Backup archives (`backup --to-store`) are named by no row and are not orphans.
+        if obj.key.startswith(BACKUP_PREFIX) or obj.key in referenced or obj.modified > cutoff:
             continue
         report.orphans.append(obj.key)
         if not dry_run:

@@ -184,3 +184,13 @@ def test_backups_carry_the_buckets_files_and_restore_them(
         tar.extractall(tmp_path / "out", filter="data")
     backup_module._restore_stored_files(tmp_path / "out" / "uploads")
     assert {o.key: on_s3.read(o.key) for o in on_s3.objects()} == files
+
+
+def test_large_files_go_to_the_bucket_in_parts(on_s3: S3Store, tmp_path: Path) -> None:
+    # 9 MB: above boto3's multipart threshold (8 MB), as a backup archive would be.
+    source = tmp_path / "archive.tar.gz"
+    source.write_bytes(os.urandom(9 * 1024 * 1024))
+    on_s3.put_file("backups/ust-test.tar.gz", source, "application/gzip")
+    assert hashlib.sha256(on_s3.read("backups/ust-test.tar.gz")).hexdigest() == hashlib.sha256(
+        source.read_bytes()
+    ).hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +106,38 @@ def test_restore_refuses_a_foreign_archive(app: Flask, committed_db: Any, tmp_pa
         tar.addfile(info, io.BytesIO(data))
     result = app.test_cli_runner().invoke(args=["restore", str(bogus), "--yes"])
     assert result.exit_code != 0 and "format" in result.output
+
+
+def test_a_backup_kept_in_the_store_survives_gc_restore_and_later_backups(
+    app: Flask, committed_db: Any, tmp_path: Path
+) -> None:
+    if db.engine.dialect.name == "postgresql":
+        need_tool("pg_dump")
+        need_tool("pg_restore")
+    _fill(app)
+    before = _snapshot(app)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["backup"]).exit_code == 2  # a FILE or --to-store
+    result = runner.invoke(args=["backup", "--to-store"])
+    assert result.exit_code == 0, result.output
+    kept = [p for p in (Path(app.config["UPLOAD_DIR"]) / "backups").iterdir()]
+    assert len(kept) == 1 and kept[0].name.startswith("ust-") and "backups/ust-" in result.output
+    # Not an orphan, even past the grace period (the test's own files are: no row names them).
+    gc = runner.invoke(args=["storage", "gc", "--grace-minutes", "0", "--dry-run"])
+    assert gc.exit_code == 0 and "backups/" not in gc.output, gc.output
+    # A later archive does not carry the earlier one inside it.
+    second = tmp_path / "second.tar.gz"
+    assert runner.invoke(args=["backup", str(second)]).exit_code == 0
+    with tarfile.open(second) as tar:
+        assert not [n for n in tar.getnames() if n.startswith("uploads/backups")]
+    # Restoring the kept archive gives the data back and keeps the archive itself.
+    with app.app_context():
+        _mutate(app)
+    result = runner.invoke(args=["restore", str(kept[0]), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert (Path(app.config["UPLOAD_DIR"]) / "backups" / kept[0].name).exists()
+    after = _snapshot(app)
+    assert after["tables"] == before["tables"]
+    assert {k: v for k, v in after["files"].items() if not k.startswith("backups/")} == before[
+        "files"
+    ]
