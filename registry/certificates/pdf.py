@@ -141,13 +141,14 @@ def _bilingual_labels() -> dict[str, dict[str, str]]:
 # Every certificate has the same style and font: parsing the CSS and loading the font for each
 # one took a third of its render time, and WeasyPrint lets renders share both.
 @functools.cache
-def _stylesheet() -> tuple[CSS, FontConfiguration]:
-    """Return the parsed certificate stylesheet and the font configuration it loaded."""
+def stylesheet(path: Path = _STYLESHEET) -> tuple[CSS, FontConfiguration]:
+    """Return a parsed stylesheet with the packaged CJK font, and the font configuration it
+    loaded (the certificate's by default; the violation notice passes its own)."""
     fonts = FontConfiguration()
     url = font_url()
     face = f'@font-face {{ font-family: "CertCJK"; src: url("{url}"); }}\n' if url else ""
     css = CSS(
-        string=face + _STYLESHEET.read_text(encoding="utf-8"),
+        string=face + path.read_text(encoding="utf-8"),
         base_url=INTERNAL_BASE,
         url_fetcher=ResourceFetcher(),
         font_config=fonts,
@@ -165,7 +166,7 @@ def render_pdf(pages: list[dict[str, Any]]) -> bytes:
         qr={p["verify_url"]: qr_data_uri(p["verify_url"]) for p in pages},
     )
     with _RENDER_LOCK:
-        css, fonts = _stylesheet()
+        css, fonts = stylesheet()
         document = HTML(string=html, base_url=INTERNAL_BASE, url_fetcher=ResourceFetcher())
         return document.write_pdf(  # type: ignore[no-any-return]
             stylesheets=[css], font_config=fonts, pdf_identifier=b"ust-registry"

@@ -7,23 +7,20 @@ plain dicts only, in the reader's language.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 from flask import render_template
 from flask_babel import get_locale
-from weasyprint import CSS
 from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from registry.assets.tags import display as tag_display
 from registry.certificates.pdf import _RENDER_LOCK
 from registry.certificates.pdf import INTERNAL_BASE
 from registry.certificates.pdf import ResourceFetcher
-from registry.certificates.pdf import font_url
 from registry.certificates.pdf import qr_data_uri
+from registry.certificates.pdf import stylesheet
 from registry.compliance.rules import active_pack
 from registry.core import choices
 from registry.core.dates import show_date
@@ -84,26 +81,12 @@ def notice_facts(visit: ComplianceInspection) -> dict[str, Any]:
     }
 
 
-@functools.cache
-def _stylesheet() -> tuple[CSS, FontConfiguration]:
-    fonts = FontConfiguration()
-    url = font_url()
-    face = f'@font-face {{ font-family: "CertCJK"; src: url("{url}"); }}\n' if url else ""
-    css = CSS(
-        string=face + _STYLESHEET.read_text(encoding="utf-8"),
-        base_url=INTERNAL_BASE,
-        url_fetcher=ResourceFetcher(),
-        font_config=fonts,
-    )
-    return css, fonts
-
-
 def render_notice(visit: ComplianceInspection) -> bytes:
     """Render a visit's record and notice of violations in the reader's language."""
     facts = notice_facts(visit)
     html = render_template("visits/notice_pdf.html", n=facts, qr=qr_data_uri(facts["verify_url"]))
     with _RENDER_LOCK:
-        css, fonts = _stylesheet()
+        css, fonts = stylesheet(_STYLESHEET)
         document = HTML(string=html, base_url=INTERNAL_BASE, url_fetcher=ResourceFetcher())
         return document.write_pdf(  # type: ignore[no-any-return]
             stylesheets=[css], font_config=fonts, pdf_identifier=b"ust-registry"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import date
 from datetime import timedelta
 from typing import Any
 
 import requests
+from PIL import Image
 
 from tests.e2e.conftest import Server
 
@@ -79,3 +81,10 @@ def passing(server: Server, headers: dict[str, str], asset_id: int) -> dict[str,
         "latitude": 39.94,
         "longitude": 116.43,
     }
+
+
+def jpeg() -> bytes:
+    """A real 640 × 480 JPEG, as a phone would send."""
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), "teal").save(out, format="JPEG")
+    return out.getvalue()

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from tests.e2e.api import asset
 from tests.e2e.api import created
 from tests.e2e.api import facility
+from tests.e2e.api import jpeg
 from tests.e2e.api import passing
 from tests.e2e.conftest import CLI
 from tests.e2e.conftest import PASSWORD
@@ -32,7 +33,6 @@ from tests.e2e.services import S3_CREDENTIALS
 from tests.e2e.services import redis_server
 from tests.e2e.services import s3_client
 from tests.e2e.services import s3_server
-from tests.e2e.test_server import _jpeg
 from tests.helpers import need
 from tests.smtp_server import AnyPortController
 from tests.smtp_server import Inbox
@@ -132,7 +132,7 @@ def test_a_photo_sent_to_one_instance_is_served_by_the_other(cluster: Cluster) -
     inspection = created(
         requests.post(f"{cluster.a}/api/v1/inspections", json=body, headers=inspector, timeout=60)
     )
-    raw = _jpeg()
+    raw = jpeg()
     photo = created(
         requests.post(
             f"{cluster.a}/api/v1/inspections/{inspection['id']}/photos",

@@ -15,6 +15,7 @@ from PIL import Image
 from tests.e2e.api import asset as _asset
 from tests.e2e.api import created as _created
 from tests.e2e.api import facility as _facility
+from tests.e2e.api import jpeg as _jpeg
 from tests.e2e.api import passing as _passing
 from tests.e2e.api import post as _post
 from tests.e2e.conftest import Server
@@ -161,12 +162,6 @@ def test_label_sheet_of_a_facility(server: Server, site: dict[str, Any], tmp_pat
     resp = session.get(f"{server.url}/facilities/{site['fac_a']['id']}/labels.pdf", timeout=120)
     text = _pdf_text(resp, tmp_path)
     assert site["tank_a"]["tag"] in text and site["pipe_a"]["tag"] in text
-
-
-def _jpeg() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (640, 480), "teal").save(out, format="JPEG")
-    return out.getvalue()
 
 
 def test_photo_upload_and_a_refused_one(
