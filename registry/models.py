@@ -25,6 +25,7 @@ from registry.monitoring.models import AlertAcknowledgement  # noqa: F401
 from registry.monitoring.models import MonitoringPoint  # noqa: F401
 from registry.monitoring.models import MonitoringReading  # noqa: F401
 from registry.receptors.models import Receptor  # noqa: F401
+from registry.receptors.models import ReceptorDistance  # noqa: F401
 from registry.releases.models import Release  # noqa: F401
 from registry.releases.models import ReleaseCounter  # noqa: F401
 from registry.releases.models import ReleaseEvidence  # noqa: F401

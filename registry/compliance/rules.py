@@ -50,8 +50,10 @@ ASSET_ATTRIBUTES: dict[str, tuple[str, ...] | None] = {
 FACILITY_ATTRIBUTES: dict[str, tuple[str, ...] | None] = {
     "kind": tuple(choices.FACILITY_KINDS),
     "key_supervised": None,
+    # The receptor kinds the facility lies near (each within its kind's distance).
+    "near_receptor": tuple(choices.RECEPTOR_KINDS),
 }
-LIST_ATTRIBUTES = {"leak_detection"}
+LIST_ATTRIBUTES = {"leak_detection", "near_receptor"}
 TANK_ONLY = {"spill_containment", "overfill_prevention"}
 PIPELINE_ONLY = {"piping_type", "line_leak_detector"}
 

@@ -19,6 +19,7 @@ from sqlalchemy import true
 
 from registry.auth import policy
 from registry.compliance import engine
+from registry.compliance.engine import Bbox
 from registry.compliance.engine import Scope
 from registry.compliance.rules import active_pack
 from registry.compliance.services import window_days
@@ -56,8 +57,11 @@ class WorstStates:
             into[key] = state
 
 
-def worst_states(*, as_of: date, organization_id: int | None = None) -> WorstStates:
-    """Compute the worst state of every asset and facility (of one organization, or all).
+def worst_states(
+    *, as_of: date, organization_id: int | None = None, bbox: Bbox | None = None
+) -> WorstStates:
+    """Compute the worst state of every asset and facility (of one organization, or all; of
+    the facilities in a box `(min_lon, min_lat, max_lon, max_lat)` if given).
 
     A facility's state is the worst of its assets' and of its facility-wide obligations.
     """
@@ -65,7 +69,7 @@ def worst_states(*, as_of: date, organization_id: int | None = None) -> WorstSta
         active_pack(),
         as_of=as_of,
         window_days=window_days(),
-        scope=Scope(organization_id=organization_id),
+        scope=Scope(organization_id=organization_id, bbox=bbox),
     )
     out = WorstStates()
     for item in items:

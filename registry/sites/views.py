@@ -188,6 +188,7 @@ def facility_new() -> Any:
         else {
             "organization_id": request.args.get("organization_id") or current_user.organization_id,
             "status": "active",
+            "coordinate_system": "wgs84",
         }
     )
     errors: dict[str, Any] = {}
@@ -286,7 +287,11 @@ def facility_edit(facility_id: int) -> Any:
         errors = done.errors
         keep_current_version(values, Facility, facility_id)
     else:
-        values = FacilitySchema().dump(facility) | {"version": facility.version}
+        # Stored coordinates are WGS-84: the picker starts there.
+        values = FacilitySchema().dump(facility) | {
+            "version": facility.version,
+            "coordinate_system": "wgs84",
+        }
     return render_template(
         "sites/facility_form.html",
         facility=facility,
