@@ -103,7 +103,7 @@ def add_receptor(session: Any, receptor: Receptor) -> int:
         Facility.latitude.is_not(None), Facility.longitude.is_not(None)
     )
     inserts, updates = [], []
-    for fid, lon, lat in conn.execute(located).tuples():
+    for fid, lon, lat in conn.execute(located):
         metres = round(geo.distance_m(lon, lat, receptor.geometry), 1)
         if fid not in known:
             inserts.append({"facility_id": fid, "kind": receptor.kind, "metres": metres})
