@@ -58,6 +58,9 @@ class Scope:
     asset_id: int | None = None
     obligations: tuple[str, ...] | None = None
     bbox: Bbox | None = None  # facilities whose point lies in (min_lon, min_lat, max_lon, max_lat)
+    # A page of a list: these assets (their own obligations only), or these facilities.
+    asset_ids: tuple[int, ...] | None = None
+    facility_ids: tuple[int, ...] | None = None
 
 
 def _attr_column(name: str) -> Any:
@@ -262,6 +265,11 @@ def _scope_filters(o: Obligation, scope: Scope) -> list[Any]:
     if scope.asset_id is not None:
         asset = ASSET.c.id == sa.bindparam("scope_asset", type_=sa.Integer)
         out.append(asset if o.scope == "asset" else sa.false())
+    if scope.asset_ids is not None:
+        some = ASSET.c.id.in_(sa.bindparam("scope_asset_ids", expanding=True))
+        out.append(some if o.scope == "asset" else sa.false())
+    if scope.facility_ids is not None:
+        out.append(FACILITY.c.id.in_(sa.bindparam("scope_facility_ids", expanding=True)))
     if scope.bbox is not None:
         lon, lat = FACILITY.c.longitude, FACILITY.c.latitude
         box = [sa.bindparam(f"scope_{n}", type_=sa.Float) for n in ("w", "s", "e", "n")]
@@ -276,6 +284,10 @@ def scope_params(scope: Scope) -> dict[str, Any]:
         "scope_facility": scope.facility_id,
         "scope_asset": scope.asset_id,
     }
+    if scope.asset_ids is not None:
+        values["scope_asset_ids"] = list(scope.asset_ids) or [-1]
+    if scope.facility_ids is not None:
+        values["scope_facility_ids"] = list(scope.facility_ids) or [-1]
     if scope.bbox is not None:
         values.update(zip(("scope_w", "scope_s", "scope_e", "scope_n"), scope.bbox, strict=True))
     return {k: v for k, v in values.items() if v is not None}
@@ -300,6 +312,8 @@ def cached_query(
         scope.facility_id is not None,
         scope.asset_id is not None,
         scope.bbox is not None,
+        scope.asset_ids is not None,
+        scope.facility_ids is not None,
         scope.obligations,
         onboarding,
     )
