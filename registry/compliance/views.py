@@ -125,15 +125,7 @@ def _record_form(facility: Facility, asset: Any, activities: list[Any]) -> Any:
             flash(_("Recorded."), "success")
             return redirect(back or _home_of(facility, asset))
         errors = done.errors
-    return render_template(
-        "compliance/record_form.html",
-        facility=facility,
-        asset=asset,
-        activities=activities,
-        values=values,
-        errors=errors,
-        back=back,
-    ), form_status(errors)
+    return _record_page(facility, asset, activities, values, errors, back)
 
 
 @bp.route("/assets/<int:asset_id>/records/new", methods=["GET", "POST"])
@@ -182,6 +174,19 @@ def record_edit(record_id: int) -> Any:
         if asset
         else services.activities_for_facility(facility)
     )
+    return _record_page(facility, asset, activities, values, errors, back, record)
+
+
+def _record_page(
+    facility: Facility,
+    asset: Any,
+    activities: Any,
+    values: dict[str, Any],
+    errors: dict[str, Any],
+    back: str | None,
+    record: ActivityRecord | None = None,
+) -> Any:
+    """The record form (new or correcting one), with the status its errors call for."""
     return render_template(
         "compliance/record_form.html",
         facility=facility,
