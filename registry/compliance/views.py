@@ -27,14 +27,13 @@ from registry.compliance.rules import load_pack
 from registry.compliance.schemas import RecordEditSchema
 from registry.compliance.schemas import RecordInSchema
 from registry.compliance.schemas import RecordOutSchema
-from registry.compliance.uploads import download_of
+from registry.compliance.uploads import send_attachment
 from registry.core.dates import today
 from registry.core.forms import form_status
 from registry.core.forms import keep_current_version
 from registry.core.forms import submit
 from registry.core.http import safe_next
 from registry.core.panels import add_panel
-from registry.core.storage import send_stored
 from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.sites.models import Facility
@@ -215,16 +214,5 @@ def record_attachment(record_id: int) -> Any:
     facility = db.session.get(Facility, record.facility_id)
     if facility is None or not policy.can_see(current_user, facility.organization_id):
         abort(404)
-    ctype, name = download_of(record.attachment_type, record.attachment_name)
-    try:
-        response = send_stored(
-            record.attachment_path,
-            mimetype=ctype,
-            as_attachment=not ctype.startswith("image/"),
-            download_name=name,  # with the RFC 5987 `filename*` for non-ASCII names
-        )
-    except FileNotFoundError:
-        abort(404)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_attachment(record.attachment_path, record.attachment_type, record.attachment_name)
 
