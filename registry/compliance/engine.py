@@ -53,6 +53,12 @@ class Scope:
     facility_id: int | None = None
     asset_id: int | None = None
     obligations: tuple[str, ...] | None = None
+    # The assets with ids in this closed range (a page of the field pack): asset obligations only.
+    asset_range: tuple[int, int] | None = None
+
+    @property
+    def assets_only(self) -> bool:
+        return self.asset_id is not None or self.asset_range is not None
 
 
 def _attr_column(name: str) -> Any:
@@ -247,6 +253,10 @@ def _scope_filters(o: Obligation, scope: Scope) -> list[Any]:
     if scope.asset_id is not None:
         asset = ASSET.c.id == sa.bindparam("scope_asset", type_=sa.Integer)
         out.append(asset if o.scope == "asset" else sa.false())
+    if scope.asset_range is not None:
+        first = sa.bindparam("scope_first", type_=sa.Integer)
+        last = sa.bindparam("scope_last", type_=sa.Integer)
+        out.append(ASSET.c.id.between(first, last) if o.scope == "asset" else sa.false())
     return out
 
 
@@ -256,6 +266,8 @@ def scope_params(scope: Scope) -> dict[str, int]:
         "scope_org": scope.organization_id,
         "scope_facility": scope.facility_id,
         "scope_asset": scope.asset_id,
+        "scope_first": scope.asset_range[0] if scope.asset_range else None,
+        "scope_last": scope.asset_range[1] if scope.asset_range else None,
     }
     return {k: v for k, v in values.items() if v is not None}
 
@@ -278,6 +290,7 @@ def cached_query(
         scope.organization_id is not None,
         scope.facility_id is not None,
         scope.asset_id is not None,
+        scope.asset_range is not None,
         scope.obligations,
         onboarding,
     )
@@ -301,7 +314,7 @@ def build_query(
         o
         for o in pack.obligations
         if (scope.obligations is None or o.code in scope.obligations)
-        and not (scope.asset_id is not None and o.scope != "asset")
+        and not (scope.assets_only and o.scope != "asset")
     ]
     firsts = accumulate((len(variants(o)) for o in chosen), initial=0)
     branches = [
