@@ -222,4 +222,3 @@ def record_attachment(record_id: int) -> Any:
         abort(404)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
