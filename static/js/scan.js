@@ -14,6 +14,8 @@
   var undo = box.querySelector('[data-action="undo-scan"]');
   var ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
   var stream = null, detector = null, pending = null, looking = false, ignored = '', torchOn = false;
+  // An undone tag is not read again for a moment: the phone is still pointing at it.
+  var undone = '', undoneUntil = 0;
 
   function say(text) { status.textContent = text; }
 
@@ -96,6 +98,7 @@
       if (!looking) return;
       for (var i = 0; i < values.length; i++) {
         var tag = tagOf(values[i]);
+        if (tag && tag === undone && Date.now() < undoneUntil) continue;
         if (tag) { found(tag); return; }
         if (values[i] !== ignored) { ignored = values[i]; say(T.foreign); if (navigator.vibrate) navigator.vibrate([30, 60, 30]); }
       }
@@ -114,6 +117,8 @@
   undo.addEventListener('click', function () {
     clearTimeout(pending);
     pending = null;
+    undone = box.getAttribute('data-last-tag') || '';
+    undoneUntil = Date.now() + 3000;
     last.hidden = true;
     box.removeAttribute('data-last-tag');
     say(T.undone);
