@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy import union
 
 from registry.assets.models import Asset
+from registry.audit.models import AuditEvent
 from registry.certificates.models import Certificate
 from registry.compliance.models import ActivityRecord
 from registry.core.errors import N_
@@ -91,8 +92,7 @@ def changed_asset_ids(since: datetime) -> Any:
         .where(
             or_(
                 Finding.created_at >= since,
-                CorrectiveAction.fixed_at >= since,
-                CorrectiveAction.verified_at >= since,
+                CorrectiveAction.id.in_(_audited("corrective_action", since)),
             )
         )
     )
@@ -102,10 +102,59 @@ def changed_asset_ids(since: datetime) -> Any:
         select(Inspection.asset_id).where(Inspection.created_at >= since),
         finding_changes,
         select(Certificate.asset_id).where(
-            or_(Certificate.created_at >= since, Certificate.revoked_at >= since)
+            or_(
+                Certificate.created_at >= since,
+                Certificate.revoked_at >= since,
+                Certificate.id.in_(_audited("certificate", since)),
+            )
         ),
         select(RedTag.asset_id).where(or_(RedTag.placed_at >= since, RedTag.lifted_at >= since)),
         select(ActivityRecord.asset_id).where(
-            ActivityRecord.asset_id.is_not(None), ActivityRecord.created_at >= since
+            ActivityRecord.asset_id.is_not(None),
+            or_(
+                ActivityRecord.created_at >= since,
+                ActivityRecord.id.in_(_audited("activity_record", since)),
+            ),
         ),
     )
+
+
+def _audited(entity: str, since: datetime) -> Any:
+    """Select the ids of rows of an audited kind changed at or after `since` (a reopened
+    corrective action, a revoked certificate, a corrected record leave no other stamp)."""
+    return select(AuditEvent.row_id).where(AuditEvent.entity == entity, AuditEvent.at >= since)
+
+
+def moved_away(organization_id: int, since: datetime) -> list[int]:
+    """Return the ids of assets that left the organization at or after `since`: their facility
+    went to another organization, or they went to another organization's facility.
+
+    Read from the audit log, so that an operator learns only of assets it held before.
+    """
+    events = db.session.execute(
+        select(AuditEvent.entity, AuditEvent.row_id, AuditEvent.changes).where(
+            AuditEvent.at >= since,
+            AuditEvent.action == "update",
+            AuditEvent.entity.in_(("facility", "asset")),
+        )
+    ).all()
+    facilities, assets = set(), set()
+    for entity, row_id, diff in events:
+        if entity == "facility" and _left(diff, "organization_id", {organization_id}):
+            facilities.add(row_id)
+        elif entity == "asset" and "facility_id" in (diff or {}):
+            assets.add((row_id, diff["facility_id"][0]))
+    own = set(
+        db.session.scalars(select(Facility.id).where(Facility.organization_id == organization_id))
+    )
+    ids = {asset_id for asset_id, old in assets if old in own or old in facilities}
+    if facilities:
+        ids |= set(db.session.scalars(select(Asset.id).where(Asset.facility_id.in_(facilities))))
+    stay = select(Asset.id).join(Facility, Facility.id == Asset.facility_id)
+    stay = stay.where(Facility.organization_id == organization_id, Asset.id.in_(ids))
+    return sorted(ids - set(db.session.scalars(stay)))
+
+
+def _left(diff: Any, field: str, values: set[int]) -> bool:
+    change = (diff or {}).get(field)
+    return bool(change) and change[0] in values and change[1] not in values

@@ -100,8 +100,9 @@ def build_page(user: Any, req: PackRequest) -> dict[str, Any]:
     last = ids[-1] if ids else None
     done = last is None or not db.session.scalar(select(wanted.where(Asset.id > last).exists()))
     removed: list[int] = []
-    if since is not None and req.after == 0:
-        removed = _removed(user, req.mode, since)
+    if since is not None and req.after == 0 and policy.is_operator(user) and req.mode == "all":
+        # Staff see every asset: nothing leaves their scope. A plan is prepared whole.
+        removed = changes.moved_away(user.organization_id, since)
     return {
         "cursor": cursor,
         "prepared_at": utcnow(),
@@ -114,14 +115,6 @@ def build_page(user: Any, req: PackRequest) -> dict[str, Any]:
         "checklists": _checklists(user, assets, records),
         "removed": removed,
     }
-
-
-def _removed(user: Any, mode: str, since: datetime) -> list[int]:
-    """Ids of assets changed since the cursor that the user no longer carries (moved away)."""
-    stmt = select(Asset.id).where(
-        Asset.id.in_(changes.changed_asset_ids(since)), Asset.id.not_in(_scoped(user, mode))
-    )
-    return list(db.session.scalars(stmt.order_by(Asset.id)))
 
 
 def _load_assets(ids: list[int]) -> list[Asset]:

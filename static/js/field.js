@@ -145,7 +145,7 @@
       state.setAttribute('data-offline-ready', 'false');
       state.removeAttribute('data-prepared-at');
       getOne('meta', 'pack').then(function (meta) {
-        var since = meta && meta.user === user && meta.mode === mode ? meta.cursor : null;
+        var since = meta && meta.user === user && meta.mode === mode && mode === 'all' ? meta.cursor : null; // a plan: whole
         return run(mode, since)['catch'](function (err) {
           if (since && err.status === 422) return run(mode, null); // a cursor the server refuses
           throw err;
