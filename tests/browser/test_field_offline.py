@@ -190,3 +190,107 @@ def test_an_uncarried_tag_says_so_offline(browser: Any, site: dict) -> None:
     page.wait_for_selector("#field-shell[data-carried=false]", timeout=10000)
     assert "not on this phone" in page.inner_text("main")
     context.close()
+
+
+CARRIED_JS = """async () => {
+  const dbs = (await indexedDB.databases()).map(d => d.name);
+  const cache = await caches.open('ust-shell-v3');
+  const pages = (await cache.keys()).map(r => new URL(r.url).pathname)
+    .filter(p => !p.startsWith('/static/') && p !== '/manifest.webmanifest');
+  let carried = 0;
+  if (dbs.includes('ust-field')) {
+    carried = await new Promise(resolve => {
+      const req = indexedDB.open('ust-field');
+      req.onsuccess = () => {
+        const db = req.result;
+        if (!db.objectStoreNames.contains('assets')) { db.close(); resolve(0); return; }
+        const c = db.transaction('assets').objectStore('assets').count();
+        c.onsuccess = () => { db.close(); resolve(c.result); };
+      };
+    });
+  }
+  const queued = await new Promise(resolve => {
+    const req = indexedDB.open('ust-inspections', 1);
+    req.onupgradeneeded = () => req.result.createObjectStore('queue', {keyPath: 'client_uuid'});
+    req.onsuccess = () => {
+      const c = req.result.transaction('queue').objectStore('queue').count();
+      c.onsuccess = () => { req.result.close(); resolve(c.result); };
+    };
+  });
+  return {carried, pages, queued};
+}"""
+
+
+def test_logout_clears_what_is_carried_and_keeps_unsent_inspections(
+    browser: Any, site: dict
+) -> None:
+    url = site["server"].url
+    context = browser.new_context(viewport=PHONE, locale="en-US")
+    page = context.new_page()
+    log_in(page, url, "field@example.cn")
+    prepare(page, url)
+    asset_id = site["ids"][1]
+    context.set_offline(True)
+    page.goto(f"{url}/assets/{asset_id}/inspect")
+    page.wait_for_selector("main[data-page=inspect] #inspect-form [data-item]", timeout=10000)
+    for radio in page.locator('input[type=radio][value="yes"]').all():
+        radio.check()
+    for number in page.locator("input[type=number][required]").all():
+        number.fill(number.get_attribute("max") or "1")
+    page.click("button[type=submit].big")
+    waiting(page, 1)
+    # Back online, but the server does not take inspections yet: one stays unsent.
+    page.route("**/api/v1/inspections", lambda route: route.abort())
+    context.set_offline(False)
+    page.goto(url + "/scan")
+    before = page.evaluate(CARRIED_JS)
+    assert before["carried"] == 2 * site["tanks"] and "/field/shell" in before["pages"]
+    page.evaluate("document.querySelector('form[action=\"/logout\"]').requestSubmit()")
+    page.wait_for_selector("main[data-page=logout-warning]", timeout=10000)
+    waiting(page, 1)
+    assert_accessible(page)
+    page.click('[data-action="logout-anyway"]')
+    page.wait_for_url("**/login**", timeout=10000)
+    after = page.evaluate(CARRIED_JS)
+    assert after == {"carried": 0, "pages": [], "queued": 1}, after
+    # The same inspector logs in again: the inspection is sent, once.
+    page.unroute("**/api/v1/inspections")
+    log_in(page, url, "field@example.cn")
+    page.goto(url + "/scan")
+    waiting(page, 0, timeout=30000)
+    assert counts(asset_id) == (1, 0)
+    assert page.locator("#field-state").get_attribute("data-offline-ready") == "false"
+    context.close()
+
+
+def test_another_inspector_does_not_send_what_waits(browser: Any, site: dict) -> None:
+    """A shared phone: what one inspector left unsent waits for that inspector."""
+    from registry.auth.services import create_user
+
+    create_user(email="second@example.cn", password=PASSWORD, role="inspector")
+    _db.session.commit()
+    url = site["server"].url
+    context = browser.new_context(viewport=PHONE, locale="en-US")
+    page = context.new_page()
+    log_in(page, url, "field@example.cn")
+    page.route("**/api/v1/inspections", lambda route: route.abort())
+    page.goto(f"{url}/assets/{site['ids'][0]}/inspect")
+    for radio in page.locator('input[type=radio][value="yes"]').all():
+        radio.check()
+    for number in page.locator("input[type=number][required]").all():
+        number.fill(number.get_attribute("max") or "1")
+    page.click("button[type=submit].big")
+    waiting(page, 1)
+    page.evaluate("document.querySelector('form[action=\"/logout\"]').requestSubmit()")
+    page.wait_for_load_state()
+    if "/field/logout" in page.url:
+        page.click('[data-action="logout-anyway"]')
+    page.wait_for_url("**/login**", timeout=10000)
+    page.unroute("**/api/v1/inspections")
+    log_in(page, url, "second@example.cn")
+    page.goto(url + "/scan")
+    waiting(page, 0)
+    page.wait_for_timeout(1500)
+    assert counts(site["ids"][0]) == (0, 0)
+    assert page.evaluate(CARRIED_JS)["queued"] == 1
+    context.close()
