@@ -157,4 +157,6 @@ def moved_away(organization_id: int, since: datetime) -> list[int]:
 
 def _left(diff: Any, field: str, values: set[int]) -> bool:
     change = (diff or {}).get(field)
-    return bool(change) and change[0] in values and change[1] not in values
+    if not change:
+        return False
+    return change[0] in values and change[1] not in values

@@ -17,7 +17,9 @@ from tests.e2e.conftest import Server
 
 
 def _pack(server: Server, headers: dict[str, str], **query: Any) -> dict[str, Any]:
-    resp = requests.get(f"{server.url}/api/v1/field/pack", params=query, headers=headers, timeout=60)
+    resp = requests.get(
+        f"{server.url}/api/v1/field/pack", params=query, headers=headers, timeout=60
+    )
     assert resp.status_code == 200, resp.text
     return dict(resp.json())
 
