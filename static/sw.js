@@ -6,9 +6,9 @@
 'use strict';
 var CACHE = 'ust-shell-v3';
 var SHELL = ['/static/css/app.css', '/static/js/inspect.js', '/static/icons/icon-192.png', '/manifest.webmanifest'];
-// What a prepared phone carries besides the data: the pages that render it, the scanner.
-var CARRY = ['/scan', '/field/shell', '/field/logout', '/static/js/field.js', '/static/js/scan.js',
-  '/static/vendor/jsqr/jsQR.js', '/static/icons/icon-512.png'];
+// What a prepared phone may be asked to carry besides the data (the scan page names the
+// pages that render it and the scanner's scripts; see templates/field/scan.html).
+var CARRY = /^\/(scan|field\/[a-z]+|static\/[\w./-]+)$/;
 var PAGES = /^\/(assets\/\d+\/inspect|inspections\/\d+|scan)$/;
 var FORM = /^\/assets\/\d+\/inspect$/;
 var TAG = /^\/t\/[^/]+$/;
@@ -123,15 +123,15 @@ self.addEventListener('fetch', function (event) {
   if (request.mode === 'navigate') {
     if (TAG.test(url.pathname)) event.respondWith(carried(request, false));
     else if (FORM.test(url.pathname)) event.respondWith(carried(request, true));
-    else if (PAGES.test(url.pathname) || CARRY.indexOf(url.pathname) >= 0) event.respondWith(networkFirst(request, true));
+    else if (PAGES.test(url.pathname) || CARRY.test(url.pathname)) event.respondWith(networkFirst(request, true));
     return;
   }
   if (SHELL.indexOf(url.pathname) >= 0 || url.pathname.indexOf('/static/') === 0) event.respondWith(cacheFirst(request));
 });
 
-function carry() {
+function carry(paths) {
   return caches.open(CACHE).then(function (cache) {
-    return Promise.all(CARRY.concat(SHELL).map(function (path) {
+    return Promise.all(paths.filter(function (p) { return CARRY.test(p); }).concat(SHELL).map(function (path) {
       return fetch(path, { credentials: 'same-origin', cache: 'no-cache' }).then(function (r) {
         if (!r.ok || r.redirected) throw new Error(path + ' ' + r.status);
         return cache.put(path, r);
@@ -141,11 +141,11 @@ function carry() {
 }
 
 // The page asks to keep itself (it was loaded before the worker took control) and its
-// checklist; the scan page asks to carry the field pages ({carry: true}, answered on a port).
+// checklist; the scan page asks to carry the field pages ({carry: [paths]}, answered on a port).
 self.addEventListener('message', function (event) {
   var data = event.data || {}, port = event.ports && event.ports[0];
   if (data.carry) {
-    event.waitUntil(carry().then(function () { if (port) port.postMessage({ ok: true }); }, function (err) {
+    event.waitUntil(carry(data.carry).then(function () { if (port) port.postMessage({ ok: true }); }, function (err) {
       if (port) port.postMessage({ ok: false, error: String(err && err.message || err) });
     }));
     return;

@@ -127,7 +127,7 @@
       }
       return (since ? Promise.resolve() : forget()).then(function () { return next(0); }).then(function () {
         state.textContent = T.pages;
-        return worker({ carry: true });
+        return worker({ carry: JSON.parse(box.getAttribute('data-carry') || '[]') });
       }).then(function () {
         var meta = { key: 'pack', cursor: cursor, prepared: prepared, mode: mode, user: user };
         return tx(['meta'], 'readwrite', function (t) { t.objectStore('meta').put(meta); }).then(function () { return meta; });
