@@ -129,6 +129,13 @@ def test_prepare_offline_open_unseen_tags_and_sync_once(browser: Any, site: dict
     assert "Ready to work offline" in state.inner_text()
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
     assert_accessible(page)
+    # Installable: Chromium's own check of the manifest and the worker finds nothing missing
+    # (but that a test's browser context is an incognito one, where nothing installs).
+    cdp = context.new_cdp_session(page)
+    errors_ = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [e["errorId"] for e in errors_ if e["errorId"] != "in-incognito"] == []
+    manifest = page.request.get(url + "/manifest.webmanifest").json()
+    assert manifest["start_url"] == "/scan"
     visited = {path for _, path, _, _ in site["server"].log}
     context.set_offline(True)
     # Three tags never opened online, one of them typed the way a person might.
