@@ -1,11 +1,15 @@
 """The field pack over HTTP on gunicorn: an operator's pack holds its own assets only, the
-cursor brings back what changed, an inspection sent as a phone sends it arrives once."""
+cursor brings back what changed, an inspection sent as a phone sends it arrives once.
+
+A server of its own: the session's server counts the facilities it holds (test_server)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import requests
 
 from tests.e2e.api import asset as _asset
@@ -13,7 +17,30 @@ from tests.e2e.api import created as _created
 from tests.e2e.api import facility as _facility
 from tests.e2e.api import passing as _passing
 from tests.e2e.api import post as _post
+from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import ROLES
 from tests.e2e.conftest import Server
+from tests.e2e.conftest import serve
+
+
+@pytest.fixture(scope="module")
+def field_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with serve(tmp_path_factory.mktemp("e2e-field")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def field_tokens(field_server: Server) -> dict[str, dict[str, str]]:
+    out = {}
+    for role in ROLES:
+        resp = requests.post(
+            f"{field_server.url}/api/v1/auth/token",
+            json={"email": field_server.emails[role], "password": PASSWORD},
+            timeout=30,
+        )
+        assert resp.status_code == 200, resp.text
+        out[role] = {"Authorization": f"Bearer {resp.json()['token']}"}
+    return out
 
 
 def _pack(server: Server, headers: dict[str, str], **query: Any) -> dict[str, Any]:
@@ -33,7 +60,10 @@ def _all(server: Server, headers: dict[str, str], **query: Any) -> list[dict[str
     return out
 
 
-def test_field_pack_over_http(server: Server, tokens: dict[str, dict[str, str]]) -> None:
+def test_field_pack_over_http(
+    field_server: Server, field_tokens: dict[str, dict[str, str]]
+) -> None:
+    server, tokens = field_server, field_tokens
     own, other, insp = tokens["operator"], tokens["operator_b"], tokens["inspector"]
     fac_a = _created(
         _post(server, "/api/v1/facilities", own, _facility("外业甲站", server.organizations["a"]))
