@@ -81,6 +81,7 @@ def init_api(app: Flask) -> None:
     from inspection_api import compliance
     from inspection_api import compliance_inspections
     from inspection_api import facilities
+    from inspection_api import field
     from inspection_api import filings
     from inspection_api import imports
     from inspection_api import inspections
@@ -111,6 +112,7 @@ def init_api(app: Flask) -> None:
         compliance_inspections,
         receptors,
         map_features,
+        field,
     )
     for module in modules:
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")

@@ -113,9 +113,7 @@ class ReleaseEvidenceFiles(MethodView):
         """Attach a file or photo (multipart `file`, optional `note`) as evidence."""
         release = _acting(release_id, "report_release")
         note = (request.form.get("note") or "").strip()[:2000] or None
-        item = services.attach_file(
-            release, request.files.get("file"), note=note, by=current_user
-        )
+        item = services.attach_file(release, request.files.get("file"), note=note, by=current_user)
         commit()
         return item
 

@@ -17,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.core.views import bp as core_bp
     from registry.enforcement.views import bp as enforcement_bp
     from registry.exports.views import bp as exports_bp
+    from registry.field.views import bp as field_bp
     from registry.filings.views import bp as filings_bp
     from registry.inspections.views import bp as inspections_bp
     from registry.labels.views import bp as labels_bp
@@ -45,6 +46,7 @@ def register_blueprints(app: Flask) -> None:
         landing_bp,
         visits_bp,
         maps_bp,
+        field_bp,
     ]
     for bp in blueprints:
         app.register_blueprint(bp)

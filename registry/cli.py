@@ -85,7 +85,6 @@ def demo_command() -> None:
 def demo_if_empty_command() -> None:
     """Load the demo data only when the database holds no organization yet."""
 
-
     if (db.session.scalar(select(func.count()).select_from(Organization)) or 0) == 0:
         demo_command.callback()  # type: ignore[misc]
     else:

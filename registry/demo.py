@@ -99,7 +99,6 @@ def _demo_release() -> None:
 def _demo_records() -> None:
     """Record recent checks so that the demo shows ok, due-soon and overdue items."""
 
-
     # Days ago per asset in turn: 5 → ok, 20 → due soon (30-day checks), 45 → overdue.
     ages = (5, 20, 45)
     for i, asset in enumerate(db.session.scalars(select(Asset).order_by(Asset.id))):

@@ -27,7 +27,6 @@ from registry.sites.services import find_organization_by_code
 def reminders_command(as_of: str | None, org_code: str | None, send: bool, as_json: bool) -> None:
     """List overdue and due-soon obligations; with --send, mail the digests."""
 
-
     try:
         day = date.fromisoformat(as_of) if as_of else today()
     except ValueError as exc:

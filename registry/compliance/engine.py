@@ -61,6 +61,16 @@ class Scope:
     # A page of a list: these assets (their own obligations only), or these facilities.
     asset_ids: tuple[int, ...] | None = None
     facility_ids: tuple[int, ...] | None = None
+    # The assets with ids in this closed range (a page of the field pack): asset obligations only.
+    asset_range: tuple[int, int] | None = None
+
+    @property
+    def assets_only(self) -> bool:
+        return (
+            self.asset_id is not None
+            or self.asset_range is not None
+            or self.asset_ids is not None
+        )
 
 
 def _attr_column(name: str) -> Any:
@@ -274,6 +284,10 @@ def _scope_filters(o: Obligation, scope: Scope) -> list[Any]:
         lon, lat = FACILITY.c.longitude, FACILITY.c.latitude
         box = [sa.bindparam(f"scope_{n}", type_=sa.Float) for n in ("w", "s", "e", "n")]
         out += [lon.between(box[0], box[2]), lat.between(box[1], box[3])]
+    if scope.asset_range is not None:
+        first = sa.bindparam("scope_first", type_=sa.Integer)
+        last = sa.bindparam("scope_last", type_=sa.Integer)
+        out.append(ASSET.c.id.between(first, last) if o.scope == "asset" else sa.false())
     return out
 
 
@@ -283,6 +297,8 @@ def scope_params(scope: Scope) -> dict[str, Any]:
         "scope_org": scope.organization_id,
         "scope_facility": scope.facility_id,
         "scope_asset": scope.asset_id,
+        "scope_first": scope.asset_range[0] if scope.asset_range else None,
+        "scope_last": scope.asset_range[1] if scope.asset_range else None,
     }
     if scope.asset_ids is not None:
         values["scope_asset_ids"] = list(scope.asset_ids) or [-1]
@@ -314,6 +330,7 @@ def cached_query(
         scope.bbox is not None,
         scope.asset_ids is not None,
         scope.facility_ids is not None,
+        scope.asset_range is not None,
         scope.obligations,
         onboarding,
     )
@@ -337,7 +354,7 @@ def build_query(
         o
         for o in pack.obligations
         if (scope.obligations is None or o.code in scope.obligations)
-        and not (scope.asset_id is not None and o.scope != "asset")
+        and not (scope.assets_only and o.scope != "asset")
     ]
     firsts = accumulate((len(variants(o)) for o in chosen), initial=0)
     branches = [

@@ -276,11 +276,15 @@ def read_rows(user: Any, data: bytes, filename: str | None, report: Report) -> l
         return []
     limit = int(current_app.config.get("IMPORT_MAX_ROWS", 50000))
     if len(lines) - 1 > limit:
-        report.add(None, "file", ngettext(
-            "At most %(num)s row can be imported at once.",
-            "At most %(num)s rows can be imported at once.",
-            limit,
-        ))
+        report.add(
+            None,
+            "file",
+            ngettext(
+                "At most %(num)s row can be imported at once.",
+                "At most %(num)s rows can be imported at once.",
+                limit,
+            ),
+        )
         return []
     columns = _columns(lines[0][1], report)
     if report.errors:

@@ -30,6 +30,7 @@ IGNORED = {
     "kind",
 }
 
+
 def take(facility: Facility) -> dict[str, Any]:
     """Dump a facility and its assets as they are now, through the API schemas."""
     every_kind = with_polymorphic(Asset, "*")  # tank and pipeline columns in the same query

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import uuid
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint
 from flask import Response
@@ -207,15 +206,6 @@ def action_step(action_id: int, step: str) -> Any:
     )
 
 
-@bp.get("/scan")
-def scan() -> Any:
-    """Scan the next tag with the camera, or type it; go to its landing page."""
-    tag = (request.args.get("tag") or "").strip()
-    if tag:
-        return redirect("/t/" + quote(tag, safe=""))
-    return render_template("inspections/scan.html")
-
-
 @bp.get("/sw.js")
 def service_worker() -> Any:
     """Serve the service worker from the root, so that it controls every page."""
@@ -231,7 +221,7 @@ def manifest() -> Any:
     body = {
         "name": _("Buried tank registry"),
         "short_name": _("Tank inspect"),
-        "start_url": url_for("inspections.scan"),
+        "start_url": url_for("field.scan"),
         "scope": "/",
         "display": "standalone",
         "background_color": "#ffffff",

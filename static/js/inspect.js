@@ -9,6 +9,9 @@
   var $$ = function (sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); };
   var statusEl = $('#queue-status');
   var T = statusEl ? JSON.parse(statusEl.getAttribute('data-i18n') || '{}') : {};
+  // Whose inspections this page sends: on a shared phone each waits for its own inspector.
+  var USER = statusEl ? Number(statusEl.getAttribute('data-user')) || null : null;
+  var mine = function (r) { return !r.user || !USER || r.user === USER; };
   /* A counted message comes as {one, other}, both already in the page's language (Chinese has
    * one form, so both are the same there). */
   var t = function (key, n) {
@@ -39,7 +42,8 @@
       });
     });
   }
-  var all = function () { return store('readonly', function (s) { return s.getAll(); }); };
+  var everything = function () { return store('readonly', function (s) { return s.getAll(); }); };
+  var all = function () { return everything().then(function (list) { return list.filter(mine); }); };
   var put = function (rec) { return store('readwrite', function (s) { s.put(rec); }); };
   var drop = function (id) { return store('readwrite', function (s) { s['delete'](id); }); };
   var get = function (id) { return store('readonly', function (s) { return s.get(id); }); };
@@ -319,7 +323,7 @@
         return get(b.client_uuid).then(function (old) {
           var kept = old ? old.photos.filter(function (p) { return !p.sent; }) : [];
           var rec = {
-            client_uuid: b.client_uuid, body: b, state: 'pending', created: Date.now(),
+            client_uuid: b.client_uuid, body: b, state: 'pending', created: Date.now(), user: USER,
             photos: kept.concat(blobs.map(function (blob, i) { return { name: 'photo-' + (i + 1) + '.jpg', blob: blob, sent: false }; }))
           };
           return put(rec).then(function () { return rec; });
@@ -345,32 +349,7 @@
     });
   }
 
-  /* ---- scan next tag ---- */
-  function setupScan() {
-    var start = $('#scan-start'), video = $('#scan-video'), status = $('#scan-status');
-    if (!start || !('BarcodeDetector' in window) || !navigator.mediaDevices) return;
-    start.hidden = false;
-    start.onclick = function () {
-      var detector = new window.BarcodeDetector({ formats: ['qr_code'] });
-      navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } }).then(function (stream) {
-        video.hidden = false;
-        video.srcObject = stream;
-        return video.play().then(function () {
-          (function look() {
-            detector.detect(video).then(function (codes) {
-              if (!codes.length) { setTimeout(look, 250); return; }
-              var raw = codes[0].rawValue, i = raw.indexOf('/t/');
-              stream.getTracks().forEach(function (tr) { tr.stop(); });
-              location.assign('/t/' + encodeURIComponent(i >= 0 ? raw.slice(i + 3).split(/[?#]/)[0] : raw.trim()));
-            }, function () { setTimeout(look, 500); });
-          })();
-        });
-      }).catch(function () { status.textContent = t('nocamera'); $('#f-tag').focus(); });
-    };
-  }
-
   if (form) setupForm();
-  setupScan();
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/sw.js').then(function () { return navigator.serviceWorker.ready; })
       .then(function (reg) { if (reg.active) reg.active.postMessage({ cache: [location.pathname] }); })

@@ -47,7 +47,6 @@ ROWS = [
     Row(
         "POST", "/corrective-actions/{action_fixed}/reopen", INSPECT, as_json=False, body={}, ok=302
     ),
-    Row("GET", "/scan", PUBLIC),
     Row("GET", "/sw.js", PUBLIC),
     Row("GET", "/manifest.webmanifest", PUBLIC),
     # API

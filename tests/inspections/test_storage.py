@@ -191,6 +191,7 @@ def test_large_files_go_to_the_bucket_in_parts(on_s3: S3Store, tmp_path: Path) -
     source = tmp_path / "archive.tar.gz"
     source.write_bytes(os.urandom(9 * 1024 * 1024))
     on_s3.put_file("backups/ust-test.tar.gz", source, "application/gzip")
-    assert hashlib.sha256(on_s3.read("backups/ust-test.tar.gz")).hexdigest() == hashlib.sha256(
-        source.read_bytes()
-    ).hexdigest()
+    assert (
+        hashlib.sha256(on_s3.read("backups/ust-test.tar.gz")).hexdigest()
+        == hashlib.sha256(source.read_bytes()).hexdigest()
+    )

@@ -1,0 +1,1 @@
+"""Field mode: the pack a phone carries to open tags and forms offline."""
