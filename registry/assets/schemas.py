@@ -62,7 +62,8 @@ class AssetSchema(BaseSchema):
         "site_assessment_result", allow_none=True, metadata={"description": "Permanent closure"}
     )
     substance_changed_on = fields.Date(
-        dump_only=True, metadata={"description": "the day the last change of substance was recorded"}
+        dump_only=True,
+        metadata={"description": "the day the last change of substance was recorded"},
     )
     wall = choice("wall", allow_none=True)
     material = choice("material", allow_none=True)

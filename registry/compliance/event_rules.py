@@ -47,6 +47,7 @@ TRAINING_KEYS = {
     "assumed",
     "note_zh",
     "note_en",
+    "violation",
 }
 OPERATOR_CLASSES = ("A", "B", "C")
 FINANCIAL_KEYS = {
@@ -108,9 +109,7 @@ def _due(fail: Fail, raw: Any, on: str) -> Interval:
     return Interval(**{unit: amount})
 
 
-def _event(
-    fail: Fail, raw: Any, activities: set[str], conditions: Conditions
-) -> EventObligation:
+def _event(fail: Fail, raw: Any, activities: set[str], conditions: Conditions) -> EventObligation:
     if not isinstance(raw, dict):
         raise fail("event_obligations", "each event obligation must be a table")
     for key in raw:
@@ -207,6 +206,7 @@ def parse_training(fail: Fail, raw: Any) -> TrainingRules | None:
         assumed=tuple(assumed),
         note_zh=_text(sub, raw, "note_zh", required=False),
         note_en=_text(sub, raw, "note_en", required=False),
+        violation=_text(sub, raw, "violation", required=False) or None,
     )
 
 

@@ -110,7 +110,6 @@ class Obligation:
         return self.interval
 
 
-
 # What an event obligation may count from: a status the asset takes, a substance it starts to
 # store, or its installation.
 EVENT_STATUSES = ("temporarily_closed", "permanently_closed")
@@ -165,6 +164,8 @@ class TrainingRules:
     assumed: tuple[str, ...] = ()
     note_zh: str = ""
     note_en: str = ""
+    # The violation a facility visit records when they are not present (None: none).
+    violation: str | None = None
 
     def note(self, locale: str) -> str:
         return self.note_zh if locale == "zh" else self.note_en

@@ -370,6 +370,9 @@ def parse_pack(path: Path) -> RulePack:
     ctx.where = "pack"
     violations = parse_violations(ctx.fail, data.get("violations"))
     years, self_activity = _visit_settings(ctx, pack_table, activities)
+    training = parse_training(ctx.fail, data.get("training"))
+    if training and training.violation and training.violation not in violations:
+        raise ctx.fail("training.violation", f"unknown violation {training.violation!r}")
     return RulePack(
         code=_text(ctx, pack_table, "code"),
         title_zh=_text(ctx, pack_table, "title_zh"),
@@ -387,7 +390,7 @@ def parse_pack(path: Path) -> RulePack:
         event_obligations=events,
         site_assessment_activity=_activity_setting(ctx, pack_table, activities, "site_assessment"),
         lines_secured_activity=_activity_setting(ctx, pack_table, activities, "lines_secured"),
-        training=parse_training(ctx.fail, data.get("training")),
+        training=training,
         financial=parse_financial(ctx.fail, data.get("financial_responsibility")),
     )
 

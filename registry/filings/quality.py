@@ -30,6 +30,7 @@ from registry.assets.models import Tank
 from registry.auth import policy
 from registry.extensions import db
 from registry.lifecycle.quality import rows_without_notice
+from registry.people.financial import insufficient_rows
 from registry.sites.models import Facility
 from registry.sites.models import Organization
 
@@ -165,6 +166,12 @@ CHECKS: dict[str, Check] = {
             _l("Switched to this substance without the notice due before the change."),
             "asset",
             lambda: rows_without_notice("substance_change_without_notice", "substance"),
+        ),
+        Check(
+            "financial_responsibility_insufficient",
+            _l("The owner's financial responsibility falls short of the amounts required."),
+            "facility",
+            insufficient_rows,
         ),
         Check(
             "missing_coordinates",

@@ -28,9 +28,7 @@ def _notices(event: str) -> list[EventObligation]:
     return [
         o
         for o in active_pack().event_obligations
-        if o.before
-        and o.event == event
-        and (event != "status" or o.value == "permanently_closed")
+        if o.before and o.event == event and (event != "status" or o.value == "permanently_closed")
     ]
 
 
