@@ -1,4 +1,5 @@
-"""An owner's financial responsibility mechanisms (40 CFR 280.90ff; packs that ask for it)."""
+"""An owner's financial responsibility mechanisms (40 CFR 280.90ff): what the amounts are
+checked against comes from the pack's `[financial_responsibility]`."""
 
 from __future__ import annotations
 
@@ -6,15 +7,12 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import abort
 
 from inspection_api.common import commit
 from inspection_api.common import make_blueprint
 from inspection_api.common import page_of
 from inspection_api.common import role_required
 from registry.auth import policy
-from registry.compliance.rules import active_pack
-from registry.core.errors import N_
 from registry.core.schemas import patch
 from registry.people import financial
 from registry.people.models import FinancialAssurance
@@ -26,11 +24,6 @@ PREFIX = ""
 blp = make_blueprint("api_financial_responsibility", __name__, "Financial responsibility")
 
 
-def _pack_asks() -> None:
-    if active_pack().financial is None:
-        abort(404, message=N_("The rule pack in force asks for no financial responsibility."))
-
-
 @blp.route("/organizations/<int:org_id>/financial-responsibility")
 class OrganizationMechanisms(MethodView):
     @blp.response(200, FinancialAssuranceSchema(many=True))
@@ -38,7 +31,6 @@ class OrganizationMechanisms(MethodView):
     def get(self, org_id: int, pagination_parameters: Any) -> list[FinancialAssurance]:
         """List an owner's mechanisms, the latest first."""
         org = get_organization(current_user, org_id)
-        _pack_asks()
         return page_of(financial.mechanisms_of(org.id), pagination_parameters)
 
     @role_required("edit")
@@ -48,7 +40,6 @@ class OrganizationMechanisms(MethodView):
         """Record a mechanism: provider, amounts per occurrence and a year, dates."""
         org = get_organization(current_user, org_id)
         policy.require(current_user, "edit", org.id)
-        _pack_asks()
         row = financial.add_mechanism(org, data)
         commit()
         return row

@@ -102,10 +102,16 @@ class ReminderOutSchema(Schema):
         metadata={"type": "integer", "description": "the open violation this reminder is of"},
     )
 
+    operator_class = fields.Function(
+        lambda item: item.extra.get("operator_class"),
+        allow_none=True,
+        metadata={"type": "string", "description": "operator_training: the class it is about"},
+    )
+
     @post_dump
     def _only_its_own(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         """Leave out the fields of other sources (a release's, a violation's) it has none of."""
-        for key in ("release_id", "due_at", "violation_id"):
+        for key in ("release_id", "due_at", "violation_id", "operator_class"):
             if data.get(key) is None:
                 data.pop(key, None)
         return data

@@ -217,7 +217,7 @@ def expiry_reminders(
     rows = [r for r in db.session.execute(stmt) if r[2] is not None]
     ids = [r[2] for r in rows]
     named = select(Facility.id, Facility.name).where(Facility.id.in_(ids))
-    names: dict[int, str] = dict(db.session.execute(named).tuples().all()) if ids else {}
+    names: dict[int, str] = {k: v for k, v in db.session.execute(named)} if ids else {}
     for org, expires_on, fid in rows:
         state, days = state_of(expires_on, as_of, window_days)
         if state == "ok":
