@@ -20,7 +20,6 @@ from datetime import date
 from datetime import timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import select
@@ -37,7 +36,6 @@ from registry.sites.models import Facility
 
 CODE = "operator_training"
 SOURCE = "training"
-TITLE = _l("Operator training")
 TITLES = {
     "missing": ("未指定%s类操作人员", "No Class %s operator designated"),
     "untrained": ("%s类操作人员未经培训", "Class %s operator not trained"),

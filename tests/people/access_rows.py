@@ -14,9 +14,9 @@ MECHANISM = {
 }
 
 
-def _version(name: str, **more: object):  # type: ignore[no-untyped-def]
+def _version(row: str, **more: object):  # type: ignore[no-untyped-def]
     def body(world):  # type: ignore[no-untyped-def]
-        return {"version": world[name].version, **more}
+        return {"version": world[row].version, **more}
 
     return body
 
