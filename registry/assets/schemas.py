@@ -63,6 +63,7 @@ class AssetSchema(BaseSchema):
     )
     substance_changed_on = fields.Date(
         dump_only=True,
+        allow_none=True,
         metadata={"description": "the day the last change of substance was recorded"},
     )
     wall = choice("wall", allow_none=True)

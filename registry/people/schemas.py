@@ -15,6 +15,7 @@ from registry.audit.labels import FIELD_LABELS
 from registry.audit.labels import register_value_group
 from registry.core.schemas import BaseSchema
 from registry.core.schemas import PlausibleDate
+from registry.core.schemas import WholeNumber
 from registry.core.schemas import choice
 from registry.core.schemas import id_field
 from registry.core.schemas import not_in_future
@@ -84,12 +85,12 @@ class FinancialAssuranceSchema(BaseSchema):
     mechanism = choice("fr_mechanism", required=True)
     provider = fields.String(required=True, validate=validate.Length(min=1, max=200))
     policy_number = fields.String(allow_none=True, validate=validate.Length(max=100))
-    per_occurrence = fields.Integer(
+    per_occurrence = WholeNumber(
         required=True,
         validate=validate.Range(min=0, max=10**12),
         metadata={"description": "US dollars"},
     )
-    aggregate = fields.Integer(
+    aggregate = WholeNumber(
         required=True,
         validate=validate.Range(min=0, max=10**12),
         metadata={"description": "US dollars, a year"},
@@ -97,7 +98,7 @@ class FinancialAssuranceSchema(BaseSchema):
     effective_on = PlausibleDate(required=True)
     expires_on = PlausibleDate(allow_none=True)
     petroleum_marketer = fields.Boolean(load_default=False)
-    monthly_throughput_gallons = fields.Integer(
+    monthly_throughput_gallons = WholeNumber(
         allow_none=True, validate=validate.Range(min=0, max=10**9)
     )
     notes = fields.String(allow_none=True, validate=validate.Length(max=2000))

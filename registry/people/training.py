@@ -8,8 +8,9 @@ class the due date is:
 - else the earliest designation plus `train_within_days` (a class trained before duties:
   the designation itself) when someone is designated but untrained;
 - else the facility's registration plus `train_within_days` when nobody is designated.
-Two statements whatever the number of facilities: the facilities, and the operators grouped
-by facility and class.
+The operators are the register as it stands (a removed designation leaves no row to date):
+`as_of` sets the states, not who counts. Two statements whatever the number of facilities: the
+facilities, and the operators grouped by facility and class.
 """
 
 from __future__ import annotations
@@ -83,21 +84,17 @@ def _facilities(organization_id: int | None, facility_id: int | None) -> Any:
     return stmt
 
 
-def _operators(facilities: Any, as_of: date) -> dict[tuple[int, str], tuple[Any, Any]]:
-    """(facility, class) → (latest training by as_of, earliest designation by as_of)."""
+def _operators(facilities: Any) -> dict[tuple[int, str], tuple[Any, Any]]:
+    """(facility, class) → (latest training, earliest designation)."""
     ids = facilities.with_only_columns(Facility.id).subquery()
-    trained = func.max(DesignatedOperator.trained_on).filter(DesignatedOperator.trained_on <= as_of)
     stmt = (
         select(
             DesignatedOperator.facility_id,
             DesignatedOperator.operator_class,
-            trained,
+            func.max(DesignatedOperator.trained_on),
             func.min(DesignatedOperator.designated_on),
         )
-        .where(
-            DesignatedOperator.facility_id.in_(select(ids.c.id)),
-            DesignatedOperator.designated_on <= as_of,
-        )
+        .where(DesignatedOperator.facility_id.in_(select(ids.c.id)))
         .group_by(DesignatedOperator.facility_id, DesignatedOperator.operator_class)
     )
     return {(fid, cls): (last, first) for fid, cls, last, first in db.session.execute(stmt)}
@@ -114,7 +111,7 @@ def training_items(
     if rules is None:
         return
     facilities = _facilities(organization_id, facility_id)
-    staff = _operators(facilities, as_of)
+    staff = _operators(facilities)
     for fid, name, sub, org, registered in db.session.execute(facilities):
         for cls in rules.classes:
             last, first = staff.get((fid, cls), (None, None))
