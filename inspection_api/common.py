@@ -103,3 +103,23 @@ def page_of(source: Any, pagination_parameters: Any) -> list[Any]:
     )
     pagination_parameters.item_count = page.total
     return page.items
+
+
+def file_form(accept: str | None = None, **fields: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The OpenAPI media type of a multipart upload: a required `file` (of the `accept`
+    content types, where given) and optional form fields."""
+    media: dict[str, Any] = {
+        "schema": {
+            "type": "object",
+            "properties": {"file": {"type": "string", "format": "binary"}, **fields},
+            "required": ["file"],
+        }
+    }
+    if accept:
+        media["encoding"] = {"file": {"contentType": accept}}
+    return {"multipart/form-data": media}
+
+
+def file_body(accept: str | None = None, **fields: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI request body of a multipart upload (see `file_form`)."""
+    return {"required": True, "content": file_form(accept, **fields)}

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from inspection_api.common import commit
+from inspection_api.common import file_body
 from inspection_api.common import make_blueprint
 from registry.auth import policy
 from registry.exports.imports import import_assets
@@ -20,18 +21,7 @@ from registry.extensions import db
 
 PREFIX = "/imports"
 blp = make_blueprint("api_imports", __name__, "Bulk import")
-_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-                "required": ["file"],
-            }
-        }
-    },
-}
+_BODY = file_body()
 
 
 @blp.route("")

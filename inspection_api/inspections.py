@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from inspection_api.common import commit
+from inspection_api.common import file_body
 from inspection_api.common import load
 from inspection_api.common import make_blueprint
 from inspection_api.common import page_of
@@ -94,22 +95,9 @@ def _upload() -> bytes:
     return photos.read_upload(file.stream)
 
 
-_PHOTO_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "properties": {
-                    "file": {"type": "string", "format": "binary"},
-                    "finding_id": {"type": "integer", "minimum": 1},
-                },
-                "required": ["file"],
-            },
-            "encoding": {"file": {"contentType": "image/jpeg, image/png, image/webp"}},
-        }
-    },
-}
+_PHOTO_BODY = file_body(
+    "image/jpeg, image/png, image/webp", finding_id={"type": "integer", "minimum": 1}
+)
 
 
 @blp.route("/inspections/<int:inspection_id>/photos")

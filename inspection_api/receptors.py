@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_smorest import abort
 
 from inspection_api.common import commit
+from inspection_api.common import file_form
 from inspection_api.common import load
 from inspection_api.common import make_blueprint
 from inspection_api.common import role_required
@@ -29,13 +30,7 @@ _BODY = {
     "required": True,
     "content": {
         "application/json": {"schema": {"type": "object", "description": "a GeoJSON Feature"}},
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-                "required": ["file"],
-            }
-        },
+        **file_form(),
     },
 }
 

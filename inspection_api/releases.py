@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_login import current_user
 
 from inspection_api.common import commit
+from inspection_api.common import file_body
 from inspection_api.common import make_blueprint
 from inspection_api.common import page_of
 from inspection_api.common import role_required
@@ -98,22 +99,9 @@ class ReleaseStepRequest(MethodView):
         return step
 
 
-_FILE_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "properties": {
-                    "file": {"type": "string", "format": "binary"},
-                    "note": {"type": "string", "maxLength": 2000},
-                },
-                "required": ["file"],
-            },
-            "encoding": {"file": {"contentType": "application/pdf, image/jpeg, image/png"}},
-        }
-    },
-}
+_FILE_BODY = file_body(
+    "application/pdf, image/jpeg, image/png", note={"type": "string", "maxLength": 2000}
+)
 
 
 @blp.route("/<int:release_id>/evidence")

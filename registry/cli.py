@@ -24,6 +24,7 @@ from registry.extensions import db
 from registry.ops.cli import backup_command
 from registry.ops.cli import restore_command
 from registry.ops.cli import storage_group
+from registry.receptors.cli import receptors_group
 from registry.sites.models import Organization
 from registry.sites.services import find_organization_by_code
 
@@ -103,6 +104,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(storage_group)
+    app.cli.add_command(receptors_group)
 
 
 def base_url_for(host: str, port: int, *, https: bool = False) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import secrets
@@ -165,46 +166,87 @@ def _storage_url(value: str) -> str:
     return value
 
 
+# Settings no environment variable changes: cookies, the API's description, paging.
+FIXED: dict[str, Any] = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "WTF_CSRF_TIME_LIMIT": None,
+    # flask-smorest
+    "API_TITLE": "UST Registry API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "PAGE_SIZE": 25,
+}
+
+
 def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Read every setting of the public contract from the environment."""
     env = dict(os.environ if env is None else env)
+    return copy.deepcopy(FIXED) | _site(instance_path, env) | _program(env) | _limits(env)
+
+
+def _database_url(instance_path: Path, env: dict[str, str]) -> str:
     db_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'registry.db'}"
-    if db_url.startswith("postgres://"):
-        db_url = "postgresql+psycopg://" + db_url[len("postgres://") :]
-    elif db_url.startswith("postgresql://"):
-        db_url = "postgresql+psycopg://" + db_url[len("postgresql://") :]
+    for scheme in ("postgres://", "postgresql://"):
+        if db_url.startswith(scheme):
+            return "postgresql+psycopg://" + db_url[len(scheme) :]
+    return db_url
+
+
+def _site(instance_path: Path, env: dict[str, str]) -> dict[str, Any]:
+    """Where the app runs: database, secrets, addresses, language, files, mail."""
     locale = env.get("DEFAULT_LOCALE", "zh")
     if locale not in ("zh", "en"):
         raise ConfigError(f"DEFAULT_LOCALE: must be 'zh' or 'en', got {locale!r}")
-    bounds_text = env.get("DISTRICT_BOUNDS", "39.85,116.37,39.98,116.45")
-    upload_dir = env.get("UPLOAD_DIR") or str(instance_path / "uploads")
+    scheme = env.get("PREFERRED_URL_SCHEME", "http")
     return {
-        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path, env),
         "SECRET_KEY": env.get("SECRET_KEY") or _secret_key(instance_path),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "DEFAULT_LOCALE": locale,
+        "BABEL_DEFAULT_LOCALE": locale,
+        "BABEL_DEFAULT_TIMEZONE": env.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),
+        "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": _int(env, "SMTP_PORT", 25, minimum=1),
+        "MAIL_FROM": env.get("MAIL_FROM", "ust-registry@localhost"),
+        "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(instance_path / "uploads"),
+        # file:// (default: UPLOAD_DIR) or s3://<bucket>[/<prefix>]?endpoint_url=… (storage.py)
+        "STORAGE_URL": _storage_url(env.get("STORAGE_URL", "")),
+        "PREFERRED_URL_SCHEME": scheme,
+        "SESSION_COOKIE_SECURE": scheme == "https",
+        "PROXY_FIX": _proxy_hops(env.get("PROXY_FIX", "")),
+    }
+
+
+def _program(env: dict[str, str]) -> dict[str, Any]:
+    """What the program enforces: its rule pack, district, clocks, map and certificates."""
+    return {
         "RULE_PACK": env.get("RULE_PACK", "cn-beijing"),
         "RECEPTOR_DISTANCE_M": _int(env, "RECEPTOR_DISTANCE_M", 500, minimum=0),
         "MAP_TILE_URL": env.get("MAP_TILE_URL", "").strip(),
         "MAP_ATTRIBUTION": env.get("MAP_ATTRIBUTION", "").strip(),
         "MAP_TILE_CRS": _tile_crs(env.get("MAP_TILE_CRS", "wgs84")),
-        "DEFAULT_LOCALE": locale,
-        "BABEL_DEFAULT_LOCALE": locale,
-        "BABEL_DEFAULT_TIMEZONE": env.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),
         "REMINDER_WINDOW_DAYS": _int(env, "REMINDER_WINDOW_DAYS", 14),
         "ESCALATION_DAYS": _int(env, "ESCALATION_DAYS", 30),
         "ONBOARDING_DAYS": _int(env, "ONBOARDING_DAYS", 30),
         "CERT_PREFIX": env.get("CERT_PREFIX", "DC"),
-        "DISTRICT_BOUNDS": parse_bounds(bounds_text),
-        "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
-        "SMTP_PORT": _int(env, "SMTP_PORT", 25, minimum=1),
-        "MAIL_FROM": env.get("MAIL_FROM", "ust-registry@localhost"),
-        "UPLOAD_DIR": upload_dir,
-        # file:// (default: UPLOAD_DIR) or s3://<bucket>[/<prefix>]?endpoint_url=… (storage.py)
-        "STORAGE_URL": _storage_url(env.get("STORAGE_URL", "")),
+        "DISTRICT_BOUNDS": parse_bounds(env.get("DISTRICT_BOUNDS", "39.85,116.37,39.98,116.45")),
         "BUREAU_NAME": env.get(
             "BUREAU_NAME",
             "北京市东城区生态环境局 / Dongcheng District Ecology and Environment Bureau",
         ),
+        "SCREENING_VALUES": parse_screening_values(env.get("SCREENING_VALUES", "")),
+    }
+
+
+def _limits(env: dict[str, str]) -> dict[str, Any]:
+    """Sizes, rates and lifetimes that keep abuse and mistakes small."""
+    return {
         "MAX_CONTENT_LENGTH": _int(env, "MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024,
         "IMPORT_MAX_ROWS": _int(env, "IMPORT_MAX_ROWS", 50000, minimum=1),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
@@ -217,21 +259,4 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
             "PASSWORD_RESET_ACCOUNT_RATE_LIMIT", "3 per hour"
         ),
         "API_TOKEN_DAYS": _int(env, "API_TOKEN_DAYS", 30, minimum=1),
-        "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "http"),
-        "PROXY_FIX": _proxy_hops(env.get("PROXY_FIX", "")),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env.get("PREFERRED_URL_SCHEME", "http") == "https",
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "WTF_CSRF_TIME_LIMIT": None,
-        # flask-smorest
-        "API_TITLE": "UST Registry API",
-        "API_VERSION": "v1",
-        "OPENAPI_VERSION": "3.0.3",
-        "OPENAPI_URL_PREFIX": "/api/v1",
-        "OPENAPI_JSON_PATH": "openapi.json",
-        "PAGE_SIZE": 25,
-        "SCREENING_VALUES": parse_screening_values(env.get("SCREENING_VALUES", "")),
     }

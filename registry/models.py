@@ -27,6 +27,7 @@ from registry.monitoring.models import MonitoringReading  # noqa: F401
 from registry.people.models import DesignatedOperator  # noqa: F401
 from registry.people.models import FinancialAssurance  # noqa: F401
 from registry.receptors.models import Receptor  # noqa: F401
+from registry.receptors.models import ReceptorDistance  # noqa: F401
 from registry.releases.models import Release  # noqa: F401
 from registry.releases.models import ReleaseCounter  # noqa: F401
 from registry.releases.models import ReleaseEvidence  # noqa: F401

@@ -84,7 +84,9 @@ def asset_list() -> Any:
     sorting = ASSET_SORT.read(request.args)
     page, size = page_args(request.args)
     listing = services.asset_list(current_user, filters)
-    states = list_states(current_user, filters.get("organization_id"), request.args)
+    org = filters.get("organization_id")
+    # Filtering by state needs every state; else only the page's are computed, below.
+    states = list_states(current_user, org, request.args) if filters["compliance"] else None
     paging: dict[str, Any] = {
         "after": (Asset.id, after_arg(request.args)),
         "counted": listing.counted,
@@ -94,13 +96,16 @@ def asset_list() -> Any:
         # Another order or a filter on computed states: the list's own select, paged by offset
         # (the keyset and the id-ordered walk hold for the id order only).
         stmt = ASSET_SORT.apply(listing.page, sorting)
-        if filters["compliance"]:
+        if states is not None:
             stmt = stmt.where(in_state(Asset.id, states.assets, filters["compliance"]))
         paging = {}
     else:
         stmt = listing.page
     with index_driven(db.session, when=listing.searched):
         result = paginate(stmt, page=page, page_size=size, count_cap=LIST_COUNT_CAP, **paging)
+    if states is None:
+        ids = [a.id for a in result.items]
+        states = list_states(current_user, org, request.args, asset_ids=ids)
     return render_template(
         "assets/list.html",
         page=result,

@@ -201,33 +201,36 @@ def history(entity: str, row_id: int, *, limit: int = 200) -> list[AuditEvent]:
 
 def record_created(entity: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
     """Log the creation of rows inserted in bulk (past the ORM hook): one event per row."""
-    if not rows:
-        return
-    user_id, label = _actor()
-    at = utcnow()
-    events = [
-        {
-            "at": at,
-            "user_id": user_id,
-            "actor": label,
-            "action": "create",
-            "entity": entity,
-            "row_id": row_id,
-            "changes": {
-                k: [None, v.isoformat() if isinstance(v, date) else v]
-                for k, v in values.items()
-                if k not in _IGNORED_FIELDS and v is not None and v != []
-            },
-        }
-        for row_id, values in rows
-    ]
-    # Core, not ORM, bulk insert: thousands of rows without per-row ORM bookkeeping.
-    table: Any = AuditEvent.__table__
-    db.session.execute(insert(table), events)
+    _record_bulk(
+        "create",
+        entity,
+        [
+            (
+                row_id,
+                {
+                    k: [None, v.isoformat() if isinstance(v, date) else v]
+                    for k, v in values.items()
+                    if k not in _IGNORED_FIELDS and v is not None and v != []
+                },
+            )
+            for row_id, values in rows
+        ],
+    )
 
 
 def record_updated(entity: str, rows: list[tuple[int, dict[str, list[Any]]]]) -> None:
     """Log changes made in bulk (past the ORM hook): one event per row, {field: [old, new]}."""
+    _record_bulk(
+        "update",
+        entity,
+        [
+            (row_id, {k: [_plain(old), _plain(new)] for k, (old, new) in changes.items()})
+            for row_id, changes in rows
+        ],
+    )
+
+
+def _record_bulk(action: str, entity: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
     if not rows:
         return
     user_id, label = _actor()
@@ -237,12 +240,13 @@ def record_updated(entity: str, rows: list[tuple[int, dict[str, list[Any]]]]) ->
             "at": at,
             "user_id": user_id,
             "actor": label,
-            "action": "update",
+            "action": action,
             "entity": entity,
             "row_id": row_id,
-            "changes": {k: [_plain(old), _plain(new)] for k, (old, new) in changes.items()},
+            "changes": changes,
         }
         for row_id, changes in rows
     ]
+    # Core, not ORM, bulk insert: thousands of rows without per-row ORM bookkeeping.
     table: Any = AuditEvent.__table__
     db.session.execute(insert(table), events)

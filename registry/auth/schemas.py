@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import fields
 from marshmallow import validate
 
@@ -10,31 +12,31 @@ from registry.core.schemas import choice
 from registry.core.schemas import id_field
 
 
-class UserCreateSchema(BaseSchema):
+def _password(**kwargs: Any) -> fields.String:
+    return fields.String(
+        load_only=True,
+        validate=validate.Length(min=8, max=200),
+        metadata={"verbatim": True},
+        **kwargs,
+    )
+
+
+class _Profile(BaseSchema):
+    """What a regulator sets of any account: role, organization, name, language."""
+
+    role = choice("role", required=True)
+    organization_id = id_field(allow_none=True)
+    name = fields.String(allow_none=True, validate=validate.Length(max=100))
+    locale = fields.String(allow_none=True, validate=validate.OneOf(["zh", "en"]))
+
+
+class UserCreateSchema(_Profile):
     email = fields.Email(required=True)
-    password = fields.String(
-        required=True,
-        load_only=True,
-        validate=validate.Length(min=8, max=200),
-        metadata={"verbatim": True},
-    )
-    role = choice("role", required=True)
-    organization_id = id_field(allow_none=True)
-    name = fields.String(allow_none=True, validate=validate.Length(max=100))
-    locale = fields.String(allow_none=True, validate=validate.OneOf(["zh", "en"]))
+    password = _password(required=True)
 
 
-class UserEditSchema(BaseSchema):
-    password = fields.String(
-        allow_none=True,
-        load_only=True,
-        validate=validate.Length(min=8, max=200),
-        metadata={"verbatim": True},
-    )
-    role = choice("role", required=True)
-    organization_id = id_field(allow_none=True)
-    name = fields.String(allow_none=True, validate=validate.Length(max=100))
-    locale = fields.String(allow_none=True, validate=validate.OneOf(["zh", "en"]))
+class UserEditSchema(_Profile):
+    password = _password(allow_none=True)
     active = fields.Boolean(load_default=False)
 
 

@@ -37,6 +37,8 @@ from registry.compliance.rules import Condition
 from registry.compliance.rules import Obligation
 from registry.compliance.rules import RulePack
 from registry.extensions import db
+from registry.receptors.models import ReceptorDistance
+from registry.receptors.services import near_distance_m
 from registry.sites.models import Facility
 
 ASSET = Asset.__table__
@@ -45,6 +47,8 @@ PIPE = Pipeline.__table__
 FACILITY = Facility.__table__
 RECORD = ActivityRecord.__table__
 ALIVE_FACILITY = "active"
+NEAR = ReceptorDistance.__table__
+Bbox = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,10 @@ class Scope:
     facility_id: int | None = None
     asset_id: int | None = None
     obligations: tuple[str, ...] | None = None
+    bbox: Bbox | None = None  # facilities whose point lies in (min_lon, min_lat, max_lon, max_lat)
+    # A page of a list: these assets (their own obligations only), or these facilities.
+    asset_ids: tuple[int, ...] | None = None
+    facility_ids: tuple[int, ...] | None = None
 
 
 def _attr_column(name: str) -> Any:
@@ -67,12 +75,22 @@ def _attr_column(name: str) -> Any:
 
 def _test(side: str, name: str, values: tuple[Any, ...]) -> ColumnElement[bool]:
     """One attribute test, never NULL (so that NOT of it is safe)."""
+    if (side, name) == ("facility", "near_receptor"):
+        return _near(values)
     col = FACILITY.c[name] if side == "facility" else _attr_column(name)
     if name in LIST_ATTRIBUTES:
         # JSON list of codes ([a-z_] only): a quoted code in its text means "contains".
         text = sa.cast(col, sa.String)
         return sa.and_(col.is_not(None), sa.or_(*[text.like(f'%"{v}"%') for v in values]))
     return sa.and_(col.is_not(None), col.in_(values))
+
+
+def _near(kinds: tuple[Any, ...]) -> ColumnElement[bool]:
+    """The facility lies within its kind's distance of a receptor of one of these kinds."""
+    within = [sa.and_(NEAR.c.kind == k, NEAR.c.metres <= near_distance_m(k)) for k in kinds]
+    return sa.exists(
+        sa.select(sa.literal(1)).where(NEAR.c.facility_id == FACILITY.c.id, sa.or_(*within))
+    )
 
 
 def _asset_filter(o: Obligation) -> list[ColumnElement[bool]]:
@@ -251,16 +269,31 @@ def _scope_filters(o: Obligation, scope: Scope) -> list[Any]:
     if scope.asset_id is not None:
         asset = ASSET.c.id == sa.bindparam("scope_asset", type_=sa.Integer)
         out.append(asset if o.scope == "asset" else sa.false())
+    if scope.asset_ids is not None:
+        some = ASSET.c.id.in_(sa.bindparam("scope_asset_ids", expanding=True))
+        out.append(some if o.scope == "asset" else sa.false())
+    if scope.facility_ids is not None:
+        out.append(FACILITY.c.id.in_(sa.bindparam("scope_facility_ids", expanding=True)))
+    if scope.bbox is not None:
+        lon, lat = FACILITY.c.longitude, FACILITY.c.latitude
+        box = [sa.bindparam(f"scope_{n}", type_=sa.Float) for n in ("w", "s", "e", "n")]
+        out += [lon.between(box[0], box[2]), lat.between(box[1], box[3])]
     return out
 
 
-def scope_params(scope: Scope) -> dict[str, int]:
+def scope_params(scope: Scope) -> dict[str, Any]:
     """The values of the scope's bound parameters."""
-    values = {
+    values: dict[str, Any] = {
         "scope_org": scope.organization_id,
         "scope_facility": scope.facility_id,
         "scope_asset": scope.asset_id,
     }
+    if scope.asset_ids is not None:
+        values["scope_asset_ids"] = list(scope.asset_ids) or [-1]
+    if scope.facility_ids is not None:
+        values["scope_facility_ids"] = list(scope.facility_ids) or [-1]
+    if scope.bbox is not None:
+        values.update(zip(("scope_w", "scope_s", "scope_e", "scope_n"), scope.bbox, strict=True))
     return {k: v for k, v in values.items() if v is not None}
 
 
@@ -282,6 +315,9 @@ def cached_query(
         scope.organization_id is not None,
         scope.facility_id is not None,
         scope.asset_id is not None,
+        scope.bbox is not None,
+        scope.asset_ids is not None,
+        scope.facility_ids is not None,
         scope.obligations,
         onboarding,
     )

@@ -10,7 +10,7 @@ from typing import Any
 
 from registry.compliance.intervals import Interval
 
-LIST_ATTRIBUTES = {"leak_detection"}
+LIST_ATTRIBUTES = {"leak_detection", "near_receptor"}
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,8 @@ ASSET_ATTRIBUTES: dict[str, tuple[str, ...] | None] = {
 FACILITY_ATTRIBUTES: dict[str, tuple[str, ...] | None] = {
     "kind": tuple(choices.FACILITY_KINDS),
     "key_supervised": None,
+    # The receptor kinds the facility lies near (each within its kind's distance).
+    "near_receptor": tuple(choices.RECEPTOR_KINDS),
 }
 TANK_ONLY = {"spill_containment", "overfill_prevention"}
 PIPELINE_ONLY = {"piping_type", "line_leak_detector"}

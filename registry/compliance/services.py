@@ -29,6 +29,7 @@ from registry.core.errors import N_
 from registry.core.errors import Invalid
 from registry.core.errors import NotFound
 from registry.extensions import db
+from registry.receptors.services import near_kinds
 from registry.sites.models import Facility
 from registry.sites.services import apply_changes
 from registry.sites.services import check_version
@@ -69,7 +70,11 @@ def asset_facts(asset: Asset) -> dict[str, Any]:
 
 def facility_facts(facility: Facility) -> dict[str, Any]:
     """The attributes that rule-pack conditions test, of one facility."""
-    return {"kind": facility.kind, "key_supervised": facility.key_supervised}
+    return {
+        "kind": facility.kind,
+        "key_supervised": facility.key_supervised,
+        "near_receptor": near_kinds(facility.id) if facility.id is not None else [],
+    }
 
 
 def activities_for_asset(asset: Asset, pack: RulePack | None = None) -> list[Activity]:

@@ -19,6 +19,7 @@ from sqlalchemy import true
 
 from registry.auth import policy
 from registry.compliance import engine
+from registry.compliance.engine import Bbox
 from registry.compliance.engine import Scope
 from registry.compliance.rules import active_pack
 from registry.compliance.services import window_days
@@ -56,8 +57,16 @@ class WorstStates:
             into[key] = state
 
 
-def worst_states(*, as_of: date, organization_id: int | None = None) -> WorstStates:
-    """Compute the worst state of every asset and facility (of one organization, or all).
+def worst_states(
+    *,
+    as_of: date,
+    organization_id: int | None = None,
+    bbox: Bbox | None = None,
+    asset_ids: list[int] | None = None,
+    facility_ids: list[int] | None = None,
+) -> WorstStates:
+    """Compute the worst state of every asset and facility (of one organization, or all; of
+    the facilities in a box `(min_lon, min_lat, max_lon, max_lat)` if given).
 
     A facility's state is the worst of its assets' and of its facility-wide obligations.
     """
@@ -65,7 +74,12 @@ def worst_states(*, as_of: date, organization_id: int | None = None) -> WorstSta
         active_pack(),
         as_of=as_of,
         window_days=window_days(),
-        scope=Scope(organization_id=organization_id),
+        scope=Scope(
+            organization_id=organization_id,
+            bbox=bbox,
+            asset_ids=None if asset_ids is None else tuple(asset_ids),
+            facility_ids=None if facility_ids is None else tuple(facility_ids),
+        ),
     )
     out = WorstStates()
     for item in items:
@@ -102,12 +116,25 @@ def _ids(ids: list[int]) -> Any:
     return bindparam("state_ids", ids, expanding=True, literal_execute=True)
 
 
-def list_states(user: Any, organization_id: int | None, args: Any) -> WorstStates:
-    """The states a list page shows: as of `as_of` (default today), in the user's scope."""
+def list_states(
+    user: Any,
+    organization_id: int | None,
+    args: Any,
+    *,
+    asset_ids: list[int] | None = None,
+    facility_ids: list[int] | None = None,
+) -> WorstStates:
+    """The states a list page shows: as of `as_of` (default today), in the user's scope; of the
+    page's assets or facilities only when given (filtering by state needs them all)."""
     try:
         as_of = date.fromisoformat(args.get("as_of") or "")
     except ValueError:
         as_of = today()
     if policy.is_operator(user):
         organization_id = user.organization_id
-    return worst_states(as_of=as_of, organization_id=organization_id)
+    return worst_states(
+        as_of=as_of,
+        organization_id=organization_id,
+        asset_ids=asset_ids,
+        facility_ids=facility_ids,
+    )

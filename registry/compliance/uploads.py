@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import uuid
+from typing import Any
 
+from flask import abort
 from flask import current_app
 from PIL import Image
 from PIL import UnidentifiedImageError
@@ -19,6 +21,7 @@ from werkzeug.datastructures import FileStorage
 from registry.core.errors import N_
 from registry.core.errors import Invalid
 from registry.core.search import clean
+from registry.core.storage import send_stored
 from registry.core.storage import store
 from registry.core.text import strip_invisible
 
@@ -135,3 +138,20 @@ def download_of(stored_type: str | None, name: str | None) -> tuple[str, str]:
     """The type and file name to serve a stored attachment with (rows of older versions too)."""
     ctype = stored_type if stored_type in STORED_TYPES else "application/octet-stream"
     return ctype, _safe_name(name, "attachment", STORED_TYPES.get(ctype, "bin"))
+
+
+def send_attachment(path: str, stored_type: str | None, name: str | None) -> Any:
+    """Serve a stored attachment: images inline, other files as downloads (with the RFC 5987
+    `filename*` for non-ASCII names), never sniffed; 404 when the stored copy is gone."""
+    ctype, download_name = download_of(stored_type, name)
+    try:
+        response = send_stored(
+            path,
+            mimetype=ctype,
+            as_attachment=not ctype.startswith("image/"),
+            download_name=download_name,
+        )
+    except FileNotFoundError:
+        abort(404)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

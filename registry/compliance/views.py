@@ -27,14 +27,13 @@ from registry.compliance.rules import load_pack
 from registry.compliance.schemas import RecordEditSchema
 from registry.compliance.schemas import RecordInSchema
 from registry.compliance.schemas import RecordOutSchema
-from registry.compliance.uploads import download_of
+from registry.compliance.uploads import send_attachment
 from registry.core.dates import today
 from registry.core.forms import form_status
 from registry.core.forms import keep_current_version
 from registry.core.forms import submit
 from registry.core.http import safe_next
 from registry.core.panels import add_panel
-from registry.core.storage import send_stored
 from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.sites.models import Facility
@@ -138,15 +137,7 @@ def _record_form(facility: Facility, asset: Any, activities: list[Any]) -> Any:
             flash(_("Recorded."), "success")
             return redirect(back or _home_of(facility, asset))
         errors = done.errors
-    return render_template(
-        "compliance/record_form.html",
-        facility=facility,
-        asset=asset,
-        activities=activities,
-        values=values,
-        errors=errors,
-        back=back,
-    ), form_status(errors)
+    return _record_page(facility, asset, activities, values, errors, back)
 
 
 @bp.route("/assets/<int:asset_id>/records/new", methods=["GET", "POST"])
@@ -195,6 +186,19 @@ def record_edit(record_id: int) -> Any:
         if asset
         else services.activities_for_facility(facility)
     )
+    return _record_page(facility, asset, activities, values, errors, back, record)
+
+
+def _record_page(
+    facility: Facility,
+    asset: Any,
+    activities: Any,
+    values: dict[str, Any],
+    errors: dict[str, Any],
+    back: str | None,
+    record: ActivityRecord | None = None,
+) -> Any:
+    """The record form (new or correcting one), with the status its errors call for."""
     return render_template(
         "compliance/record_form.html",
         facility=facility,
@@ -223,16 +227,5 @@ def record_attachment(record_id: int) -> Any:
     facility = db.session.get(Facility, record.facility_id)
     if facility is None or not policy.can_see(current_user, facility.organization_id):
         abort(404)
-    ctype, name = download_of(record.attachment_type, record.attachment_name)
-    try:
-        response = send_stored(
-            record.attachment_path,
-            mimetype=ctype,
-            as_attachment=not ctype.startswith("image/"),
-            download_name=name,  # with the RFC 5987 `filename*` for non-ASCII names
-        )
-    except FileNotFoundError:
-        abort(404)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_attachment(record.attachment_path, record.attachment_type, record.attachment_name)
 

@@ -19,6 +19,11 @@ RECEPTOR_KINDS = {
     "surface_water": _l("Surface water"),
     "underground_space": _l("Underground space"),
 }
+COORDINATE_SYSTEMS = {
+    "wgs84": _l("WGS-84 (GPS, most phones)"),
+    "gcj02": _l("GCJ-02 (Amap, Tencent and other Chinese maps)"),
+    "bd09": _l("BD-09 (Baidu maps)"),
+}
 FACILITY_STATUSES = {"active": _l("Active"), "closed": _l("Closed")}
 ASSET_KINDS = {"tank": _l("Tank"), "pipeline": _l("Pipeline")}
 SUBSTANCES = {
@@ -127,6 +132,7 @@ ALL = {
     "facility_kind": FACILITY_KINDS,
     "facility_status": FACILITY_STATUSES,
     "receptor_kind": RECEPTOR_KINDS,
+    "coordinate_system": COORDINATE_SYSTEMS,
     "asset_kind": ASSET_KINDS,
     "substance": SUBSTANCES,
     "asset_status": ASSET_STATUSES,

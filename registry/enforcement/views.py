@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint
@@ -83,29 +84,14 @@ def _confirm(asset: Asset, title: str, lines: list[str], act: str) -> Any:
 def red_tag_place(asset_id: int) -> Any:
     """Place a red tag on an asset: deliveries prohibited (inspectors and regulators)."""
     asset = get_asset(current_user, asset_id)
-    policy.require(current_user, "red_tag", asset.facility.organization_id)
-    values: dict[str, Any] = request.form.to_dict()
-    errors: dict[str, Any] = {}
-    status = 200
-    if request.method == "POST":
-        done = submit(
-            RedTagFormSchema(),
-            request.form,
-            lambda data: services.place_red_tag(asset, placed_by=current_user, **data),
-            confirm=lambda data: _confirm(
-                asset, _("Place a red tag?"), services.place_consequences(asset, **data), "place"
-            ),
-        )
-        if done.confirmation is not None:
-            return done.confirmation
-        if done.ok:
-            flash(_("Red tag placed: deliveries to this asset are prohibited."), "success")
-            return redirect(url_for("assets.asset_detail", asset_id=asset.id))
-        errors, status = done.errors, done.status
-    active = services.active_red_tag(asset.id)
-    return render_template(
-        "enforcement/place.html", asset=asset, active=active, values=values, errors=errors
-    ), status
+    return _red_tag_act(
+        asset,
+        "place",
+        RedTagFormSchema(),
+        lambda data: services.place_red_tag(asset, placed_by=current_user, **data),
+        lambda data: (_("Place a red tag?"), services.place_consequences(asset, **data)),
+        _("Red tag placed: deliveries to this asset are prohibited."),
+    )
 
 
 @bp.route("/assets/<int:asset_id>/red-tag/lift", methods=["GET", "POST"])
@@ -113,36 +99,50 @@ def red_tag_place(asset_id: int) -> Any:
 def red_tag_lift(asset_id: int) -> Any:
     """Lift an asset's red tag with a note (inspectors and regulators)."""
     asset = get_asset(current_user, asset_id)
+
+    def consequences(data: dict[str, Any]) -> tuple[str, list[str]]:
+        active = services.active_red_tag(asset.id)
+        return _("Lift the red tag?"), services.lift_consequences(asset, active, note=data["note"])
+
+    return _red_tag_act(
+        asset,
+        "lift",
+        LiftFormSchema(),
+        lambda data: services.lift_red_tag(asset, lifted_by=current_user, note=data["note"]),
+        consequences,
+        _("Red tag lifted: deliveries are allowed again."),
+    )
+
+
+def _red_tag_act(
+    asset: Asset,
+    act: str,
+    schema: Any,
+    action: Callable[[dict[str, Any]], Any],
+    asking: Callable[[dict[str, Any]], tuple[str, list[str]]],
+    done_message: str,
+) -> Any:
+    """Ask, then place or lift a red tag; the form again with its errors when refused."""
     policy.require(current_user, "red_tag", asset.facility.organization_id)
     values: dict[str, Any] = request.form.to_dict()
     errors: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
         done = submit(
-            LiftFormSchema(),
-            request.form,
-            lambda data: services.lift_red_tag(asset, lifted_by=current_user, note=data["note"]),
-            confirm=lambda data: _confirm(
-                asset,
-                _("Lift the red tag?"),
-                services.lift_consequences(
-                    asset, services.active_red_tag(asset.id), note=data["note"]
-                ),
-                "lift",
-            ),
+            schema, request.form, action, confirm=lambda data: _confirm(asset, *asking(data), act)
         )
         if done.confirmation is not None:
             return done.confirmation
         if done.ok:
-            flash(_("Red tag lifted: deliveries are allowed again."), "success")
+            flash(done_message, "success")
             return redirect(url_for("assets.asset_detail", asset_id=asset.id))
         errors, status = done.errors, done.status
     active = services.active_red_tag(asset.id)
-    if active is None and request.method == "GET":
+    if act == "lift" and active is None and request.method == "GET":
         flash(_("This asset carries no red tag."), "info")
         return redirect(url_for("assets.asset_detail", asset_id=asset.id))
     return render_template(
-        "enforcement/lift.html", asset=asset, active=active, values=values, errors=errors
+        f"enforcement/{act}.html", asset=asset, active=active, values=values, errors=errors
     ), status
 
 

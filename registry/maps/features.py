@@ -19,7 +19,7 @@ from registry.extensions import db
 from registry.monitoring import alerts as alert_service
 from registry.monitoring.models import MonitoringPoint
 from registry.receptors.schemas import feature as receptor_feature
-from registry.receptors.services import facility_proximity
+from registry.receptors.services import proximities
 from registry.receptors.services import receptors_query
 from registry.releases.models import OPEN_STATES
 from registry.releases.models import Release
@@ -80,11 +80,12 @@ def _point(facility: Facility) -> dict[str, Any]:
     return {"type": "Point", "coordinates": [facility.longitude, facility.latitude]}
 
 
-def facility_features(user: Any, facilities: list[Facility]) -> list[dict[str, Any]]:
+def facility_features(user: Any, facilities: list[Facility], box: Box) -> list[dict[str, Any]]:
     """Facilities with their state, red tags, open releases and nearness to receptors."""
     ids = [f.id for f in facilities]
     org = user.organization_id if policy.is_operator(user) else None
-    states = worst_states(as_of=today(), organization_id=org)
+    states = worst_states(as_of=today(), organization_id=org, bbox=box)
+    nearness = proximities(ids)
     red = _ids_with(
         select(Facility.id)
         .join(Asset, Asset.facility_id == Facility.id)
@@ -100,7 +101,7 @@ def facility_features(user: Any, facilities: list[Facility]) -> list[dict[str, A
     )
     out = []
     for f in facilities:
-        near = facility_proximity(f)
+        near = nearness[f.id]
         properties = {
             "layer": "facilities",
             "id": f.id,
@@ -185,7 +186,7 @@ def map_features(user: Any, box: Box, layers: tuple[str, ...]) -> dict[str, Any]
     features: list[dict[str, Any]] = []
     facilities = _facilities(user, box) if set(layers) - {"receptors"} else []
     if "facilities" in layers:
-        features += facility_features(user, facilities)
+        features += facility_features(user, facilities, box)
     if "releases" in layers:
         features += release_features(facilities)
     if "points" in layers:

@@ -21,6 +21,7 @@ from registry.core.errors import NotFound
 from registry.extensions import db
 from registry.monitoring.alerts import Alert
 from registry.monitoring.alerts import alerts
+from registry.monitoring.alerts import scoped_to
 from registry.monitoring.models import AlertAcknowledgement
 from registry.monitoring.models import MonitoringPoint
 from registry.monitoring.models import MonitoringReading
@@ -48,15 +49,7 @@ def acknowledgements(
         .join(Facility, Facility.id == MonitoringPoint.facility_id)
         .outerjoin(User, User.id == AlertAcknowledgement.acknowledged_by_id)
     )
-    if user is not None:
-        stmt = policy.scope(stmt, user, Facility.organization_id)
-    for key, column in (
-        ("facility_id", Facility.id),
-        ("organization_id", Facility.organization_id),
-        ("point_id", MonitoringPoint.id),
-    ):
-        if filters.get(key) is not None:
-            stmt = stmt.where(column == filters[key])
+    stmt = scoped_to(stmt, user, filters)
     return {
         (kind, reading): (at, name or email, note)
         for kind, reading, at, name, email, note in db.session.execute(stmt)

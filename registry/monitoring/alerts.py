@@ -95,6 +95,11 @@ def _base(user: Any, filters: dict[str, Any]) -> Any:
         .join(MonitoringPoint, MonitoringPoint.id == MonitoringReading.point_id)
         .join(Facility, Facility.id == MonitoringPoint.facility_id)
     )
+    return scoped_to(stmt, user, filters)
+
+
+def scoped_to(stmt: Any, user: Any, filters: dict[str, Any]) -> Any:
+    """A statement joined to the point's facility, in the user's scope and the filters'."""
     if user is not None:
         stmt = policy.scope(stmt, user, Facility.organization_id)
     for key, column in (

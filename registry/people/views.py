@@ -20,14 +20,13 @@ from registry.auth import policy
 from registry.compliance.rules import active_pack
 from registry.compliance.services import register_reminder_source
 from registry.compliance.services import window_days
-from registry.compliance.uploads import download_of
+from registry.compliance.uploads import send_attachment
 from registry.core.dates import today
 from registry.core.forms import form_status
 from registry.core.forms import keep_current_version
 from registry.core.forms import submit
 from registry.core.panels import add_panel
 from registry.core.schemas import patch
-from registry.core.storage import send_stored
 from registry.extensions import db
 from registry.people import financial
 from registry.people import operators
@@ -150,18 +149,9 @@ def operator_certificate(operator_id: int) -> Any:
     person = operators.get_operator(current_user, operator_id)
     if not person.certificate_path:
         abort(404)
-    ctype, name = download_of(person.certificate_type, person.certificate_name)
-    try:
-        response = send_stored(
-            person.certificate_path,
-            mimetype=ctype,
-            download_name=name,
-            as_attachment=not ctype.startswith("image/"),
-        )
-    except FileNotFoundError:
-        abort(404)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_attachment(
+        person.certificate_path, person.certificate_type, person.certificate_name
+    )
 
 
 @bp.route("/organizations/<int:org_id>/financial-responsibility", methods=["GET", "POST"])

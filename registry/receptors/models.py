@@ -38,3 +38,19 @@ class Receptor(Model):
 
     def __repr__(self) -> str:
         return f"<Receptor {self.id} {self.kind} {self.name}>"
+
+
+class ReceptorDistance(Model):
+    """How far a facility lies from the nearest receptor of one kind (geodesic metres).
+
+    Kept up to date as facilities move and receptors are added, so that the map, the lists and
+    the compliance engine read nearness in one query instead of measuring every pair.
+    """
+
+    __tablename__ = "facility_receptor_distance"
+
+    facility_id: Mapped[int] = mapped_column(
+        ForeignKey("facility.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    metres: Mapped[float] = mapped_column(Float)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from flask import has_request_context
-from flask import request
 from sqlalchemy import select
 
 from registry.compliance.rules import active_pack
 from registry.extensions import db
+from registry.receptors import distances
 from registry.receptors import geometry as geo
 from registry.receptors.models import Receptor
+from registry.receptors.models import ReceptorDistance
 
 
 def create_receptor(data: dict[str, Any], *, by: Any) -> Receptor:
@@ -32,15 +33,8 @@ def create_receptor(data: dict[str, Any], *, by: Any) -> Receptor:
     )
     db.session.add(receptor)
     db.session.flush()
-    _cache().clear()
+    distances.add_receptor(db.session, receptor)
     return receptor
-
-
-def _cache() -> dict[str, Any]:
-    # Per request (not flask.g: a test's app context outlives its requests).
-    if has_request_context():
-        return request.environ.setdefault("registry.receptors", {})  # type: ignore[no-any-return]
-    return {}
 
 
 def receptors_query(box: tuple[float, float, float, float] | None = None) -> Any:
@@ -54,14 +48,6 @@ def receptors_query(box: tuple[float, float, float, float] | None = None) -> Any
             Receptor.min_lat <= box[3],
         )
     return stmt
-
-
-def all_receptors() -> list[Receptor]:
-    """Every receptor, read once per request."""
-    cache = _cache()
-    if "receptors" not in cache:
-        cache["receptors"] = list(db.session.scalars(receptors_query()))
-    return cache["receptors"]  # type: ignore[no-any-return]
 
 
 def near_distance_m(kind: str) -> float:
@@ -81,24 +67,47 @@ class Proximity:
     near: bool
 
 
-def proximity(latitude: float | None, longitude: float | None) -> Proximity:
-    """How near a point lies to the receptors."""
-    receptors = all_receptors()
-    if latitude is None or longitude is None or not receptors:
-        return Proximity(None, False)
-    nearest: float | None = None
-    near = False
-    for receptor in receptors:
-        metres = geo.distance_m(longitude, latitude, receptor.geometry)
-        nearest = metres if nearest is None else min(nearest, metres)
-        near = near or metres <= near_distance_m(receptor.kind)
-    return Proximity(None if nearest is None else round(nearest, 1), near)
+def proximities(facility_ids: Iterable[int]) -> dict[int, Proximity]:
+    """How near each of these facilities lies to the receptors (one query)."""
+    ids = list(dict.fromkeys(facility_ids))
+    found: dict[int, list[ReceptorDistance]] = {i: [] for i in ids}
+    for start in range(0, len(ids), 1000):
+        stmt = select(ReceptorDistance).where(
+            ReceptorDistance.facility_id.in_(ids[start : start + 1000])
+        )
+        for row in db.session.scalars(stmt):
+            found[row.facility_id].append(row)
+    limits: dict[str, float] = {}
+    out = {}
+    for fid, rows in found.items():
+        if not rows:
+            out[fid] = Proximity(None, False)
+            continue
+        for r in rows:
+            if r.kind not in limits:
+                limits[r.kind] = near_distance_m(r.kind)
+        near = any(r.metres <= limits[r.kind] for r in rows)
+        out[fid] = Proximity(min(r.metres for r in rows), near)
+    return out
+
+
+def near_kinds(facility_id: int) -> list[str]:
+    """The receptor kinds a facility lies near (what rule-pack conditions test)."""
+    stmt = select(ReceptorDistance).where(ReceptorDistance.facility_id == facility_id)
+    return sorted(r.kind for r in db.session.scalars(stmt) if r.metres <= near_distance_m(r.kind))
+
+
+def preload_proximity(facility_ids: Iterable[int]) -> None:
+    """Read the nearness of many facilities at once, for the request."""
+    cache = distances.request_cache().setdefault("proximity", {})
+    missing = [i for i in facility_ids if i is not None and i not in cache]
+    if missing:
+        cache.update(proximities(missing))
 
 
 def facility_proximity(facility: Any) -> Proximity:
     """How near a facility lies to the receptors (cached for the request)."""
-    cache = _cache().setdefault("proximity", {})
-    key = (facility.latitude, facility.longitude)
-    if key not in cache:
-        cache[key] = proximity(facility.latitude, facility.longitude)
-    return cache[key]  # type: ignore[no-any-return]
+    if facility.id is None:
+        return Proximity(None, False)
+    preload_proximity([facility.id])
+    return distances.request_cache()["proximity"][facility.id]  # type: ignore[no-any-return]

@@ -21,14 +21,13 @@ from flask_login import login_required
 from registry.assets.models import Asset
 from registry.auth import policy
 from registry.compliance.services import register_reminder_source
-from registry.compliance.uploads import download_of
+from registry.compliance.uploads import send_attachment
 from registry.core.converters import id_arg
 from registry.core.errors import DomainError
 from registry.core.forms import errors_of
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
 from registry.core.panels import add_panel
-from registry.core.storage import send_stored
 from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.releases import auto
@@ -240,18 +239,7 @@ def evidence_file(release_id: int, evidence_id: int) -> Any:
     item = next((e for e in release.evidence if e.id == evidence_id and e.file_path), None)
     if item is None or item.file_path is None:
         abort(404)
-    ctype, name = download_of(item.file_type, item.file_name)
-    try:
-        response = send_stored(
-            item.file_path,
-            mimetype=ctype,
-            as_attachment=not ctype.startswith("image/"),
-            download_name=name,
-        )
-    except FileNotFoundError:
-        abort(404)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_attachment(item.file_path, item.file_type, item.file_name)
 
 
 @bp.get("/releases/public")

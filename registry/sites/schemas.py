@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import post_load
+from marshmallow import pre_dump
 from marshmallow import validate
 from marshmallow import validates
 from marshmallow import validates_schema
@@ -21,6 +22,7 @@ from registry.core.schemas import drop_blank
 from registry.core.schemas import id_field
 from registry.core.schemas import registration_date
 from registry.receptors.services import facility_proximity
+from registry.receptors.services import preload_proximity
 from registry.sites import coords
 
 
@@ -153,6 +155,12 @@ class FacilityOutSchema(FacilitySchema):
         dump_only=True,
         metadata={"description": "within the pack's (or RECEPTOR_DISTANCE_M) distance of one"},
     )
+
+    @pre_dump(pass_collection=True)
+    def _read_nearness_at_once(self, data: Any, many: bool, **kwargs: Any) -> Any:
+        # A page of facilities reads its distances in one query, not one per facility.
+        preload_proximity([f.id for f in (data if many else [data])])
+        return data
 
 
 class FacilityPatchSchema(FacilitySchema):

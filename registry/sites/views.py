@@ -152,12 +152,17 @@ def facility_list() -> Any:
     filters["compliance"] = state_arg(request.args)
     sorting = FACILITY_SORT.read(request.args)
     page, size = page_args(request.args)
-    states = list_states(current_user, filters.get("organization_id"), request.args)
+    org = filters.get("organization_id")
     stmt = FACILITY_SORT.apply(services.facilities_query(current_user, filters), sorting)
-    if filters["compliance"]:
+    # Filtering by state needs every state; else only the page's are computed, below.
+    states = list_states(current_user, org, request.args) if filters["compliance"] else None
+    if states is not None:
         stmt = stmt.where(in_state(Facility.id, states.facilities, filters["compliance"]))
     with custom_plans(db.session, when=bool(filters["q"])):
         result = paginate(stmt, page=page, page_size=size, count_cap=LIST_COUNT_CAP)
+    if states is None:
+        ids = [f.id for f in result.items]
+        states = list_states(current_user, org, request.args, facility_ids=ids)
     counts = services.count_assets([f.id for f in result.items])
     return render_template(
         "sites/facilities.html",
@@ -188,6 +193,7 @@ def facility_new() -> Any:
         else {
             "organization_id": request.args.get("organization_id") or current_user.organization_id,
             "status": "active",
+            "coordinate_system": "wgs84",
         }
     )
     errors: dict[str, Any] = {}
@@ -286,7 +292,11 @@ def facility_edit(facility_id: int) -> Any:
         errors = done.errors
         keep_current_version(values, Facility, facility_id)
     else:
-        values = FacilitySchema().dump(facility) | {"version": facility.version}
+        # Stored coordinates are WGS-84: the picker starts there.
+        values = FacilitySchema().dump(facility) | {
+            "version": facility.version,
+            "coordinate_system": "wgs84",
+        }
     return render_template(
         "sites/facility_form.html",
         facility=facility,

@@ -28,13 +28,13 @@ def violation_reminders(
             Violation.id,
             Violation.code,
             Violation.due_on,
-            Violation.compliance_inspection_id,
+            Violation.compliance_inspection_id.label("visit_id"),
             Violation.asset_id,
             Asset.tag,
             Asset.operator_ref,
             Asset.kind,
-            Facility.id,
-            Facility.name,
+            Facility.id.label("facility_id"),
+            Facility.name.label("facility_name"),
             Facility.subdistrict,
             Facility.organization_id,
         )
@@ -49,42 +49,29 @@ def violation_reminders(
     if organization_id is not None:
         stmt = stmt.where(Facility.organization_id == organization_id)
     library = active_pack().violations
-    for (
-        vid,
-        code,
-        due_on,
-        visit_id,
-        aid,
-        tag,
-        ref,
-        kind,
-        fid,
-        fname,
-        sub,
-        org,
-    ) in db.session.execute(stmt):
-        state, days = state_of(due_on, as_of, window_days)
-        known = library.get(code)
+    for row in db.session.execute(stmt):
+        state, days = state_of(row.due_on, as_of, window_days)
+        known = library.get(row.code)
         yield DueItem(
-            obligation=code,
-            title_zh=f"{code} 整改：{known.title_zh if known else code}",
-            title_en=f"{code} return to compliance: {known.title_en if known else code}",
-            asset_id=aid,
-            asset_tag=tag,
-            asset_ref=ref,
-            asset_kind=kind,
-            facility_id=fid,
-            facility_name=fname,
-            subdistrict=sub,
-            organization_id=org,
-            due_on=due_on,
+            obligation=row.code,
+            title_zh=f"{row.code} 整改：{known.title_zh if known else row.code}",
+            title_en=f"{row.code} return to compliance: {known.title_en if known else row.code}",
+            asset_id=row.asset_id,
+            asset_tag=row.tag,
+            asset_ref=row.operator_ref,
+            asset_kind=row.kind,
+            facility_id=row.facility_id,
+            facility_name=row.facility_name,
+            subdistrict=row.subdistrict,
+            organization_id=row.organization_id,
+            due_on=row.due_on,
             last_done_on=None,
             state=state,
             days_overdue=days,
             source=SOURCE,
             extra={
-                "url": f"/compliance-inspections/{visit_id}",
-                "violation_id": vid,
-                "uid_key": f"violation-{vid}",
+                "url": f"/compliance-inspections/{row.visit_id}",
+                "violation_id": row.id,
+                "uid_key": f"violation-{row.id}",
             },
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
 from flask import abort
 from flask import flash
 from flask import redirect
@@ -19,7 +18,7 @@ from flask_login import login_required
 
 from registry.auth import policy
 from registry.compliance.rules import active_pack
-from registry.compliance.uploads import download_of
+from registry.compliance.uploads import send_attachment
 from registry.core.confirm import asks_confirmation
 from registry.core.confirm import confirmation_page
 from registry.core.dates import today
@@ -29,7 +28,6 @@ from registry.core.errors import Invalid
 from registry.core.forms import load_form
 from registry.core.pagination import page_args
 from registry.core.pagination import paginate
-from registry.core.storage import send_stored
 from registry.core.templating import add_nav_item
 from registry.enforcement import services as enforcement
 from registry.extensions import db
@@ -148,18 +146,7 @@ def violation_evidence(violation_id: int) -> Any:
     v = violations.get_violation(current_user, violation_id)
     if not v.evidence_path:
         abort(404)
-    ctype, name = download_of(v.evidence_type, v.evidence_name)
-    try:
-        response: Response = send_stored(
-            v.evidence_path,
-            mimetype=ctype,
-            as_attachment=not ctype.startswith("image/"),
-            download_name=name,
-        )
-    except FileNotFoundError:
-        abort(404)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_attachment(v.evidence_path, v.evidence_type, v.evidence_name)
 
 
 @bp.post("/violations/<int:violation_id>/red-tag")

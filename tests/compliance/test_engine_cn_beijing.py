@@ -123,3 +123,33 @@ def test_every_asset_obligation_of_a_double_walled_tank(make_asset: Any, due_on:
         "interstitial_monitoring_check": D("2024-03-30"),
         "leak_detection_equipment_check": D("2025-02-28"),
     }
+
+
+def test_groundwater_monitoring_near_a_drinking_water_source_every_three_months(
+    make_facility: Any, make_asset: Any, registered: Any, record: Any, due_on: Any
+) -> None:
+    # HJ 1209: more frequent near a drinking-water source; the pack's distance is 1 km.
+    from pyproj import Geod
+
+    from registry.receptors.services import create_receptor
+
+    geod = Geod(ellps="WGS84")
+    near, far = make_facility(key_supervised=True), make_facility(key_supervised=True)
+    for fac in (near, far):
+        make_asset(fac)
+        registered(fac, "2023-08-31")
+        record(fac, "groundwater_sample", "2025-08-31")
+    source_lon, source_lat = 116.30, 39.80
+    near.longitude, near.latitude, _ = geod.fwd(source_lon, source_lat, 90, 900)
+    far.longitude, far.latitude, _ = geod.fwd(source_lon, source_lat, 90, 1100)
+    point = {"type": "Point", "coordinates": [source_lon, source_lat]}
+    create_receptor(
+        {"geometry": point, "properties": {"kind": "drinking_water_source", "name": "水源井"}},
+        by=None,
+    )
+    assert due_on(PACK, facility=near)["groundwater_monitoring"] == D("2025-11-30")  # 3 months
+    assert due_on(PACK, facility=far)["groundwater_monitoring"] == D("2026-02-28")  # 6 months
+    # A school as near changes nothing: the shorter interval is for drinking water.
+    school = {"type": "Point", "coordinates": list(geod.fwd(source_lon, source_lat, 90, 1100)[:2])}
+    create_receptor({"geometry": school, "properties": {"kind": "school", "name": "小学"}}, by=None)
+    assert due_on(PACK, facility=far)["groundwater_monitoring"] == D("2026-02-28")

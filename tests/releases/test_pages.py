@@ -7,17 +7,12 @@ from typing import Any
 
 from registry.extensions import db
 from registry.releases import services
+from tests.helpers import log_in
 from tests.releases.conftest import at
 
 
-def _login(client: Any, user: Any) -> None:
-    with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
-        sess["_fresh"] = True
-
-
 def test_operator_opens_by_hand_and_records_a_step(client: Any, world: dict[str, Any]) -> None:
-    _login(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     form = {
         "discovered_at": "2026-03-01T23:30",  # local time: 15:30 UTC
         "description": "Fuel in the sump",
@@ -45,14 +40,14 @@ def test_operator_opens_by_hand_and_records_a_step(client: Any, world: dict[str,
 
 
 def test_future_discovery_refused_at_the_field(client: Any, world: dict[str, Any]) -> None:
-    _login(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     form = {"discovered_at": "2999-03-01T10:00", "description": "x"}
     r = client.post(f"/facilities/{world['fac_a'].id}/releases/new", data=form)
     assert r.status_code == 422 and "has-error" in r.get_data(as_text=True)
 
 
 def test_acts_ask_first(client: Any, world: dict[str, Any]) -> None:
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     rid = world["release_a"].id
     body = {"confirmed_at": "2026-03-05T10:00", "confirm": "1"}
     r = client.post(f"/releases/{rid}/confirm", data=body)
@@ -71,16 +66,16 @@ def test_acts_ask_first(client: Any, world: dict[str, Any]) -> None:
 def test_close_is_for_regulators(client: Any, world: dict[str, Any]) -> None:
     rid = world["release_confirmed_a"].id
     body = {"closed_on": "2026-03-20", "reason": "Done"}
-    _login(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     assert "Close release" not in client.get(f"/releases/{rid}").get_data(as_text=True)
     assert client.post(f"/releases/{rid}/close", data=body).status_code == 403
-    _login(client, world["users"]["inspector"])
+    log_in(client, world["users"]["inspector"])
     assert client.post(f"/releases/{rid}/close", data=body).status_code == 403
 
 
 def test_queue_puts_overdue_first(client: Any, world: dict[str, Any], open_release: Any) -> None:
     late = open_release(world["fac_b"], "2026-02-01T09:00+08:00")
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     html = client.get("/releases").get_data(as_text=True)
     # the world's releases have every step done; the new one is overdue
     assert html.index(late.number) < html.index(world["release_a"].number)
@@ -124,14 +119,14 @@ def test_public_card_list_and_export(client: Any, world: dict[str, Any]) -> None
 
 
 def test_dashboard_shows_the_measures(client: Any, world: dict[str, Any]) -> None:
-    _login(client, world["users"]["regulator"])
+    log_in(client, world["users"]["regulator"])
     html = client.get("/dashboard").get_data(as_text=True)
     assert 'data-measures="releases"' in html and "<progress" in html
 
 
 def test_operator_home_lists_open_releases(client: Any, world: dict[str, Any]) -> None:
-    _login(client, world["users"]["operator_a"])
+    log_in(client, world["users"]["operator_a"])
     html = client.get("/reminders").get_data(as_text=True)
     assert 'data-operator-releases="2"' in html and world["release_a"].number in html
-    _login(client, world["users"]["operator_b"])
+    log_in(client, world["users"]["operator_b"])
     assert "data-operator-releases" not in client.get("/reminders").get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -252,3 +253,35 @@ def test_facility_outside_the_district_is_refused_on_the_api(
     resp = client.post("/api/v1/facilities", json=body, headers=zh)
     assert resp.status_code == 422
     assert "经度应在 116.37 至 116.45 之间" in resp.get_json()["errors"]["json"]["longitude"][0]
+
+
+def test_coordinates_read_from_a_chinese_map_are_stored_in_wgs84(
+    client: Any, login_as: Any, make_org: Any, db: Any
+) -> None:
+    from registry.sites import coords
+
+    login_as("operator", organization=make_org(), locale="zh")
+    html = client.get("/facilities/new").get_data(as_text=True)
+    assert set(option_labels(html, "coordinate_system")) == {"wgs84", "gcj02", "bd09"}
+    gcj = (116.41, 39.95)  # as Amap shows the point
+    resp = client.post(
+        "/facilities/new",
+        data={
+            "name": "高德坐标加油站",
+            "kind": "gas_station",
+            "status": "active",
+            "coordinate_system": "gcj02",
+            "latitude": str(gcj[1]),
+            "longitude": str(gcj[0]),
+        },
+    )
+    assert resp.status_code == 302
+    facility = db.session.get(Facility, int(resp.headers["Location"].rsplit("/", 1)[1]))
+    lon, lat = coords.to_wgs84(*gcj, "gcj02")
+    assert (facility.longitude, facility.latitude) == (round(lon, 7), round(lat, 7))
+    assert coords.from_wgs84(facility.longitude, facility.latitude, "gcj02") == pytest.approx(
+        gcj, abs=1e-6
+    )
+    # A WGS-84 point is kept as typed (the picker's default).
+    form = submitted(client.get(f"/facilities/{facility.id}/edit").get_data(as_text=True))
+    assert form["coordinate_system"] == "wgs84"

@@ -1,7 +1,7 @@
-"""lifecycle clocks and people
+"""Life-cycle clocks and people: closure details and the substance change date of assets, designated operators, financial assurance
 
 Revision ID: 0292ff63e797
-Revises: a1b2c3d4e5f7
+Revises: c7d8e9f0a1b2
 Create Date: 2026-12-07 17:39:39.675418
 
 """
@@ -13,7 +13,7 @@ import registry.core.types
 
 # revision identifiers, used by Alembic.
 revision = '0292ff63e797'
-down_revision = 'a1b2c3d4e5f7'
+down_revision = 'c7d8e9f0a1b2'
 branch_labels = None
 depends_on = None
 
