@@ -80,9 +80,11 @@ def init_api(app: Flask) -> None:
     from inspection_api import certificates
     from inspection_api import compliance
     from inspection_api import compliance_inspections
+    from inspection_api import designated_operators
     from inspection_api import facilities
     from inspection_api import field
     from inspection_api import filings
+    from inspection_api import financial_responsibility
     from inspection_api import imports
     from inspection_api import inspections
     from inspection_api import map_features
@@ -113,6 +115,8 @@ def init_api(app: Flask) -> None:
         receptors,
         map_features,
         field,
+        designated_operators,
+        financial_responsibility,
     )
     for module in modules:
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")

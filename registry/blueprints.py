@@ -24,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.landing.views import bp as landing_bp
     from registry.maps.views import bp as maps_bp
     from registry.monitoring.views import bp as monitoring_bp
+    from registry.people.views import bp as people_bp
     from registry.releases.views import bp as releases_bp
     from registry.sites.views import bp as sites_bp
     from registry.visits.views import bp as visits_bp
@@ -47,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
         visits_bp,
         maps_bp,
         field_bp,
+        people_bp,
     ]
     for bp in blueprints:
         app.register_blueprint(bp)

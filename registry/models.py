@@ -24,6 +24,8 @@ from registry.inspections.models import Photo  # noqa: F401
 from registry.monitoring.models import AlertAcknowledgement  # noqa: F401
 from registry.monitoring.models import MonitoringPoint  # noqa: F401
 from registry.monitoring.models import MonitoringReading  # noqa: F401
+from registry.people.models import DesignatedOperator  # noqa: F401
+from registry.people.models import FinancialAssurance  # noqa: F401
 from registry.receptors.models import Receptor  # noqa: F401
 from registry.receptors.models import ReceptorDistance  # noqa: F401
 from registry.releases.models import Release  # noqa: F401
@@ -58,3 +60,5 @@ _audit_services.register(ComplianceInspection, "compliance_inspection")
 _audit_services.register(Violation, "violation")
 _audit_services.register(InspectionPlan, "inspection_plan")
 _audit_services.register(Receptor, "receptor")
+_audit_services.register(DesignatedOperator, "designated_operator")
+_audit_services.register(FinancialAssurance, "financial_assurance")

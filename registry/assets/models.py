@@ -40,6 +40,15 @@ class Asset(Model):
     status: Mapped[str] = mapped_column(String(30), default="in_service")
     installed_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
+    # What a closure did (registry.lifecycle): temporary (emptied to 2.5 cm, vent lines open,
+    # other lines capped) or permanent (the method and the site assessment's result).
+    emptied: Mapped[bool | None] = mapped_column(Boolean)
+    vent_lines_open: Mapped[bool | None] = mapped_column(Boolean)
+    lines_capped: Mapped[bool | None] = mapped_column(Boolean)
+    closure_method: Mapped[str | None] = mapped_column(String(30))
+    site_assessment_result: Mapped[str | None] = mapped_column(String(30))
+    # The day a change of substance was recorded: event obligations count from it.
+    substance_changed_on: Mapped[date | None] = mapped_column(Date)
     wall: Mapped[str | None] = mapped_column(String(10))
     material: Mapped[str | None] = mapped_column(String(20))
     corrosion_protection: Mapped[str | None] = mapped_column(String(30))

@@ -43,6 +43,29 @@ class AssetSchema(BaseSchema):
     status = choice("asset_status", load_default="in_service")
     installed_on = PlausibleDate(allow_none=True, validate=not_in_future)
     closed_on = PlausibleDate(allow_none=True, validate=not_in_future)
+    # What a closure did: temporary (registry.lifecycle) ...
+    emptied = fields.Boolean(
+        allow_none=True, metadata={"description": "Temporary closure: emptied to 2.5 cm or less"}
+    )
+    vent_lines_open = fields.Boolean(
+        allow_none=True, metadata={"description": "Temporary closure: vent lines left open"}
+    )
+    lines_capped = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "Temporary closure: other lines, pumps, manways capped"},
+    )
+    # ... or permanent: a site assessment that found contamination opens a suspected release.
+    closure_method = choice(
+        "closure_method", allow_none=True, metadata={"description": "Permanent closure"}
+    )
+    site_assessment_result = choice(
+        "site_assessment_result", allow_none=True, metadata={"description": "Permanent closure"}
+    )
+    substance_changed_on = fields.Date(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "the day the last change of substance was recorded"},
+    )
     wall = choice("wall", allow_none=True)
     material = choice("material", allow_none=True)
     corrosion_protection = choice("corrosion_protection", allow_none=True)
@@ -175,6 +198,18 @@ class AssetPatchSchema(AssetInSchema):
     leak_detection = fields.List(
         fields.String(validate=one_of("leak_detection")), metadata={"uniqueItems": True}
     )
+
+
+class AssetCloseSchema(AssetPatchSchema):
+    """The close form: a closure is dated, a permanent one says how it was done."""
+
+    @validates_schema
+    def _closure_complete(self, data: dict[str, Any], **kwargs: Any) -> None:
+        status = data.get("status")
+        if status in ("temporarily_closed", "permanently_closed") and not data.get("closed_on"):
+            raise ValidationError(_("Give the day of the closure."), "closed_on")
+        if status == "permanently_closed" and not data.get("closure_method"):
+            raise ValidationError(_("Say how the tank or pipeline was closed."), "closure_method")
 
 
 class AssetOutSchema(AssetInSchema):

@@ -31,6 +31,7 @@ from registry.core.search import ESCAPE
 from registry.core.search import clean
 from registry.core.search import contains
 from registry.extensions import db
+from registry.lifecycle import services as lifecycle
 from registry.sites.models import Facility
 from registry.sites.models import Organization
 from registry.sites.services import apply_changes
@@ -126,8 +127,10 @@ def update_asset(asset: Asset, data: dict[str, Any], *, version: int | None, by:
         data.get("operator_ref", asset.operator_ref),
         asset.id,
     )
+    before = lifecycle.prepare_change(asset, data)
     apply_changes(asset, {k: v for k, v in data.items() if k != "kind"})
     flush_versioned(asset)
+    lifecycle.after_change(asset, before, by=by)
     return asset
 
 

@@ -17,6 +17,7 @@ from flask_login import login_required
 
 from registry.assets import services
 from registry.assets.models import Asset
+from registry.assets.schemas import AssetCloseSchema
 from registry.assets.schemas import AssetCreateSchema
 from registry.assets.schemas import AssetOutSchema
 from registry.assets.schemas import AssetPatchSchema
@@ -157,14 +158,19 @@ def asset_detail(asset_id: int) -> Any:
     return render_template("assets/detail.html", asset=asset, events=history("asset", asset.id))
 
 
-def _edit(asset: Asset, template: str, extra: dict[str, Any] | None = None) -> Any:
+def _edit(
+    asset: Asset,
+    template: str,
+    extra: dict[str, Any] | None = None,
+    schema: type[AssetPatchSchema] = AssetPatchSchema,
+) -> Any:
     errors: dict[str, Any] = {}
     if request.method == "POST":
         values: dict[str, Any] = request.form.to_dict()
         if "leak_detection__present" in request.form:
             values["leak_detection"] = request.form.getlist("leak_detection")
         done = submit(
-            patch(AssetPatchSchema),
+            patch(schema),
             request.form,
             lambda data: services.update_asset(
                 asset, data, version=data.pop("version", None), by=current_user
@@ -216,4 +222,5 @@ def asset_close(asset_id: int) -> Any:
             "closed_on": (asset.closed_on or today()).isoformat(),
             "status": "permanently_closed" if asset.status == "in_service" else asset.status,
         },
+        AssetCloseSchema,
     )

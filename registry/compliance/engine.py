@@ -29,8 +29,10 @@ from registry.compliance.due import DueItem
 from registry.compliance.due import build_items
 from registry.compliance.due import first_after
 from registry.compliance.due import variants
+from registry.compliance.event_engine import event_branch
 from registry.compliance.models import ActivityRecord
-from registry.compliance.rules import LIST_ATTRIBUTES
+from registry.compliance.obligations import LIST_ATTRIBUTES
+from registry.compliance.obligations import EventObligation
 from registry.compliance.rules import Condition
 from registry.compliance.rules import Obligation
 from registry.compliance.rules import RulePack
@@ -234,6 +236,8 @@ def _candidates(o: Obligation, first: int, as_of: date, scope: Scope) -> Any:
 def _branch(
     o: Obligation, first: int, as_of: date, limit: date, scope: Scope, onboarding: int
 ) -> Any:
+    if isinstance(o, EventObligation):
+        return event_branch(o, first, as_of, limit, _applies(o), _scope_filters(o, scope))
     # OFFSET 0 keeps the subquery a subquery: flattened into the outer query (SQLite and
     # PostgreSQL both do), the last-done look-up would run once per mention of `last` in the
     # due filter (up to four times a row) instead of once.
@@ -352,7 +356,7 @@ def build_query(
     """
     chosen = [
         o
-        for o in pack.obligations
+        for o in (*pack.obligations, *pack.event_obligations)
         if (scope.obligations is None or o.code in scope.obligations)
         and not (scope.assets_only and o.scope != "asset")
     ]

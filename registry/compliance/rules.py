@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -20,7 +19,17 @@ from typing import Any
 
 from flask import current_app
 
+from registry.compliance.event_rules import parse_events
+from registry.compliance.event_rules import parse_financial
+from registry.compliance.event_rules import parse_training
 from registry.compliance.intervals import Interval
+from registry.compliance.obligations import Activity
+from registry.compliance.obligations import Condition
+from registry.compliance.obligations import EventObligation
+from registry.compliance.obligations import FinancialRules
+from registry.compliance.obligations import FirstDue
+from registry.compliance.obligations import Obligation
+from registry.compliance.obligations import TrainingRules
 from registry.compliance.receptor_rules import ReceptorDistance
 from registry.compliance.receptor_rules import parse_receptor_distances
 from registry.compliance.release_rules import ReleaseRules
@@ -53,7 +62,6 @@ FACILITY_ATTRIBUTES: dict[str, tuple[str, ...] | None] = {
     # The receptor kinds the facility lies near (each within its kind's distance).
     "near_receptor": tuple(choices.RECEPTOR_KINDS),
 }
-LIST_ATTRIBUTES = {"leak_detection", "near_receptor"}
 TANK_ONLY = {"spill_containment", "overfill_prevention"}
 PIPELINE_ONLY = {"piping_type", "line_leak_detector"}
 
@@ -83,108 +91,13 @@ PACK_KEYS = {
     "corrective_action_days",
     "facility_inspection_years",
     "self_investigation_activity",
+    "site_assessment_activity",
+    "lines_secured_activity",
 }
 
 
 class RulePackError(RuntimeError):
     """A rule pack is malformed; the message names the file, the obligation and the key."""
-
-
-@dataclass(frozen=True)
-class Condition:
-    """All of these attribute tests hold: {(\"asset\"|\"facility\", name): allowed values}."""
-
-    tests: tuple[tuple[str, str, tuple[Any, ...]], ...]
-
-    def matches(self, asset: Mapping[str, Any] | None, facility: Mapping[str, Any]) -> bool:
-        """Say whether an asset (or None for facility-only tests) and its facility match."""
-        for side, name, allowed in self.tests:
-            row = asset if side == "asset" else facility
-            if row is None:
-                return False
-            value = row.get(name)
-            if name in LIST_ATTRIBUTES:
-                if not set(value or ()) & set(allowed):
-                    return False
-            elif value not in allowed:
-                return False
-        return True
-
-    @property
-    def sides(self) -> set[str]:
-        return {side for side, _, _ in self.tests}
-
-
-@dataclass(frozen=True)
-class FirstDue:
-    counted_from: str  # installation | registration
-    after: Interval | None  # None: one interval
-    not_before: date | None = None  # count from this date when installed earlier
-
-
-@dataclass(frozen=True)
-class Activity:
-    code: str
-    title_zh: str
-    title_en: str
-
-    def title(self, locale: str) -> str:
-        return self.title_zh if locale == "zh" else self.title_en
-
-
-@dataclass(frozen=True)
-class Obligation:
-    code: str
-    title_zh: str
-    title_en: str
-    scope: str  # asset | facility
-    asset_kinds: tuple[str, ...]
-    statuses: tuple[str, ...]
-    interval: Interval | None  # None: once (event-driven)
-    first_due: FirstDue
-    satisfied_by: tuple[str, ...]
-    citation: str
-    when: tuple[Condition, ...] = ()
-    unless: tuple[Condition, ...] = ()
-    interval_overrides: tuple[tuple[Condition, Interval], ...] = ()
-    assumed: bool = False
-    note_zh: str = ""
-    note_en: str = ""
-
-    def title(self, locale: str) -> str:
-        return self.title_zh if locale == "zh" else self.title_en
-
-    def note(self, locale: str) -> str:
-        return self.note_zh if locale == "zh" else self.note_en
-
-    def applies_to_facility(
-        self, assets: Sequence[Mapping[str, Any]], facility: Mapping[str, Any]
-    ) -> bool:
-        """Whether the obligation applies to a facility through any of its assets."""
-
-        def holds(cond: Any) -> bool:
-            if "asset" not in cond.sides:
-                return bool(cond.matches(None, facility))
-            return any(cond.matches(a, facility) for a in assets)
-
-        if self.when and not any(holds(c) for c in self.when):
-            return False
-        return not any(holds(c) for c in self.unless)
-
-    def applies(self, asset: Mapping[str, Any] | None, facility: Mapping[str, Any]) -> bool:
-        """Say whether the obligation's conditions hold (statuses are checked by the caller)."""
-        if asset is not None and asset.get("kind") not in self.asset_kinds:
-            return False
-        if self.when and not any(c.matches(asset, facility) for c in self.when):
-            return False
-        return not any(c.matches(asset, facility) for c in self.unless)
-
-    def interval_for(self, asset: Mapping[str, Any] | None, facility: Mapping[str, Any]) -> Any:
-        """Return the interval that applies to this asset or facility."""
-        for condition, interval in self.interval_overrides:
-            if condition.matches(asset, facility):
-                return interval
-        return self.interval
 
 
 @dataclass(frozen=True)
@@ -205,9 +118,16 @@ class RulePack:
     facility_inspection_years: int = 3
     # The activity a self-investigation visit records for its facility (None: none).
     self_investigation_activity: str | None = None
+    # What a closure records: its site assessment, and vent lines open with the rest capped.
+    site_assessment_activity: str | None = None
+    lines_secured_activity: str | None = None
+    # Obligations counted from an asset's events, and the people a facility needs.
+    event_obligations: tuple[EventObligation, ...] = ()
+    training: TrainingRules | None = None
+    financial: FinancialRules | None = None
 
     def __post_init__(self) -> None:
-        self.by_code.update({o.code: o for o in self.obligations})
+        self.by_code.update({o.code: o for o in (*self.obligations, *self.event_obligations)})
 
     def title(self, locale: str) -> str:
         return self.title_zh if locale == "zh" else self.title_en
@@ -420,7 +340,17 @@ def parse_pack(path: Path) -> RulePack:
     _unknown(
         ctx,
         data,
-        {"pack", "activities", "obligations", "release", "violations", "receptor_distances_m"},
+        {
+            "pack",
+            "activities",
+            "obligations",
+            "event_obligations",
+            "training",
+            "financial_responsibility",
+            "release",
+            "violations",
+            "receptor_distances_m",
+        },
     )
     months, days = _settings(ctx, data.get("pack"))
     pack_table = data["pack"]
@@ -430,7 +360,8 @@ def parse_pack(path: Path) -> RulePack:
         ctx.where = "pack"
         raise ctx.fail("obligations", "must list at least one obligation")
     obligations = tuple(_obligation(ctx, raw, activities) for raw in raw_obligations)
-    codes = [o.code for o in obligations]
+    events = _events(ctx, data.get("event_obligations"), activities)
+    codes = [o.code for o in (*obligations, *events)]
     dupes = {c for c in codes if codes.count(c) > 1}
     if dupes:
         raise RulePackError(f"rule pack {path.name}: obligation codes repeated: {sorted(dupes)}")
@@ -441,6 +372,9 @@ def parse_pack(path: Path) -> RulePack:
     ctx.where = "pack"
     violations = parse_violations(ctx.fail, data.get("violations"))
     years, self_activity = _visit_settings(ctx, pack_table, activities)
+    training = parse_training(ctx.fail, data.get("training"))
+    if training and training.violation and training.violation not in violations:
+        raise ctx.fail("training.violation", f"unknown violation {training.violation!r}")
     return RulePack(
         code=_text(ctx, pack_table, "code"),
         title_zh=_text(ctx, pack_table, "title_zh"),
@@ -455,7 +389,40 @@ def parse_pack(path: Path) -> RulePack:
         facility_inspection_years=years,
         self_investigation_activity=self_activity,
         receptor_distances=distances,
+        event_obligations=events,
+        site_assessment_activity=_activity_setting(ctx, pack_table, activities, "site_assessment"),
+        lines_secured_activity=_activity_setting(ctx, pack_table, activities, "lines_secured"),
+        training=training,
+        financial=parse_financial(ctx.fail, data.get("financial_responsibility")),
     )
+
+
+def _activity_setting(
+    ctx: _Ctx, table: Mapping[str, Any], activities: dict[str, Activity], name: str
+) -> str | None:
+    """Read `<name>_activity` of [pack]: an activity code of the pack, or None."""
+    activity = table.get(f"{name}_activity")
+    if activity is not None and activity not in activities:
+        raise ctx.fail(f"pack.{name}_activity", f"unknown activity {activity!r}")
+    return activity  # type: ignore[no-any-return]
+
+
+def _events(
+    ctx: _Ctx, raw: Any, activities: dict[str, Activity]
+) -> tuple[EventObligation, ...]:
+    """Read `[[event_obligations]]`, errors naming the obligation and the key."""
+
+    def fail(where: str, key: str, problem: str) -> RulePackError:
+        ctx.where = where
+        return ctx.fail(key, problem)
+
+    def conditions(where: str, key: str, raw: Any) -> tuple[Condition, ...]:
+        ctx.where = where
+        return _conditions(ctx, key, raw, "asset")
+
+    found = parse_events(fail, raw, set(activities), conditions)
+    ctx.where = "pack"
+    return found
 
 
 def _visit_settings(

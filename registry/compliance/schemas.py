@@ -102,10 +102,16 @@ class ReminderOutSchema(Schema):
         metadata={"type": "integer", "description": "the open violation this reminder is of"},
     )
 
+    operator_class = fields.Function(
+        lambda item: item.extra.get("operator_class"),
+        allow_none=True,
+        metadata={"type": "string", "description": "operator_training: the class it is about"},
+    )
+
     @post_dump
     def _only_its_own(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         """Leave out the fields of other sources (a release's, a violation's) it has none of."""
-        for key in ("release_id", "due_at", "violation_id"):
+        for key in ("release_id", "due_at", "violation_id", "operator_class"):
             if data.get(key) is None:
                 data.pop(key, None)
         return data
@@ -151,10 +157,31 @@ class ObligationOutSchema(TitledSchema):
 
 
 class EventObligationOutSchema(TitledSchema):
-    on = fields.String()
-    due = fields.Integer(metadata={"description": "days after the event (negative: before)"})
-    satisfied_by = fields.List(fields.String())
+    on = fields.String(
+        metadata={
+            "description": "installed, status:temporarily_closed, status:permanently_closed "
+            "or substance:<substance code>"
+        }
+    )
+    due = fields.Method(
+        "_due",
+        metadata={
+            "type": "integer",
+            "description": "the offset from the event in `due_unit` (negative: before it)",
+        },
+    )
+    due_unit = fields.Method(
+        "_unit", metadata={"type": "string", "enum": ["days", "months", "years"]}
+    )
+    satisfied_by = fields.List(fields.String(), metadata={"description": "activity codes"})
     citation = fields.String()
+    assumed = fields.Boolean()
+
+    def _due(self, row: Any) -> int:
+        return int(row.offset[0])
+
+    def _unit(self, row: Any) -> str:
+        return str(row.offset[1])
 
 
 class RulePackOutSchema(Schema):
@@ -173,6 +200,5 @@ class RulePackOutSchema(Schema):
             "title": pack.title(_locale()),
             "activities": list(pack.activities.values()),
             "obligations": list(pack.obligations),
-            # Packs loaded here carry no event obligations; the list is part of the contract.
-            "event_obligations": list(getattr(pack, "event_obligations", ())),
+            "event_obligations": list(pack.event_obligations),
         }

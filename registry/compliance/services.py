@@ -82,7 +82,8 @@ def activities_for_asset(asset: Asset, pack: RulePack | None = None) -> list[Act
     pack = pack or active_pack()
     facts, fac = asset_facts(asset), facility_facts(asset.facility)
     codes: dict[str, None] = {}
-    for o in pack.obligations:
+    # Event obligations whatever the asset's state: a notice comes before its event.
+    for o in (*pack.obligations, *pack.event_obligations):
         if o.scope == "asset" and o.applies(facts, fac):
             codes.update(dict.fromkeys(o.satisfied_by))
     return [pack.activities[c] for c in codes]

@@ -115,7 +115,7 @@ def _safe_name(original: str | None, fallback: str, ext: str) -> str:
     return f"{stem[:180] or fallback}.{ext}"
 
 
-def store_attachment(upload: FileStorage) -> tuple[str, str, str]:
+def store_attachment(upload: FileStorage, subdir: str = SUBDIR) -> tuple[str, str, str]:
     """Check and keep an uploaded file; return (relative path, content type, original name)."""
     data = upload.stream.read(_max_bytes() + 1)
     if len(data) > _max_bytes():
@@ -130,8 +130,8 @@ def store_attachment(upload: FileStorage) -> tuple[str, str, str]:
     else:
         content, ctype, ext = _reencode(data, kind)
     stored = uuid.uuid4().hex
-    store().put(f"{SUBDIR}/{stored}.{ext}", content, ctype)
-    return f"{SUBDIR}/{stored}.{ext}", ctype, _safe_name(upload.filename, stored, ext)
+    store().put(f"{subdir}/{stored}.{ext}", content, ctype)
+    return f"{subdir}/{stored}.{ext}", ctype, _safe_name(upload.filename, stored, ext)
 
 
 def download_of(stored_type: str | None, name: str | None) -> tuple[str, str]:

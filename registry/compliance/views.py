@@ -91,6 +91,19 @@ def _facility_panel(facility: Any) -> dict[str, Any]:
     )
 
 
+@bp.app_template_global()
+def citation_of(item: Any) -> str:
+    """Return the rule a reminder comes from (the pack's citation), or an empty string."""
+    pack = active_pack()
+    if item.source == "obligation" and item.obligation in pack.by_code:
+        return pack.by_code[item.obligation].citation
+    if item.source == "training" and pack.training is not None:
+        return pack.training.citation
+    if item.source == "financial_responsibility" and pack.financial is not None:
+        return pack.financial.citation
+    return ""
+
+
 @bp.get("/obligations")
 @login_required
 def obligations() -> Any:

@@ -103,6 +103,30 @@ VIOLATION_CATEGORIES = {
     "records": _l("Records"),
 }
 INSPECTION_RESULTS = {"pass": _l("Pass"), "fail": _l("Fail")}
+CLOSURE_METHODS = {
+    "removed": _l("Removed from the ground"),
+    "closed_in_place": _l("Closed in place (emptied, cleaned, filled)"),
+    "change_in_service": _l("Change in service (no longer stores a regulated substance)"),
+}
+SITE_ASSESSMENT_RESULTS = {
+    "no_release": _l("No sign of a release"),
+    "release_suspected": _l("Contamination found: release suspected"),
+}
+OPERATOR_CLASSES = {
+    "A": _l("Class A (responsible for the whole system)"),
+    "B": _l("Class B (day-to-day operation and maintenance)"),
+    "C": _l("Class C (first response to alarms and spills)"),
+}
+FR_MECHANISMS = {
+    "insurance": _l("Insurance"),
+    "surety_bond": _l("Surety bond"),
+    "letter_of_credit": _l("Letter of credit"),
+    "self_insurance": _l("Self-insurance"),
+    "guarantee": _l("Guarantee"),
+    "trust_fund": _l("Trust fund"),
+    "state_fund": _l("State fund"),
+    "other": _l("Other"),
+}
 
 ALL = {
     "facility_kind": FACILITY_KINDS,
@@ -124,6 +148,10 @@ ALL = {
     "violation_status": VIOLATION_STATUSES,
     "violation_category": VIOLATION_CATEGORIES,
     "inspection_result": INSPECTION_RESULTS,
+    "closure_method": CLOSURE_METHODS,
+    "site_assessment_result": SITE_ASSESSMENT_RESULTS,
+    "operator_class": OPERATOR_CLASSES,
+    "fr_mechanism": FR_MECHANISMS,
 }
 
 

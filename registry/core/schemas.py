@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -146,6 +147,18 @@ def plausible_date(value: date | datetime) -> None:
                 )
             )
         )
+
+
+class WholeNumber(fields.Integer):
+    """An integer: a JSON body sends a whole number (not 2.5, "3" or true, which marshmallow
+    would read as 2, 3 and 1); a form or a spreadsheet sends text."""
+
+    def _validated(self, value: Any) -> int:
+        if not _FORM_INPUT.get() and (
+            isinstance(value, bool) or not isinstance(value, numbers.Integral)
+        ):
+            raise self.make_error("invalid")
+        return super()._validated(value)  # type: ignore[no-any-return]
 
 
 class PlausibleDate(fields.Date):

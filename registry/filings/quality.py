@@ -29,6 +29,8 @@ from registry.assets.models import Pipeline
 from registry.assets.models import Tank
 from registry.auth import policy
 from registry.extensions import db
+from registry.lifecycle.quality import rows_without_notice
+from registry.people.financial import insufficient_rows
 from registry.sites.models import Facility
 from registry.sites.models import Organization
 
@@ -152,6 +154,24 @@ CHECKS: dict[str, Check] = {
             _l("The tank's capacity is missing."),
             "asset",
             lambda: _assets(Tank, "missing_capacity", Tank.capacity_litres.is_(None)),
+        ),
+        Check(
+            "closure_without_notice",
+            _l("Permanently closed without the notice due before the closure."),
+            "asset",
+            lambda: rows_without_notice("closure_without_notice", "status"),
+        ),
+        Check(
+            "substance_change_without_notice",
+            _l("Switched to this substance without the notice due before the change."),
+            "asset",
+            lambda: rows_without_notice("substance_change_without_notice", "substance"),
+        ),
+        Check(
+            "financial_responsibility_insufficient",
+            _l("The owner's financial responsibility falls short of the amounts required."),
+            "facility",
+            insufficient_rows,
         ),
         Check(
             "missing_coordinates",

@@ -27,7 +27,7 @@ from registry.sites.models import Facility
 
 STATES = ("suspected", "not_confirmed", "confirmed", "closed")
 OPEN_STATES = ("suspected", "confirmed")
-SOURCES = ("report", "detection_record", "inspection", "monitoring_alert")
+SOURCES = ("report", "detection_record", "inspection", "monitoring_alert", "site_assessment")
 KINDS = ("leak", "spill", "overfill")
 MEDIA = ("soil", "groundwater", "surface_water", "vapour_in_buildings")
 EVIDENCE_KINDS = ("activity_record", "alert", "reading", "inspection", "file")

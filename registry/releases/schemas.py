@@ -41,6 +41,7 @@ choices.ALL["release_source"] = {
     "detection_record": _l("Failed release-detection record"),
     "inspection": _l("Inspection"),
     "monitoring_alert": _l("Monitoring alert"),
+    "site_assessment": _l("Closure site assessment"),
 }
 choices.ALL["release_kind"] = {
     "leak": _l("Leak"),

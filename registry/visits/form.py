@@ -13,6 +13,7 @@ from registry.assets.models import Asset
 from registry.compliance.rules import active_pack
 from registry.core.dates import today
 from registry.extensions import db
+from registry.people.training import training_items
 from registry.sites.models import Facility
 from registry.visits import services
 
@@ -53,6 +54,9 @@ def form_context(facility: Facility) -> dict[str, Any]:
             )
         ),
         "rows": range(ADDED_ROWS),
+        # The designated operators question: what the registry knows, per required class.
+        "training_rules": active_pack().training,
+        "training": list(training_items(today(), facility_id=facility.id)),
     }
 
 
@@ -70,6 +74,22 @@ def body_of(form: MultiDict[str, str], facility: Facility) -> dict[str, Any]:
                 "asset_id": int(asset) if asset and asset.isdigit() else asset,
                 "corrected_on_site": form.get(f"on_site_{row}") == "on",
                 "note": form.get(f"note_{row}") or None,
+            }
+        )
+    rules = active_pack().training
+    absent = form.get("operators_present") == "no"
+    if (
+        absent
+        and rules
+        and rules.violation
+        and rules.violation not in {v["code"] for v in violations}
+    ):
+        violations.append(
+            {
+                "code": rules.violation,
+                "asset_id": None,
+                "corrected_on_site": False,
+                "note": form.get("operators_note") or None,
             }
         )
     return {

@@ -48,6 +48,7 @@ ROWS = [
             "version": w["pipe_a"].version,
             "status": "permanently_closed",
             "closed_on": "2024-05-01",
+            "closure_method": "removed",
         },
         ok=302,
     ),

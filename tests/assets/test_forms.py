@@ -161,6 +161,7 @@ def test_operator_registers_edits_and_closes_a_tank(
     close = submitted(client.get(f"/assets/{asset_id}/close").get_data(as_text=True))
     assert close["status"] == "permanently_closed"
     close["closed_on"] = "2024-06-30"
+    close["closure_method"] = "removed"  # a permanent closure says how it was done
     assert client.post(f"/assets/{asset_id}/close", data=close).status_code == 302
     db.session.expire_all()
     tank = db.session.get(Asset, asset_id)
@@ -204,6 +205,7 @@ def test_close_refuses_closing_before_installation(
     login_as("regulator", locale="en")
     form = submitted(client.get(f"/assets/{asset.id}/close").get_data(as_text=True))
     form["closed_on"] = "2019-12-31"
+    form["closure_method"] = "closed_in_place"
     resp = client.post(f"/assets/{asset.id}/close", data=form)
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)

@@ -74,7 +74,9 @@ def test_web_changes_are_logged_with_who_when_and_values(
     assert [e.action for e in asset] == ["create", "update"]
     assert asset[0].changes["capacity_litres"] == [None, 20000.0]
     assert asset[0].changes["tag"][1] and asset[0].changes["kind"] == [None, "tank"]
-    assert asset[1].changes == {"substance": ["diesel", "gasoline"]}
+    # A change of substance is dated: event obligations count from that day.
+    assert asset[1].changes.keys() == {"substance", "substance_changed_on"}
+    assert asset[1].changes["substance"] == ["diesel", "gasoline"]
     for event in [org_created, *fac, *asset]:
         assert event.user_id == regulator.id and event.actor == regulator.email
         assert _recent(event)

@@ -41,7 +41,11 @@ def test_patrol_not_for_temporarily_or_permanently_closed(make_asset: Any, due_o
     temp = make_asset(status="temporarily_closed")
     gone = make_asset(status="permanently_closed", closed_on=D("2025-01-01"))
     assert "patrol" not in due_on(PACK, asset=temp)
-    assert due_on(PACK, asset=gone) == {}
+    # Only the closure's own clocks (event obligations, counted from closed_on) remain.
+    assert due_on(PACK, asset=gone) == {
+        "dismantling_pollution_plan": D("2024-12-11"),
+        "closure_soil_investigation": D("2025-04-01"),
+    }
 
 
 def test_interstitial_monitoring_check_double_wall_only(make_asset: Any, due_on: Any) -> None:

@@ -97,7 +97,7 @@ def test_containment_sump_test(make_asset: Any, due_on: Any) -> None:
     assert "containment_sump_test" not in due_on(PACK, asset=single)
 
 
-def test_walkthroughs_and_training(
+def test_walkthroughs(
     make_facility: Any, make_asset: Any, registered: Any, record: Any, due_on: Any
 ) -> None:
     fac = make_facility()
@@ -107,12 +107,10 @@ def test_walkthroughs_and_training(
     assert got == {
         "walkthrough_30_day": D("2025-03-02"),
         "walkthrough_annual": D("2026-01-31"),
-        "operator_training": D("2025-03-02"),
     }
     registered(fac, "2024-02-29")
     assert due_on(PACK, facility=fac)["walkthrough_annual"] == D("2025-02-28")
-    record(fac, "operator_training", "2024-03-15")  # event-driven: done once, never due again
-    assert "operator_training" not in due_on(PACK, facility=fac)
+    # Operator training is the designated operators' (tests/people), not a calendar obligation.
     pipes_only = make_facility()
     make_asset(pipes_only, kind="pipeline")
     assert due_on(PACK, facility=pipes_only) == {}

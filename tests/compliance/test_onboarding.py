@@ -234,6 +234,10 @@ def test_rule_pack_api_in_the_readers_language(
     patrol = next(o for o in doc["obligations"] if o["code"] == "patrol")
     assert patrol["scope"] == "asset" and patrol["interval"] == "P30D"
     assert patrol["satisfied_by"] == ["patrol"] and patrol["citation"]
-    assert doc["event_obligations"] == []
+    events = {e["code"]: e for e in doc["event_obligations"]}
+    plan = events["dismantling_pollution_plan"]
+    assert plan["on"] == "status:permanently_closed" and plan["due"] == -21
+    assert plan["due_unit"] == "days" and plan["satisfied_by"] == ["dismantling_plan_filing"]
+    assert plan["citation"] and plan["assumed"] is True
     zh = client.get("/api/v1/rule-pack", headers={**h, "Accept-Language": "zh"}).json
     assert {"code": "patrol", "title": "巡检"} in zh["activities"]

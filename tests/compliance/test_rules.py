@@ -43,7 +43,6 @@ US_CODES = {
     "walkthrough_30_day",
     "walkthrough_annual",
     "release_detection_equipment_test",
-    "operator_training",
 }
 
 

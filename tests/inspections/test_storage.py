@@ -91,6 +91,7 @@ def test_every_file_column_is_known_to_gc(app: Flask) -> None:
         "activity_record.attachment_path",
         "release_evidence.file_path",
         "violation.evidence_path",
+        "designated_operator.certificate_path",
     }
 
 

@@ -1,0 +1,1 @@
+"""Life-cycle events of tanks and pipelines: closures, substance changes, their clocks."""

@@ -1,0 +1,1 @@
+"""People and money the rules ask for: designated operators, financial responsibility."""
