@@ -18,6 +18,7 @@ from registry.compliance.obligations import EventObligation
 from registry.compliance.obligations import FinancialRules
 from registry.compliance.obligations import FirstDue
 from registry.compliance.obligations import TrainingRules
+from registry.compliance.release_rules import pack_text
 from registry.core import choices
 
 Fail = Callable[[str, str], Exception]
@@ -59,15 +60,6 @@ FINANCIAL_KEYS = {
     "large_tank_count",
     "citation",
 }
-
-
-def _text(fail: Fail, raw: dict[str, Any], key: str, required: bool = True) -> str:
-    value = raw.get(key)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or not value.strip():
-        raise fail(key, "must be a non-empty string")
-    return value
 
 
 def _whole(fail: Fail, raw: dict[str, Any], key: str, minimum: int = 0) -> int:
@@ -130,21 +122,21 @@ def _event(fail: Fail, raw: Any, activities: set[str], conditions: Conditions) -
     due = _due(fail, raw.get("due"), on)
     status = on.split(":", 1)[1] if on.startswith("status:") else None
     return EventObligation(
-        code=_text(fail, raw, "code"),
-        title_zh=_text(fail, raw, "title_zh"),
-        title_en=_text(fail, raw, "title_en"),
+        code=pack_text(fail, raw, "code"),
+        title_zh=pack_text(fail, raw, "title_zh"),
+        title_en=pack_text(fail, raw, "title_en"),
         scope="asset",
         asset_kinds=tuple(kinds),
         statuses=(status,) if status else ("in_service", *EVENT_STATUSES),
         interval=None,
         first_due=FirstDue("event", due),
         satisfied_by=tuple(satisfied),
-        citation=_text(fail, raw, "citation"),
+        citation=pack_text(fail, raw, "citation"),
         when=conditions("when", raw.get("when")),
         unless=conditions("unless", raw.get("unless")),
         assumed=raw.get("assumed", False),
-        note_zh=_text(fail, raw, "note_zh", required=False),
-        note_en=_text(fail, raw, "note_en", required=False),
+        note_zh=pack_text(fail, raw, "note_zh", required=False),
+        note_en=pack_text(fail, raw, "note_en", required=False),
         on=on,
         due=due,
     )
@@ -201,12 +193,12 @@ def parse_training(fail: Fail, raw: Any) -> TrainingRules | None:
         classes=tuple(classes),
         train_within_days=_whole(sub, raw, "train_within_days"),
         refresher_years=refresher,
-        citation=_text(sub, raw, "citation"),
+        citation=pack_text(sub, raw, "citation"),
         before_duties=tuple(before),
         assumed=tuple(assumed),
-        note_zh=_text(sub, raw, "note_zh", required=False),
-        note_en=_text(sub, raw, "note_en", required=False),
-        violation=_text(sub, raw, "violation", required=False) or None,
+        note_zh=pack_text(sub, raw, "note_zh", required=False),
+        note_en=pack_text(sub, raw, "note_en", required=False),
+        violation=pack_text(sub, raw, "violation", required=False) or None,
     )
 
 
@@ -227,5 +219,5 @@ def parse_financial(fail: Fail, raw: Any) -> FinancialRules | None:
         aggregate=_whole(sub, raw, "aggregate", 1),
         aggregate_large=_whole(sub, raw, "aggregate_large", 1),
         large_tank_count=_whole(sub, raw, "large_tank_count"),
-        citation=_text(sub, raw, "citation"),
+        citation=pack_text(sub, raw, "citation"),
     )

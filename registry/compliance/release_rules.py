@@ -79,7 +79,8 @@ def _after(fail: Any, raw: Any, origin: str) -> tuple[timedelta | None, bool]:
     return timedelta(**{unit: amount}), unit == "hours"
 
 
-def _text(fail: Any, raw: dict[str, Any], key: str, required: bool = True) -> str:
+def pack_text(fail: Any, raw: dict[str, Any], key: str, required: bool = True) -> str:
+    """A rule pack's text value: non-empty where required, else "" when absent."""
     value = raw.get(key)
     if value is None and not required:
         return ""
@@ -108,17 +109,17 @@ def _step(fail: Any, raw: Any) -> StepRule:
         raise fail("release.steps.completed_by", "must be 'decision'")
     after, hours = _after(fail, raw.get("after"), origin)
     return StepRule(
-        code=_text(fail, raw, "code"),
-        title_zh=_text(fail, raw, "title_zh"),
-        title_en=_text(fail, raw, "title_en"),
+        code=pack_text(fail, raw, "code"),
+        title_zh=pack_text(fail, raw, "title_zh"),
+        title_en=pack_text(fail, raw, "title_en"),
         origin=origin,
         after=after,
-        citation=_text(fail, raw, "citation"),
+        citation=pack_text(fail, raw, "citation"),
         when=when,
         completed_by_decision=completed_by == "decision",
         assumed=raw.get("assumed", False),
-        note_zh=_text(fail, raw, "note_zh", required=False),
-        note_en=_text(fail, raw, "note_en", required=False),
+        note_zh=pack_text(fail, raw, "note_zh", required=False),
+        note_en=pack_text(fail, raw, "note_en", required=False),
         hours=hours,
     )
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from flask_babel import force_locale
 
+from registry.assets.schemas import PIPELINE_ONLY
+from registry.assets.schemas import TANK_ONLY
 from registry.assets.tags import display
 from registry.audit.labels import FIELD_LABELS
 
@@ -27,16 +29,8 @@ ASSET_FIELDS = (
     "corrosion_protection",
     "anti_seepage",
     "leak_detection",
-    "capacity_litres",
-    "compartments",
-    "spill_containment",
-    "overfill_prevention",
-    "piping_type",
-    "length_m",
-    "diameter_mm",
-    "line_leak_detector",
-    "from_point",
-    "to_point",
+    *TANK_ONLY,
+    *PIPELINE_ONLY,
 )
 # Read-only columns an export adds: an export can be imported back, these are ignored.
 ASSET_EXTRA = (
