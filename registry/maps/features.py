@@ -161,7 +161,9 @@ def point_features(user: Any, facilities: list[Facility]) -> list[dict[str, Any]
     points = list(db.session.scalars(stmt.order_by(MonitoringPoint.id)))
     open_alerts: dict[int, int] = {}
     if points:
-        for alert in alert_service.alerts(user, {"acknowledged": False}):
+        # The box's points only: not every series of the user's scope on each pan of the map.
+        wanted = {"acknowledged": False, "point_ids": [p.id for p in points]}
+        for alert in alert_service.alerts(user, wanted):
             open_alerts[alert.point_id] = open_alerts.get(alert.point_id, 0) + 1
     return [
         {

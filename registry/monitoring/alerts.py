@@ -109,6 +109,8 @@ def scoped_to(stmt: Any, user: Any, filters: dict[str, Any]) -> Any:
     ):
         if filters.get(key) is not None:
             stmt = stmt.where(column == filters[key])
+    if filters.get("point_ids") is not None:
+        stmt = stmt.where(MonitoringPoint.id.in_(filters["point_ids"]))
     return stmt
 
 
@@ -164,8 +166,8 @@ def _series_alerts(rows: list[Any], limits: dict[str, dict[str, float]], kind: A
 
 
 def alerts(user: Any, filters: dict[str, Any] | None = None) -> list[Alert]:
-    """Return the alerts the user may see, newest first; `kind`, `facility_id`, `point_id`
-    filter, and `acknowledged` (True: only those, False: only open ones, None: all)."""
+    """Return the alerts the user may see, newest first; `kind`, `facility_id`, `point_id`,
+    `point_ids` filter, and `acknowledged` (True: only those, False: only open ones, None: all)."""
     from registry.monitoring.acknowledgements import acknowledgements
 
     filters = filters or {}

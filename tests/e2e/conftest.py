@@ -269,6 +269,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def tokens(server: Server) -> dict[str, dict[str, str]]:
     """A bearer header per role, from POST /api/v1/auth/token."""
+    return bearer_headers(server)
+
+
+def bearer_headers(server: Server) -> dict[str, dict[str, str]]:
+    """A bearer header per role of a running server, from POST /api/v1/auth/token."""
     out = {}
     for role in ROLES:
         resp = requests.post(

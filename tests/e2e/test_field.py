@@ -17,9 +17,8 @@ from tests.e2e.api import created as _created
 from tests.e2e.api import facility as _facility
 from tests.e2e.api import passing as _passing
 from tests.e2e.api import post as _post
-from tests.e2e.conftest import PASSWORD
-from tests.e2e.conftest import ROLES
 from tests.e2e.conftest import Server
+from tests.e2e.conftest import bearer_headers
 from tests.e2e.conftest import serve
 
 
@@ -31,16 +30,7 @@ def field_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def field_tokens(field_server: Server) -> dict[str, dict[str, str]]:
-    out = {}
-    for role in ROLES:
-        resp = requests.post(
-            f"{field_server.url}/api/v1/auth/token",
-            json={"email": field_server.emails[role], "password": PASSWORD},
-            timeout=30,
-        )
-        assert resp.status_code == 200, resp.text
-        out[role] = {"Authorization": f"Bearer {resp.json()['token']}"}
-    return out
+    return bearer_headers(field_server)
 
 
 def _pack(server: Server, headers: dict[str, str], **query: Any) -> dict[str, Any]:
