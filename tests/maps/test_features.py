@@ -125,3 +125,34 @@ def test_malformed_queries_answer_422(client: Any, world: Any, headers: Any, que
     r = client.get(URL, query_string=query, headers=headers("regulator"))
     assert r.status_code == 422
     assert set(r.json["errors"]) <= {"bbox", "layers", "json"}
+
+
+def test_a_point_counts_its_own_open_alerts(
+    client: Any, world: Any, headers: Any, db: Any, make_facility: Any
+) -> None:
+    from datetime import date
+
+    from registry.monitoring.services import add_reading
+
+    regulator = world["users"]["regulator"]
+    inside = make_facility(world["org_a"], latitude=39.95, longitude=116.44)
+    outside = make_facility(world["org_a"], latitude=39.90, longitude=116.40)
+    points = {}
+    for fac, name in ((inside, "MW-in"), (outside, "MW-out")):
+        points[name] = create_point(
+            fac, created_by=regulator, name=name, kind="groundwater_well"
+        )
+        # Above the benzene screening value (0.01 mg/L): an open exceedance each.
+        add_reading(
+            points[name],
+            entered_by=None,
+            parameter="benzene",
+            value=0.5,
+            unit="mg/L",
+            sampled_on=date(2026, 1, 5),
+        )
+    db.session.commit()
+    box = {"bbox": "116.435,39.945,116.445,39.955", "layers": "points"}
+    r = client.get(URL, query_string=box, headers=headers("inspector"))
+    features = [f["properties"] for f in r.json["features"]]
+    assert [(p["id"], p["open_alerts"]) for p in features] == [(points["MW-in"].id, 1)]
