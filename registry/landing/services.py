@@ -82,9 +82,10 @@ def look_up(text: str) -> Lookup:
     row = db.session.execute(stmt).first()
     if row is None:
         return Lookup(canon, None)
-    asset, cert, red_tag, open_release = row
-    if cert is not None and verdict(cert) != "valid":
-        cert = current_certificate(asset.id)  # the newest one's PDF was altered: the others
+    asset, newest, red_tag, open_release = row
+    cert: Certificate | None = newest
+    if newest is not None and verdict(newest) != "valid":
+        cert = current_certificate(asset.id)  # the newest one was altered: the others
     return Lookup(canon, asset, cert, red_tag, open_release)
 
 
