@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm import joinedload
@@ -38,12 +40,42 @@ class Lookup:
     open_release: Release | None = None
 
 
-def _in_force(cert: Any = Certificate) -> Any:
+def _in_force(cert: Any = Certificate, on: Any = None) -> Any:
     """The certificates that may be in force, newest first (the stored PDF is checked after)."""
     return (
         select(cert)
-        .where(cert.status == "valid", cert.valid_until >= today())
+        .where(cert.status == "valid", cert.valid_until >= (today() if on is None else on))
         .order_by(cert.valid_until.desc(), cert.id.desc())
+    )
+
+
+@cache
+def _card() -> Any:
+    """The card's one statement, built once per process (building it costs more than running
+    it): the asset with its tank or pipeline columns and facility, its newest certificate that
+    may be in force, its red tag in force (one at most: a unique index) and the facility's first
+    confirmed release not yet closed."""
+    other_cert, other_release = aliased(Certificate), aliased(Release)
+    best = _in_force(other_cert, bindparam("today")).where(other_cert.asset_id == ANY_ASSET.id)
+    release = (
+        select(other_release.id)
+        .where(
+            other_release.facility_id == ANY_ASSET.facility_id,
+            other_release.state == "confirmed",
+        )
+        .order_by(other_release.confirmed_at, other_release.id)
+    )
+    return (
+        select(ANY_ASSET, Certificate, RedTag, Release)
+        .select_from(ANY_ASSET)
+        .outerjoin(
+            Certificate,
+            Certificate.id == best.with_only_columns(other_cert.id).limit(1).scalar_subquery(),
+        )
+        .outerjoin(RedTag, and_(RedTag.asset_id == ANY_ASSET.id, RedTag.lifted_at.is_(None)))
+        .outerjoin(Release, Release.id == release.limit(1).scalar_subquery())
+        .where(ANY_ASSET.tag == bindparam("tag"))
+        .options(joinedload(ANY_ASSET.facility))
     )
 
 
@@ -53,33 +85,8 @@ def look_up(text: str) -> Lookup:
         canon = tags.normalize(text)
     except tags.InvalidTag:
         return Lookup(None, None)
-    # One statement for all the card shows (each scan is one round trip, not four): the asset
-    # with its tank or pipeline columns and facility, its newest certificate that may be in
-    # force, its red tag in force (one at most: a unique index) and the facility's first
-    # confirmed release not yet closed.
-    other_cert, other_release = aliased(Certificate), aliased(Release)
-    best = _in_force(other_cert).where(other_cert.asset_id == ANY_ASSET.id)
-    release = (
-        select(other_release.id)
-        .where(
-            other_release.facility_id == ANY_ASSET.facility_id,
-            other_release.state == "confirmed",
-        )
-        .order_by(other_release.confirmed_at, other_release.id)
-    )
-    stmt = (
-        select(ANY_ASSET, Certificate, RedTag, Release)
-        .select_from(ANY_ASSET)
-        .outerjoin(
-            Certificate,
-            Certificate.id == best.with_only_columns(other_cert.id).limit(1).scalar_subquery(),
-        )
-        .outerjoin(RedTag, and_(RedTag.asset_id == ANY_ASSET.id, RedTag.lifted_at.is_(None)))
-        .outerjoin(Release, Release.id == release.limit(1).scalar_subquery())
-        .where(ANY_ASSET.tag == canon)
-        .options(joinedload(ANY_ASSET.facility))
-    )
-    row = db.session.execute(stmt).first()
+    # One round trip for all the card shows, not four.
+    row = db.session.execute(_card(), {"tag": canon, "today": today()}).first()
     if row is None:
         return Lookup(canon, None)
     asset, newest, red_tag, open_release = row
