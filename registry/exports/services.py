@@ -118,8 +118,15 @@ class _BatchCounts:
         return _tally(found)
 
     def of_assets(self, ids: list[int]) -> rows.Counts:
-        """Counts of the assets with these ids."""
-        scope = Scope(organization_id=self.org, asset_ids=tuple(ids))
+        """Counts of the assets with these ids (in order)."""
+        # A range of ids when the batch is dense (an unfiltered export): a list of a thousand
+        # ids is a thousand parameters in each branch of the engine's UNION.
+        dense = ids[-1] - ids[0] < 2 * len(ids)
+        scope = (
+            Scope(organization_id=self.org, asset_range=(ids[0], ids[-1]))
+            if dense
+            else Scope(organization_id=self.org, asset_ids=tuple(ids))
+        )
         return _plus(self._run(scope)[0], self.extra_assets)
 
     def of_facilities(self, ids: list[int]) -> rows.Counts:
