@@ -173,17 +173,7 @@ def parse_obligation(ctx: PackContext, raw: Any, activities: dict[str, Activity]
         if raw.get("interval") == "once"
         else parse_interval(ctx, "interval", raw.get("interval"))
     )
-    overrides = []
-    for item in raw.get("interval_overrides", []):
-        if not isinstance(item, dict):
-            raise ctx.fail("interval_overrides", "must be a list of tables")
-        unknown_keys(ctx, item, {"when", "interval"}, "interval_overrides.")
-        overrides.append(
-            (
-                _condition(ctx, "interval_overrides.when", item.get("when"), scope),
-                parse_interval(ctx, "interval_overrides.interval", item.get("interval")),
-            )
-        )
+    overrides = _overrides(ctx, raw.get("interval_overrides", []), scope)
     assumed = raw.get("assumed", False)
     if not isinstance(assumed, bool):
         raise ctx.fail("assumed", "must be true or false")
@@ -200,13 +190,29 @@ def parse_obligation(ctx: PackContext, raw: Any, activities: dict[str, Activity]
         citation=pack_text(ctx.fail, raw, "citation"),
         when=parse_conditions(ctx, "when", raw.get("when"), scope),
         unless=parse_conditions(ctx, "unless", raw.get("unless"), scope),
-        interval_overrides=tuple(overrides),
+        interval_overrides=overrides,
         assumed=assumed,
         note_zh=pack_text(ctx.fail, raw, "note_zh", required=False),
         note_en=pack_text(ctx.fail, raw, "note_en", required=False),
     )
     _check_sides(ctx, obligation)
     return obligation
+
+
+def _overrides(ctx: PackContext, raw: Any, scope: str) -> tuple[tuple[Condition, Interval], ...]:
+    """Read `interval_overrides`: a list of {when, interval} tables."""
+    overrides = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise ctx.fail("interval_overrides", "must be a list of tables")
+        unknown_keys(ctx, item, {"when", "interval"}, "interval_overrides.")
+        overrides.append(
+            (
+                _condition(ctx, "interval_overrides.when", item.get("when"), scope),
+                parse_interval(ctx, "interval_overrides.interval", item.get("interval")),
+            )
+        )
+    return tuple(overrides)
 
 
 def _check_sides(ctx: PackContext, o: Obligation) -> None:
