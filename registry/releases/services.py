@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from registry.assets.models import Asset
 from registry.auth import policy
+from registry.compliance.uploads import store_attachment
 from registry.core.dates import today
 from registry.core.errors import N_
 from registry.core.errors import Conflict
@@ -252,8 +253,6 @@ def add_evidence(release: Release, *, kind: str, by: Any = None, **links: Any) -
 
 def attach_file(release: Release, upload: Any, *, note: str | None, by: Any) -> ReleaseEvidence:
     """Keep a file or photo as evidence of a release (a report sent, a test result, a photo)."""
-    from registry.compliance.uploads import store_attachment
-
     if upload is None or not upload.filename:
         raise Invalid(N_("Invalid input."), errors={"file": [N_("Choose a file to upload.")]})
     path, ctype, name = store_attachment(upload)
