@@ -151,10 +151,7 @@ def get_record(user: Any, record_id: int) -> ActivityRecord:
         .join(Facility, Facility.id == ActivityRecord.facility_id)
         .where(ActivityRecord.id == record_id)
     )
-    record = db.session.scalar(policy.scope(stmt, user, Facility.organization_id))
-    if record is None:
-        raise NotFound(N_("No such record."))
-    return record
+    return policy.visible_one(stmt, user, Facility.organization_id, N_("No such record."))
 
 
 def update_record(record: ActivityRecord, data: dict[str, Any], *, version: int | None) -> None:

@@ -18,7 +18,6 @@ from registry.core.dates import show_datetime
 from registry.core.dates import today
 from registry.core.errors import Conflict
 from registry.core.errors import Invalid
-from registry.core.errors import NotFound
 from registry.core.types import utcnow
 from registry.extensions import db
 from registry.filings import quality
@@ -149,10 +148,7 @@ def get_filing(user: Any, filing_id: int) -> Filing:
         .where(Filing.id == filing_id)
         .options(joinedload(Filing.facility), joinedload(Filing.snapshot))
     )
-    filing = db.session.scalar(policy.scope(stmt, user, Facility.organization_id))
-    if filing is None:
-        raise NotFound("filing not found")
-    return filing
+    return policy.visible_one(stmt, user, Facility.organization_id, "filing not found")
 
 
 def filings_query(user: Any, filters: dict[str, Any]) -> Select[Any]:

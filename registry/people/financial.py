@@ -25,7 +25,6 @@ from registry.compliance.rules import active_pack
 from registry.core.dates import today
 from registry.core.errors import N_
 from registry.core.errors import Invalid
-from registry.core.errors import NotFound
 from registry.extensions import db
 from registry.people.models import FinancialAssurance
 from registry.sites.models import Facility
@@ -52,10 +51,9 @@ def mechanisms_of(organization_id: int) -> list[FinancialAssurance]:
 def get_mechanism(user: Any, mechanism_id: int) -> FinancialAssurance:
     """Return a mechanism the user may see, or raise NotFound."""
     stmt = select(FA).where(FA.id == mechanism_id)
-    found = db.session.scalar(policy.scope(stmt, user, FA.organization_id))
-    if found is None:
-        raise NotFound(N_("No such financial responsibility mechanism."))
-    return found
+    return policy.visible_one(
+        stmt, user, FA.organization_id, N_("No such financial responsibility mechanism.")
+    )
 
 
 def add_mechanism(org: Organization, data: dict[str, Any]) -> FinancialAssurance:

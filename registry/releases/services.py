@@ -104,13 +104,8 @@ def base_query() -> Select[Any]:
 
 def get_release(user: Any, release_id: int) -> Release:
     """Return a release the user may see (operators: their organization's), or raise NotFound."""
-    stmt = policy.scope(
-        base_query().where(Release.id == release_id), user, Facility.organization_id
-    )
-    release = db.session.scalar(stmt)
-    if release is None:
-        raise NotFound(N_("No such release."))
-    return release
+    stmt = base_query().where(Release.id == release_id)
+    return policy.visible_one(stmt, user, Facility.organization_id, N_("No such release."))
 
 
 def releases_query(user: Any, filters: dict[str, Any]) -> Select[Any]:
