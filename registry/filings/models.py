@@ -23,11 +23,12 @@ from registry.core.types import UTCDateTime
 from registry.core.types import utcnow
 from registry.extensions import Model
 from registry.sites.models import Facility
+from registry.sites.models import OfFacility
 
 FILING_STATUSES = ("submitted", "accepted", "returned")
 
 
-class Filing(Model):
+class Filing(OfFacility, Model):
     __tablename__ = "filing"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,10 +63,6 @@ class Filing(Model):
         ),
         Index("ix_filing_status", "status"),
     )
-
-    @property
-    def organization_id(self) -> int:
-        return self.facility.organization_id
 
     def __repr__(self) -> str:
         return f"<Filing {self.id} {self.facility_id} {self.status}>"

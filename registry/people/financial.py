@@ -19,6 +19,7 @@ from sqlalchemy import select
 from registry.assets.models import Asset
 from registry.auth import policy
 from registry.compliance.due import DueItem
+from registry.compliance.due import reminder
 from registry.compliance.due import state_of
 from registry.compliance.obligations import FinancialRules
 from registry.compliance.rules import active_pack
@@ -220,25 +221,10 @@ def expiry_reminders(
         state, days = state_of(expires_on, as_of, window_days)
         if state == "ok":
             continue
-        yield DueItem(
-            obligation=CODE,
-            title_zh="财务责任保证到期",
-            title_en="Financial responsibility expires",
-            asset_id=None,
-            asset_tag=None,
-            asset_ref=None,
-            asset_kind=None,
-            facility_id=fid,
-            facility_name=names.get(fid, ""),
-            subdistrict=None,
-            organization_id=org,
-            due_on=expires_on,
-            last_done_on=None,
-            state=state,
-            days_overdue=days,
-            source=SOURCE,
-            extra={
-                "url": f"/organizations/{org}/financial-responsibility",
-                "uid_key": f"financial-{org}",
-            },
-        )
+        titles = ("财务责任保证到期", "Financial responsibility expires")
+        place = (fid, names.get(fid, ""), None, org)
+        extra = {
+            "url": f"/organizations/{org}/financial-responsibility",
+            "uid_key": f"financial-{org}",
+        }
+        yield reminder(CODE, titles, place, (expires_on, state, days), SOURCE, extra)
