@@ -15,9 +15,9 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from registry.assets.models import Asset
+from registry.assets.tags import asset_words
 from registry.auth import policy
 from registry.core import signals
-from registry.core.confirm import asset_words
 from registry.core.dates import show_datetime
 from registry.core.errors import Conflict
 from registry.core.types import utcnow

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
-from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -136,8 +135,6 @@ def operator_delete(operator_id: int) -> Any:
 def operator_certificate(operator_id: int) -> Any:
     """Download a designated operator's training certificate."""
     person = operators.get_operator(current_user, operator_id)
-    if not person.certificate_path:
-        abort(404)
     return send_attachment(
         person.certificate_path, person.certificate_type, person.certificate_name
     )
