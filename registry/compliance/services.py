@@ -28,6 +28,7 @@ from registry.core.dates import today
 from registry.core.errors import N_
 from registry.core.errors import Invalid
 from registry.core.errors import NotFound
+from registry.core.signals import announce
 from registry.extensions import db
 from registry.receptors.services import near_kinds
 from registry.sites.models import Facility
@@ -136,8 +137,8 @@ def record_activity(
         record.attachment_path, record.attachment_type, record.attachment_name = stored
     db.session.add(record)
     db.session.flush()
-    signals.record_filed.send(
-        current_app._get_current_object(),  # type: ignore[attr-defined]
+    announce(
+        signals.record_filed,
         record=record,
         recorded_by=recorded_by,
     )

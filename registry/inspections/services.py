@@ -26,6 +26,7 @@ from registry.auth import policy
 from registry.core.dates import local_zone
 from registry.core.errors import Conflict
 from registry.core.errors import NotFound
+from registry.core.signals import announce
 from registry.core.signals import inspection_passed
 from registry.core.types import utcnow
 from registry.extensions import db
@@ -241,8 +242,8 @@ def _announce_pass(
         if item is None or answer.get("value") in (None, "na"):
             continue
         activities.extend(code for code in item.satisfies if code not in activities)
-    inspection_passed.send(
-        current_app._get_current_object(),  # type: ignore[attr-defined]
+    announce(
+        inspection_passed,
         inspection=inspection,
         activities=activities,
         performed_on=_local_date(inspection.performed_at),
