@@ -137,11 +137,7 @@ def record_activity(
         record.attachment_path, record.attachment_type, record.attachment_name = stored
     db.session.add(record)
     db.session.flush()
-    announce(
-        signals.record_filed,
-        record=record,
-        recorded_by=recorded_by,
-    )
+    announce(signals.record_filed, record=record, recorded_by=recorded_by)
     return record
 
 

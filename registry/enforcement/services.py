@@ -45,12 +45,7 @@ def _lock(asset: Asset) -> None:
 
 
 def _announce(asset: Asset, red_tag: RedTag, *, placed: bool) -> None:
-    announce(
-        signals.red_tag_changed,
-        asset=asset,
-        red_tag=red_tag,
-        placed=placed,
-    )
+    announce(signals.red_tag_changed, asset=asset, red_tag=red_tag, placed=placed)
 
 
 def place_red_tag(

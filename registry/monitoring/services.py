@@ -93,11 +93,7 @@ def add_reading(point: MonitoringPoint, *, entered_by: Any, **data: Any) -> Moni
     )
     db.session.add(reading)
     db.session.flush()
-    announce(
-        signals.reading_added,
-        reading=reading,
-        entered_by=entered_by,
-    )
+    announce(signals.reading_added, reading=reading, entered_by=entered_by)
     return reading
 
 
