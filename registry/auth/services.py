@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy import and_
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
@@ -128,7 +129,13 @@ def issue_token(user: User, *, days: int, name: str | None = None) -> str:
 
 def user_for_token(token: str) -> User | None:
     """Return the user of a live (unexpired, unrevoked) token, else None."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    # The user comes in the same statement: every API request pays this look-up.
+    stmt = (
+        select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(token))
+        .options(joinedload(ApiToken.user))
+    )
+    row = db.session.scalar(stmt)
     now = utcnow()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None

@@ -207,6 +207,17 @@ def window_days() -> int:
     return int(current_app.config["REMINDER_WINDOW_DAYS"])
 
 
+def reminder_items(*, as_of: date, organization_id: int | None) -> list[DueItem]:
+    """The reminders of the other domains (corrective actions, releases, alerts, violations,
+    people, …), not the rule pack's obligations: what `due_items` adds to the engine's items."""
+    window = window_days()
+    return [
+        item
+        for source in _SOURCES
+        for item in source(as_of=as_of, organization_id=organization_id, window_days=window)
+    ]
+
+
 def due_items(
     user: Any = None,
     *,
@@ -229,8 +240,7 @@ def due_items(
     )
     extra = [
         item
-        for source in _SOURCES
-        for item in source(as_of=as_of, organization_id=organization_id, window_days=window)
+        for item in reminder_items(as_of=as_of, organization_id=organization_id)
         if facility_id is None or item.facility_id == facility_id
     ]
     if not include_ok:

@@ -9,7 +9,6 @@ from flask import Blueprint
 from flask import Response
 from flask import abort
 from flask import flash
-from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -61,15 +60,6 @@ add_panel("operator_home", "releases/_operator_releases.html", 10)
 def _listen(state: Any) -> None:
     """Open releases by themselves from failed detection records and monitoring alerts."""
     auto.connect()
-
-
-@bp.app_template_global()
-def confirmed_release_at(facility_id: int) -> Any:
-    """Return the facility's confirmed release not yet closed, if any (once per request)."""
-    known = g.setdefault("confirmed_releases", {})
-    if facility_id not in known:
-        known[facility_id] = public.confirmed_open_at(facility_id)
-    return known[facility_id]
 
 
 @bp.app_template_global()
