@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint
@@ -22,6 +23,7 @@ from registry.auth import policy
 from registry.compliance.services import register_reminder_source
 from registry.compliance.uploads import send_attachment
 from registry.core.converters import id_arg
+from registry.core.dates import today
 from registry.core.errors import DomainError
 from registry.core.forms import errors_of
 from registry.core.pagination import page_args
@@ -63,10 +65,6 @@ def _listen(state: Any) -> None:
 @bp.app_template_global()
 def release_measures() -> dict[str, Any]:
     """The measures of the last twelve months, for the regulator's dashboard."""
-    from datetime import timedelta
-
-    from registry.core.dates import today
-
     end = today()
     return measures(end - timedelta(days=365), end)
 
