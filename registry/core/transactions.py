@@ -11,6 +11,7 @@ connection psycopg sends them prepared.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import Flask
@@ -24,11 +25,18 @@ log = logging.getLogger(__name__)
 _WROTE = "registry_wrote"
 
 
+_MODIFIES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
 def _mark_writes(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
-    # Anything but a plain SELECT counts as a write (WITH, SAVEPOINT, PRAGMA, DML, DDL): then
-    # the transaction ends as before, in a rollback.
-    if statement[:6].upper() != "SELECT":
-        conn.info[_WROTE] = True
+    # Anything but a SELECT counts as a write (SAVEPOINT, PRAGMA, DML, DDL), and so does a
+    # WITH that names a data-modifying keyword anywhere (even in a string: that only costs the
+    # prepared statements): then the transaction ends as before, in a rollback. A read-only
+    # WITH (the lists' distinct subdistricts) no longer throws every prepared statement away.
+    head = statement[:6].upper()
+    if head == "SELECT" or (head[:4] == "WITH" and not _MODIFIES.search(statement)):
+        return
+    conn.info[_WROTE] = True
 
 
 def _forget_writes(_session: Any, _transaction: Any, connection: Connection) -> None:

@@ -120,6 +120,27 @@ def test_an_error_ends_in_rollback(app: Flask, committed_db: Any) -> None:
     assert seen == ["rollback"]
 
 
+def test_a_read_only_with_ends_in_commit_and_a_modifying_one_in_rollback(
+    app: Flask, committed_db: Any
+) -> None:
+    """The lists' WITH RECURSIVE (distinct subdistricts) is a read: it must not end the
+    request in a rollback, which throws every prepared statement away."""
+    _add_user(app)
+    read = "WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 3) "
+    with _ends(app) as seen, app.app_context():
+        assert _db.session.scalar(sa.text(read + "SELECT max(v) FROM n")) == 3
+    assert seen == ["commit"]
+    with _ends(app) as seen, app.app_context():
+        gone = sa.text(
+            "WITH doomed AS (SELECT id FROM user_account WHERE email = :e) "
+            "DELETE FROM user_account WHERE id IN (SELECT id FROM doomed)"
+        )
+        _db.session.execute(gone, {"e": EMAIL})
+        left = sa.select(sa.func.count()).select_from(User).where(User.email == EMAIL)
+        assert _db.session.scalar(left) == 0
+    assert seen == ["rollback"]
+
+
 def test_statements_stay_prepared_across_requests(app: Flask, committed_db: Any) -> None:
     _add_user(app)
     for _ in range(100):  # enough for every pooled connection to pass psycopg's threshold
