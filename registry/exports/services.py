@@ -20,6 +20,7 @@ from registry.compliance import engine
 from registry.compliance.due import DueItem
 from registry.compliance.engine import Scope
 from registry.compliance.rules import active_pack
+from registry.compliance.services import due_items
 from registry.compliance.services import reminder_items
 from registry.compliance.services import window_days
 from registry.core.dates import today
@@ -101,12 +102,20 @@ class _BatchCounts:
     """The counts of one keyset batch at a time: the engine runs for the batch's rows only, so
     memory stays flat however large the registry (one run over a national registry held a due
     item for each of millions of obligations). The other domains' reminders (corrective
-    actions, violations, …: few) are read once."""
+    actions, violations, …: few) are read once.
+
+    On SQLite one run over everything, as before: a list of ids there is a parameter for each
+    id in each branch of the engine's UNION (SQLite caps them), and its registries are small.
+    """
 
     def __init__(self, user: Any) -> None:
         self.org = user.organization_id if policy.is_operator(user) else None
         self.as_of, self.window, self.pack = today(), window_days(), active_pack()
+        self.everything: tuple[rows.Counts, rows.Counts] | None = None
         with collector_paused():
+            if db.engine.dialect.name != "postgresql":
+                self.everything = _tally(due_items(user, organization_id=self.org))
+                return
             found = reminder_items(as_of=self.as_of, organization_id=self.org)
         self.extra_assets, self.extra_facilities = _tally(i for i in found if i.state != "ok")
 
@@ -119,8 +128,9 @@ class _BatchCounts:
 
     def of_assets(self, ids: list[int]) -> rows.Counts:
         """Counts of the assets with these ids (in order)."""
-        # A range of ids when the batch is dense (an unfiltered export): a list of a thousand
-        # ids is a thousand parameters in each branch of the engine's UNION.
+        if self.everything is not None:
+            return self.everything[0]
+        # A range of ids when the batch is dense (an unfiltered export), else the ids.
         dense = ids[-1] - ids[0] < 2 * len(ids)
         scope = (
             Scope(organization_id=self.org, asset_range=(ids[0], ids[-1]))
@@ -131,6 +141,8 @@ class _BatchCounts:
 
     def of_facilities(self, ids: list[int]) -> rows.Counts:
         """Counts of the facilities with these ids (their assets' and their own obligations)."""
+        if self.everything is not None:
+            return self.everything[1]
         scope = Scope(organization_id=self.org, facility_ids=tuple(ids))
         return _plus(self._run(scope)[1], self.extra_facilities)
 
