@@ -37,6 +37,7 @@ from registry.core.postgres import custom_plans
 from registry.core.schemas import translate_errors
 from registry.core.sorting import SortSpec
 from registry.core.sorting import without_sort
+from registry.core.storage import generated_file
 from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.sites.services import get_facility
@@ -46,11 +47,7 @@ bp = Blueprint("certificates", __name__)
 add_panel("inspection_actions", "certificates/_issue_button.html", 20)
 add_panel("asset_detail", "certificates/_asset_panel.html", 40)
 add_panel("facility_actions", "certificates/_facility_button.html", 40)
-add_nav_item(
-    "certificates.certificate_list",
-    _l("Certificates"),
-    visible=lambda user: user.is_authenticated,
-)
+add_nav_item("certificates.certificate_list", _l("Certificates"))
 
 
 _VERDICT_WORDS = {
@@ -162,7 +159,7 @@ def certificate_detail(number: str) -> Any:
 def certificate_pdf(number: str) -> Any:
     """Send the PDF rendered at issue: the same number always gives the same bytes."""
     cert = queries.get_certificate(current_user, number)
-    return _pdf(services.stored_pdf(cert), f"{cert.number}.pdf")
+    return generated_file(services.stored_pdf(cert), "application/pdf", f"{cert.number}.pdf")
 
 
 @bp.get("/facilities/<int:facility_id>/certificates.pdf")
@@ -175,14 +172,7 @@ def facility_certificates_pdf(facility_id: int) -> Any:
         flash(_("This facility has no valid certificate to print."), "error")
         return redirect(url_for("sites.facility_detail", facility_id=facility.id))
     pdf = render_pdf([c.printed for c in certs])
-    return _pdf(pdf, f"certificates-facility-{facility.id}.pdf")
-
-
-def _pdf(content: bytes, filename: str) -> Response:
-    response = Response(content, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return generated_file(pdf, "application/pdf", f"certificates-facility-{facility.id}.pdf")
 
 
 @bp.post("/inspections/<int:inspection_id>/certificate")
@@ -194,10 +184,8 @@ def issue(inspection_id: int) -> Any:
     try:
         if asks_confirmation(request.form):
             return confirmation_page(
-                request.form,
                 title=_("Issue certificate?"),
                 consequences=services.issue_consequences(inspection),
-                action=url_for("certificates.issue", inspection_id=inspection_id),
                 button=_("Issue certificate"),
                 cancel_url=url_for("inspections.inspection_detail", inspection_id=inspection_id),
             )
@@ -222,10 +210,8 @@ def revoke(number: str) -> Any:
     data, errors = load_form(RevokeSchema(), request.form)
     if data is not None and asks_confirmation(request.form):
         return confirmation_page(
-            request.form,
             title=_("Revoke certificate %(number)s?", number=cert.number),
             consequences=services.revoke_consequences(cert, data["reason"]),
-            action=url_for("certificates.revoke", number=cert.number),
             button=_("Revoke certificate"),
             cancel_url=url_for("certificates.certificate_detail", number=cert.number),
             danger=True,

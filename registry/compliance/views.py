@@ -48,8 +48,8 @@ def _load_rule_pack(state: Any) -> None:
     signals.connect()
 
 
-add_nav_item("compliance.reminders", _l("Reminders"), lambda user: True)
-add_nav_item("compliance.obligations", _l("Obligations"), lambda user: True)
+add_nav_item("compliance.reminders", _l("Reminders"))
+add_nav_item("compliance.obligations", _l("Obligations"))
 add_nav_item(
     "compliance.overview", _l("Compliance overview"), lambda user: not policy.is_operator(user)
 )

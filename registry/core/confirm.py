@@ -9,6 +9,8 @@ acting, renders what will happen with a form that posts the same fields again wi
 from __future__ import annotations
 
 from flask import render_template
+from flask import request
+from flask import url_for
 from werkzeug.datastructures import MultiDict
 
 CONFIRM_FIELD = "confirm"
@@ -21,22 +23,21 @@ def asks_confirmation(form: MultiDict[str, str]) -> bool:
 
 
 def confirmation_page(
-    form: MultiDict[str, str],
     *,
     title: str,
     consequences: list[str],
-    action: str,
     button: str,
     cancel_url: str,
     danger: bool = False,
 ) -> tuple[str, int]:
-    """Render the question: what will happen, the same fields to post again, Confirm, Cancel."""
-    fields = [(k, v) for k, v in form.items(multi=True) if k not in _NOT_REPOSTED]
+    """Render the question: what will happen, the fields of the request's form to post again
+    to the URL that asked (Confirm), and Cancel."""
+    fields = [(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_REPOSTED]
     return render_template(
         "confirm.html",
         title=title,
         consequences=consequences,
-        action=action,
+        action=url_for(str(request.endpoint), **(request.view_args or {})),
         fields=fields,
         button=button,
         cancel_url=cancel_url,

@@ -10,6 +10,8 @@ from typing import Generic
 from typing import TypeVar
 
 from flask import flash
+from flask import redirect
+from flask import render_template
 from flask import request
 from flask_babel import gettext as _
 from marshmallow import Schema
@@ -199,3 +201,23 @@ def edit_versioned(
         return None
     keep_current_version(values, type(row), row.id)
     return values, done.errors
+
+
+def edit_page(
+    row: Any,
+    schema: Schema,
+    change: Callable[[dict[str, Any], int | None], Any],
+    shown: Callable[[], dict[str, Any]],
+    /,
+    *,
+    template: str,
+    saved: str,
+    **context: Any,
+) -> Any:
+    """edit_versioned as a whole page: once saved, a redirect to `saved`; else `template` with
+    `context` and the values and errors (422 when refused)."""
+    edit = edit_versioned(row, schema, change, shown)
+    if edit is None:
+        return redirect(saved)
+    values, errors = edit
+    return render_template(template, values=values, errors=errors, **context), form_status(errors)

@@ -253,6 +253,23 @@ def _disposition(name: str, as_attachment: bool) -> str:
         return f"{kind}; filename=\"{simple}\"; filename*=UTF-8''{quote(name, safe='!#$&+^`|~')}"
 
 
+def generated_file(
+    body: Any,
+    mimetype: str,
+    name: str | None = None,
+    *,
+    as_attachment: bool = False,
+    cache: str = "private, no-cache",
+) -> Response:
+    """Answer with a file made for this request (a PDF, an export, a QR code): under `name`,
+    shown inline or as an attachment; by default kept by the browser only, asked again."""
+    response = Response(body, mimetype=mimetype)
+    if name is not None:
+        response.headers["Content-Disposition"] = _disposition(name, as_attachment)
+    response.headers["Cache-Control"] = cache
+    return response
+
+
 def send_stored(
     key: str,
     *,

@@ -59,11 +59,16 @@ def _url_with(**params: Any) -> str:
 _NAV: dict[str, tuple[Any, Callable[[Any], bool]]] = {}
 
 
-def add_nav_item(endpoint: str, label: Any, visible: Callable[[Any], bool]) -> None:
-    """Add a link to the main navigation for users for whom `visible(user)` holds.
+def add_nav_item(endpoint: str, label: Any, visible: Callable[[Any], bool] | None = None) -> None:
+    """Add a link to the main navigation for users for whom `visible(user)` holds (without
+    `visible`, for everyone: only logged-in users have the navigation).
 
     `visible` may read the user's role only: the navigation is rendered once per role."""
-    _NAV[endpoint] = (label, visible)
+    _NAV[endpoint] = (label, visible or _everyone)
+
+
+def _everyone(user: Any) -> bool:
+    return True
 
 
 def _extra_nav_items() -> list[dict[str, str]]:

@@ -69,10 +69,8 @@ def facility_red_tags(facility: Any) -> list[RedTag]:
 
 def _confirm(asset: Asset, title: str, lines: list[str], act: str) -> Any:
     return confirmation_page(
-        request.form,
         title=title,
         consequences=lines,
-        action=url_for(f"enforcement.red_tag_{act}", asset_id=asset.id),
         button=_("Place red tag") if act == "place" else _("Lift red tag"),
         cancel_url=url_for("assets.asset_detail", asset_id=asset.id),
         danger=act == "place",

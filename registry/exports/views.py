@@ -18,6 +18,7 @@ from flask_login import login_required
 
 from registry.auth import policy
 from registry.core.dates import today
+from registry.core.storage import generated_file
 from registry.core.templating import add_nav_item
 from registry.exports import services
 from registry.exports import writers
@@ -46,10 +47,9 @@ _EXAMPLES = [
 
 def _download(body: Any, mimetype: str, name: str) -> Response:
     stamp = today().isoformat()
-    resp = Response(body, mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{_ext(mimetype)}"'
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
+    return generated_file(
+        body, mimetype, f"{name}-{stamp}.{_ext(mimetype)}", as_attachment=True, cache="no-store"
+    )
 
 
 def _ext(mimetype: str) -> str:

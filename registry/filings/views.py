@@ -44,7 +44,7 @@ __all__ = ["bp"]
 add_panel("facility_detail", "filings/_facility_quality.html", 20)
 add_panel("facility_detail", "filings/_facility_filings.html", 30)
 add_panel("asset_detail", "filings/_asset_quality.html", 20)
-add_nav_item("filings.filing_list", _l("Filings"), lambda user: True)
+add_nav_item("filings.filing_list", _l("Filings"))
 
 
 FILING_SORT = SortSpec(
@@ -92,10 +92,8 @@ def _detail(filing: Filing, errors: dict[str, Any] | None = None, values: Any = 
 
 def _confirm(filing: Filing, title: str, lines: list[str], act: str) -> Any:
     return confirmation_page(
-        request.form,
         title=title,
         consequences=lines,
-        action=url_for(f"filings.filing_{act}", filing_id=filing.id),
         button=_("Accept") if act == "accept" else _("Return to the operator"),
         cancel_url=url_for("filings.filing_detail", filing_id=filing.id),
         danger=act == "return",

@@ -16,6 +16,7 @@ from registry.auth import policy
 from registry.core.errors import Invalid
 from registry.core.forms import load_form
 from registry.core.panels import add_panel
+from registry.core.storage import generated_file
 from registry.labels import qr
 from registry.labels import services
 from registry.labels.schemas import LabelOptionsSchema
@@ -30,10 +31,8 @@ add_panel("facility_actions", "labels/_facility_button.html", 30)
 
 
 def _image(content: bytes, mimetype: str) -> Response:
-    response = Response(content, mimetype=mimetype)
     # A tag never changes; the base URL might, so caches keep it a day, not forever.
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
+    return generated_file(content, mimetype, cache="private, max-age=86400")
 
 
 @bp.get("/assets/<int:asset_id>/qr.svg")
@@ -95,9 +94,4 @@ def label_pdf(facility_id: int) -> Any:
         pdf = services.render_sheet(facility, assets, STOCKS[data["stock"]], data["start"])
     except Invalid as exc:
         return _form(facility, values, exc.errors)
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'inline; filename="labels-facility-{facility.id}.pdf"'
-    )
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return generated_file(pdf, "application/pdf", f"labels-facility-{facility.id}.pdf")

@@ -27,6 +27,7 @@ from registry.core.forms import submit
 from registry.core.http import safe_next
 from registry.core.panels import add_panel
 from registry.core.sorting import SortSpec
+from registry.core.storage import generated_file
 from registry.core.templating import add_nav_item
 from registry.exports import writers
 from registry.extensions import db
@@ -45,7 +46,7 @@ bp = Blueprint("monitoring", __name__)
 
 add_panel("facility_detail", "monitoring/_facility_panel.html", 40)
 add_panel("dashboard", "monitoring/_dashboard_tile.html", 50)
-add_nav_item("monitoring.alert_list", _l("Monitoring alerts"), lambda user: user.is_authenticated)
+add_nav_item("monitoring.alert_list", _l("Monitoring alerts"))
 register_reminder_source(alert_service.monitoring_alert_reminders)
 
 
@@ -125,16 +126,12 @@ def reading_export(facility_id: int, fmt: str) -> Response:
     name = f"monitoring-readings-{facility.id}-{today().isoformat()}"
     if fmt == "csv":
         # Built whole: a facility has a few hundred readings, and the session stays simple.
-        response = Response("".join(writers.csv_chunks(header, rows)), mimetype="text/csv")
+        body: Any = "".join(writers.csv_chunks(header, rows))
+        mimetype = "text/csv"
     else:
-        path = writers.xlsx_file(header, rows, title="readings")
-        response = Response(
-            writers.file_chunks(path),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        body = writers.file_chunks(writers.xlsx_file(header, rows, title="readings"))
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return generated_file(body, mimetype, f"{name}.{fmt}", as_attachment=True, cache="no-store")
 
 
 @bp.route("/monitoring-points/<int:point_id>", methods=["GET", "POST"])

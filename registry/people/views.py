@@ -3,6 +3,7 @@ financial responsibility."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint
@@ -21,7 +22,7 @@ from registry.compliance.services import register_reminder_source
 from registry.compliance.services import window_days
 from registry.compliance.uploads import send_attachment
 from registry.core.dates import today
-from registry.core.forms import edit_versioned
+from registry.core.forms import edit_page
 from registry.core.forms import form_status
 from registry.core.forms import submit
 from registry.core.panels import add_panel
@@ -101,20 +102,17 @@ def operator_edit(operator_id: int) -> Any:
     """Change a designated operator's details, training or certificate."""
     person = operators.get_operator(current_user, operator_id)
     policy.require(current_user, "edit", person.organization_id)
-    edit = edit_versioned(
+    return edit_page(
         person,
         patch(DesignatedOperatorPatchSchema),
         lambda data, version: operators.change_operator(
             person, data, version=version, certificate=request.files.get("certificate")
         ),
         lambda: DesignatedOperatorSchema().dump(person),
+        template="people/operator_form.html",
+        saved=url_for("people.facility_operators", facility_id=person.facility_id),
+        person=person,
     )
-    if edit is None:
-        return redirect(url_for("people.facility_operators", facility_id=person.facility_id))
-    values, errors = edit
-    return render_template(
-        "people/operator_form.html", person=person, values=values, errors=errors
-    ), form_status(errors)
 
 
 @bp.post("/designated-operators/<int:operator_id>/delete")
@@ -122,12 +120,8 @@ def operator_edit(operator_id: int) -> Any:
 def operator_delete(operator_id: int) -> Any:
     """Remove a designation."""
     person = operators.get_operator(current_user, operator_id)
-    policy.require(current_user, "edit", person.organization_id)
-    facility_id = person.facility_id
-    operators.remove_operator(person)
-    db.session.commit()
-    flash(_("Designation removed."), "success")
-    return redirect(url_for("people.facility_operators", facility_id=facility_id))
+    back = url_for("people.facility_operators", facility_id=person.facility_id)
+    return _removed(person, operators.remove_operator, _("Designation removed."), back)
 
 
 @bp.get("/designated-operators/<int:operator_id>/certificate")
@@ -175,18 +169,15 @@ def financial_edit(mechanism_id: int) -> Any:
     """Change a financial responsibility mechanism."""
     row = financial.get_mechanism(current_user, mechanism_id)
     policy.require(current_user, "edit", row.organization_id)
-    edit = edit_versioned(
+    return edit_page(
         row,
         patch(FinancialAssurancePatchSchema),
         lambda data, version: financial.change_mechanism(row, data, version=version),
         lambda: FinancialAssuranceSchema().dump(row),
+        template="people/financial_form.html",
+        saved=url_for("people.organization_financial", org_id=row.organization_id),
+        row=row,
     )
-    if edit is None:
-        return redirect(url_for("people.organization_financial", org_id=row.organization_id))
-    values, errors = edit
-    return render_template(
-        "people/financial_form.html", row=row, values=values, errors=errors
-    ), form_status(errors)
 
 
 @bp.post("/financial-responsibility/<int:mechanism_id>/delete")
@@ -194,9 +185,14 @@ def financial_edit(mechanism_id: int) -> Any:
 def financial_delete(mechanism_id: int) -> Any:
     """Remove a mechanism recorded in error."""
     row = financial.get_mechanism(current_user, mechanism_id)
+    back = url_for("people.organization_financial", org_id=row.organization_id)
+    return _removed(row, financial.remove_mechanism, _("Mechanism removed."), back)
+
+
+def _removed(row: Any, remove: Callable[[Any], Any], message: str, back: str) -> Any:
+    """Remove a row of the organization the caller may edit, then go `back`."""
     policy.require(current_user, "edit", row.organization_id)
-    org_id = row.organization_id
-    financial.remove_mechanism(row)
+    remove(row)
     db.session.commit()
-    flash(_("Mechanism removed."), "success")
-    return redirect(url_for("people.organization_financial", org_id=org_id))
+    flash(message, "success")
+    return redirect(back)

@@ -28,7 +28,6 @@ from registry.releases.schemas import NotConfirmedSchema
 
 @dataclass(frozen=True)
 class Act:
-    endpoint: str
     action: str  # the policy's action
     schema: type
     do: Callable[..., Any]
@@ -40,7 +39,6 @@ class Act:
 
 ACTS = {
     "confirm": Act(
-        "releases.release_confirm",
         "report_release",
         ConfirmSchema,
         services.confirm,
@@ -53,7 +51,6 @@ ACTS = {
         _l("Release confirmed: the cleanup clocks are running."),
     ),
     "not-confirmed": Act(
-        "releases.release_not_confirmed",
         "report_release",
         NotConfirmedSchema,
         services.not_confirmed,
@@ -65,7 +62,6 @@ ACTS = {
         _l("Release ended as not confirmed."),
     ),
     "close": Act(
-        "releases.release_close",
         "close_release",
         CloseSchema,
         services.close,
@@ -86,10 +82,8 @@ def act_on(release: Any, act: str, again: Callable[[dict[str, Any], Any, int], A
 
     def ask(_data: dict[str, Any]) -> Any:
         return confirmation_page(
-            request.form,
             title=str(spec.title),
             consequences=[str(spec.consequence) % {"number": release.number}],
-            action=url_for(spec.endpoint, release_id=release.id),
             button=str(spec.button),
             cancel_url=url_for("releases.release_detail", release_id=release.id),
             danger=act != "confirm",

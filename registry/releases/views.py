@@ -50,7 +50,7 @@ from registry.sites.services import get_facility
 
 bp = Blueprint("releases", __name__)
 register_reminder_source(release_reminders)
-add_nav_item("releases.release_list", _l("Releases"), lambda user: user.is_authenticated)
+add_nav_item("releases.release_list", _l("Releases"))
 add_panel("facility_actions", "releases/_facility_panel.html", 30)
 add_panel("dashboard_sections", "releases/_measures.html", 10)
 add_panel("operator_home", "releases/_operator_releases.html", 10)

@@ -23,6 +23,7 @@ from registry.compliance.states import list_states
 from registry.compliance.states import state_arg
 from registry.core.confirm import confirmation_page
 from registry.core.converters import id_arg
+from registry.core.forms import edit_page
 from registry.core.forms import edit_versioned
 from registry.core.forms import form_status
 from registry.core.forms import submit
@@ -102,18 +103,15 @@ def organization_edit(org_id: int) -> Any:
     """Change an organization's details (regulators)."""
     org = services.get_organization(current_user, org_id)
     policy.require(current_user, "manage_organizations")
-    edit = edit_versioned(
+    return edit_page(
         org,
         patch(OrganizationPatchSchema),
         lambda data, version: services.update_organization(org, data, version=version),
         lambda: OrganizationSchema().dump(org),
+        template="sites/organization_form.html",
+        saved=url_for("sites.organization_detail", org_id=org.id),
+        org=org,
     )
-    if edit is None:
-        return redirect(url_for("sites.organization_detail", org_id=org.id))
-    values, errors = edit
-    return render_template(
-        "sites/organization_form.html", org=org, values=values, errors=errors
-    ), form_status(errors)
 
 
 FACILITY_SORT = SortSpec(
@@ -243,13 +241,11 @@ def facility_delete(facility_id: int) -> Any:
         if services.facility_has_history(facility):
             services.delete_facility(facility)  # raises the 409 with its reason
         return confirmation_page(
-            request.form,
             title=_("Delete facility %(name)s", name=facility.name),
             consequences=[
                 _("The facility is removed from the register; the audit log keeps its record."),
                 _("Only a facility registered by mistake, with no history, can be deleted."),
             ],
-            action=url_for("sites.facility_delete", facility_id=facility.id),
             button=_("Delete"),
             cancel_url=url_for("sites.facility_detail", facility_id=facility.id),
             danger=True,

@@ -25,6 +25,7 @@ from registry.core.forms import load_form
 from registry.core.panels import add_panel
 from registry.core.schemas import form_input
 from registry.core.schemas import translate_errors
+from registry.core.storage import generated_file
 from registry.core.templating import add_nav_item
 from registry.extensions import db
 from registry.sites.services import get_facility
@@ -48,7 +49,7 @@ add_nav_item(
     "visits.plans",
     _l("Inspection planning"),
     # Viewers open it from the dashboard: their pages carry no link that reads like an act.
-    lambda user: user.is_authenticated and user.role in ("inspector", "regulator"),
+    lambda user: user.role in ("inspector", "regulator"),
 )
 
 
@@ -142,10 +143,7 @@ def visit_detail(visit_id: int) -> Any:
 def visit_pdf(visit_id: int) -> Response:
     """The inspection record and notice of violations as a PDF, in the reader's language."""
     visit = services.get_visit(current_user, visit_id)
-    response = Response(render_notice(visit), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{visit.number}.pdf"'
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return generated_file(render_notice(visit), "application/pdf", f"{visit.number}.pdf")
 
 
 @bp.get("/ci/<string:number>")

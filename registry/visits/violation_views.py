@@ -37,7 +37,7 @@ from registry.visits.schemas import ReopenInSchema
 from registry.visits.views import bp
 from registry.visits.views import refusal
 
-add_nav_item("visits.violation_list", _l("Violations"), lambda user: user.is_authenticated)
+add_nav_item("visits.violation_list", _l("Violations"))
 
 
 def red_tag_ready(v: Violation) -> bool:
@@ -162,10 +162,8 @@ def violation_red_tag(violation_id: int) -> Any:
     if asks_confirmation(request.form):
         lines = enforcement.place_consequences(v.asset, reason=reason, legal_basis=v.citation)
         return confirmation_page(
-            request.form,
             title=_("Place a red tag?"),
             consequences=lines,
-            action=url_for("visits.violation_red_tag", violation_id=v.id),
             button=_("Place red tag"),
             cancel_url=url_for("visits.visit_detail", visit_id=v.compliance_inspection_id),
             danger=True,
