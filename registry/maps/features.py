@@ -10,12 +10,11 @@ from sqlalchemy import select
 
 from registry.assets.models import Asset
 from registry.auth import policy
-from registry.compliance.states import worst_states
-from registry.core.dates import today
 from registry.core.errors import N_
 from registry.core.errors import Invalid
 from registry.enforcement.models import RedTag
 from registry.extensions import db
+from registry.maps.states import facility_states
 from registry.monitoring import alerts as alert_service
 from registry.monitoring.models import MonitoringPoint
 from registry.receptors.schemas import feature as receptor_feature
@@ -83,8 +82,8 @@ def _point(facility: Facility) -> dict[str, Any]:
 def facility_features(user: Any, facilities: list[Facility], box: Box) -> list[dict[str, Any]]:
     """Facilities with their state, red tags, open releases and nearness to receptors."""
     ids = [f.id for f in facilities]
-    org = user.organization_id if policy.is_operator(user) else None
-    states = worst_states(as_of=today(), organization_id=org, bbox=box)
+    # Stored per facility and kept current (registry.maps.states): no engine run per request.
+    states = facility_states(ids)
     nearness = proximities(ids)
     red = _ids_with(
         select(Facility.id)
@@ -108,7 +107,7 @@ def facility_features(user: Any, facilities: list[Facility], box: Box) -> list[d
             "name": f.name,
             "kind": f.kind,
             "subdistrict": f.subdistrict,
-            "state": states.of_facility(f.id),
+            "state": states[f.id],
             "red_tagged": f.id in red,
             "open_release": f.id in releasing,
             "near_receptor": near.near,
