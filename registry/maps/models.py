@@ -22,6 +22,8 @@ class FacilityState(Model):
     """
 
     __tablename__ = "facility_state"
+    # Computed from other rows: not a history that keeps a facility from being deleted.
+    __table_args__ = {"info": {"derived": True}}
 
     facility_id: Mapped[int] = mapped_column(
         ForeignKey("facility.id", ondelete="CASCADE"), primary_key=True

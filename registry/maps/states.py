@@ -117,9 +117,7 @@ def facility_states(facility_ids: list[int], day: date | None = None) -> dict[in
     out: dict[int, str] = {}
     for start in range(0, len(facility_ids), 10_000):
         part = facility_ids[start : start + 10_000]
-        stmt = sa.select(TABLE).where(
-            TABLE.c.facility_id.in_(sa.bindparam("ids", expanding=True))
-        )
+        stmt = sa.select(TABLE).where(TABLE.c.facility_id.in_(sa.bindparam("ids", expanding=True)))
         for row in db.session.connection().execute(stmt, {"ids": part}):
             if row.facility_id not in pending and _trusted(row, day, fp):
                 out[row.facility_id] = state_on(row, day, window)
@@ -173,7 +171,7 @@ def _rows(facility_ids: list[int], day: date) -> list[dict[str, Any]]:
 def _later_dates(facility_ids: list[int], day: date) -> dict[int, date]:
     """The first record or registration of each facility dated after `day`: from that day on
     the engine would count it, so the row computed on `day` no longer holds."""
-    ids = sa.bindparam("ids", expanding=True)
+    ids: Any = sa.bindparam("ids", expanding=True)
     parts = [
         sa.select(RECORD.c.facility_id.label("fid"), RECORD.c.performed_on.label("on")).where(
             RECORD.c.facility_id.in_(ids), RECORD.c.performed_on > day
@@ -223,9 +221,9 @@ def refresh_all(progress: Callable[[int], None] | None = None) -> int:
         recompute(ids[start : start + step], day)
         if progress is not None:
             progress(min(start + step, len(ids)))
-    db.session.connection().execute(TABLE.delete().where(TABLE.c.facility_id.not_in(
-        sa.select(FACILITY.c.id)
-    )))
+    db.session.connection().execute(
+        TABLE.delete().where(TABLE.c.facility_id.not_in(sa.select(FACILITY.c.id)))
+    )
     return len(ids)
 
 
@@ -267,8 +265,11 @@ def _collect_bulk(state: Any) -> None:
     stmt = sa.select(column) if where is None else sa.select(column).where(where)
     ids: list[int | None] = list(state.session.execute(stmt).scalars())
     values = getattr(state.statement, "_values", None) or {}
-    ids += [v.value for k, v in values.items() if getattr(k, "key", k) == "facility_id"
-            and hasattr(v, "value")]
+    ids += [
+        v.value
+        for k, v in values.items()
+        if getattr(k, "key", k) == "facility_id" and hasattr(v, "value")
+    ]
     mark(state.session, ids)
 
 

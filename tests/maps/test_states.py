@@ -65,9 +65,7 @@ def _state(fac: Any) -> str:
     return states.facility_states([fac.id])[fac.id]
 
 
-def test_stored_states_equal_the_engine_on_every_day(
-    make_facility: Any, make_asset: Any
-) -> None:
+def test_stored_states_equal_the_engine_on_every_day(make_facility: Any, make_asset: Any) -> None:
     overdue = make_facility(registered_on=LONG_AGO)
     make_asset(overdue)
     ok = make_facility(registered_on=LONG_AGO)
@@ -157,9 +155,7 @@ def test_a_facility_edit_and_a_statement_update_recompute(
     db.session.commit()
     assert _state(fac) == "ok"
     # An UPDATE statement (no flush of objects) is seen too.
-    db.session.execute(
-        sa.update(type(fac)).where(type(fac).id == fac.id).values(status="active")
-    )
+    db.session.execute(sa.update(type(fac)).where(type(fac).id == fac.id).values(status="active"))
     db.session.commit()
     assert _rows([fac.id])[fac.id].overdue_on is not None
     assert _state(fac) == "overdue"
@@ -205,3 +201,36 @@ def test_the_refresh_command_computes_every_facility(
     assert result.exit_code == 0, result.output
     assert "compliance states computed" in result.output
     _assert_matches_engine(facilities, (0, 400))
+
+
+def test_a_new_receptor_near_a_facility_changes_its_state(
+    make_facility: Any, make_asset: Any
+) -> None:
+    from registry.receptors.services import create_receptor
+
+    fac = make_facility(registered_on=LONG_AGO, key_supervised=True)
+    _up_to_date(make_asset(fac, registered_on=LONG_AGO), today())
+    for activity in ("basic_information_report", "surface_soil_sample", "deep_soil_sample"):
+        _record(fac, activity, today(), facility=True)
+    _record(fac, "hidden_hazard_investigation", today(), facility=True)
+    _record(fac, "groundwater_sample", today() - timedelta(days=120), facility=True)
+    assert _state(fac) == "ok"  # every 6 months
+    point = {"type": "Point", "coordinates": [fac.longitude + 0.003, fac.latitude]}
+    create_receptor(
+        {"geometry": point, "properties": {"kind": "drinking_water_source", "name": "水源"}},
+        by=None,
+    )
+    db.session.commit()
+    assert _state(fac) == "overdue"  # within 1 km of a drinking-water source: every 3 months
+    _assert_matches_engine([fac], (0, 30, 400))
+
+
+def test_a_facility_with_a_stored_state_can_still_be_deleted(make_facility: Any) -> None:
+    from registry.sites.services import delete_facility
+
+    fac = make_facility()
+    fid = fac.id
+    assert set(_rows([fid])) == {fid}
+    delete_facility(fac)
+    db.session.commit()
+    assert _rows([fid]) == {}
