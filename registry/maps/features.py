@@ -69,10 +69,11 @@ def _facilities(user: Any, box: Box) -> list[Facility]:
     return list(db.session.scalars(stmt))
 
 
-def _ids_with(stmt: Any, ids: list[int]) -> set[int]:
+def _ids_with(column: Any, stmt: Any, ids: list[int]) -> set[int]:
+    """The ids among these of the facilities (`column`) that the statement selects."""
     if not ids:
         return set()
-    return set(db.session.scalars(stmt.where(Facility.id.in_(ids)).distinct()))
+    return set(db.session.scalars(stmt.where(column.in_(ids)).distinct()))
 
 
 def _point(facility: Facility) -> dict[str, Any]:
@@ -86,16 +87,15 @@ def facility_features(user: Any, facilities: list[Facility], box: Box) -> list[d
     states = facility_states(ids)
     nearness = proximities(ids)
     red = _ids_with(
-        select(Facility.id)
-        .join(Asset, Asset.facility_id == Facility.id)
+        Asset.facility_id,
+        select(Asset.facility_id)
         .join(RedTag, RedTag.asset_id == Asset.id)
         .where(RedTag.lifted_at.is_(None)),
         ids,
     )
     releasing = _ids_with(
-        select(Facility.id)
-        .join(Release, Release.facility_id == Facility.id)
-        .where(Release.state.in_(OPEN_STATES)),
+        Release.facility_id,
+        select(Release.facility_id).where(Release.state.in_(OPEN_STATES)),
         ids,
     )
     out = []

@@ -203,8 +203,13 @@ def recompute(facility_ids: Iterable[int], day: date | None = None) -> int:
     done = 0
     for start in range(0, len(wanted), _BATCH):
         part = wanted[start : start + _BATCH]
+        # Lock the facilities first (PostgreSQL; SQLite has one writer at a time): a
+        # transaction writing to one of them concurrently commits before this one reads (each
+        # statement then sees its rows), or waits till this one has committed and computes
+        # after it. Without it each could store a state missing the other's write.
+        locked = sa.select(FACILITY.c.id).where(FACILITY.c.id.in_(part))
+        alive = list(conn.scalars(locked.order_by(FACILITY.c.id).with_for_update()))
         conn.execute(TABLE.delete().where(TABLE.c.facility_id.in_(part)))
-        alive = list(db.session.scalars(sa.select(Facility.id).where(Facility.id.in_(part))))
         rows = _rows(alive, day) if alive else []
         if rows:
             conn.execute(TABLE.insert(), rows)
