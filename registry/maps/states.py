@@ -29,6 +29,7 @@ from datetime import date
 from datetime import timedelta
 from itertools import chain
 from typing import Any
+from typing import NamedTuple
 from typing import cast
 
 import sqlalchemy as sa
@@ -108,24 +109,63 @@ def _trusted(row: Any, day: date, fp: str) -> bool:
 def facility_states(facility_ids: list[int], day: date | None = None) -> dict[int, str]:
     """The worst state of each facility on `day` (default today): from the stored rows, and
     from the engine for the facilities whose rows are missing or not to be trusted."""
+    stored: dict[int, Any] = dict.fromkeys(facility_ids)
+    stmt = sa.select(TABLE).where(TABLE.c.facility_id.in_(sa.bindparam("ids", expanding=True)))
+    conn = db.session.connection()
+    for start in range(0, len(facility_ids), 10_000):
+        part = facility_ids[start : start + 10_000]
+        stored.update((row.facility_id, row) for row in conn.execute(stmt, {"ids": part}))
+    return states_of(stored, day)
+
+
+def states_of(stored: dict[int, Any], day: date | None = None) -> dict[int, str]:
+    """The state on `day` of each facility from its stored row (None: none), by the engine
+    for those whose rows are missing or not to be trusted."""
     day = day or today()
-    if not facility_ids:
+    if not stored:
         return {}
     fp, window = fingerprint(), window_days()
     # Changed in this transaction but not yet recomputed (that happens on commit).
-    pending = set(db.session().info.get(_PENDING, ()))
-    out: dict[int, str] = {}
-    for start in range(0, len(facility_ids), 10_000):
-        part = facility_ids[start : start + 10_000]
-        stmt = sa.select(TABLE).where(TABLE.c.facility_id.in_(sa.bindparam("ids", expanding=True)))
-        for row in db.session.connection().execute(stmt, {"ids": part}):
-            if row.facility_id not in pending and _trusted(row, day, fp):
-                out[row.facility_id] = state_on(row, day, window)
-    missing = [i for i in facility_ids if i not in out]
+    pending = db.session().info.get(_PENDING, ())
+    out = {
+        fid: state_on(row, day, window)
+        for fid, row in stored.items()
+        if row is not None and fid not in pending and _trusted(row, day, fp)
+    }
+    missing = [i for i in stored if i not in out]
     if missing:
         computed = worst_states(as_of=day, facility_ids=missing)
         out.update((i, computed.of_facility(i)) for i in missing)
     return out
+
+
+def stored_columns() -> list[Any]:
+    """The columns `state_on` and `_trusted` read, to outer-join into a facility select."""
+    names = ("due_on", "overdue_on", "no_record_until", "computed_on", "valid_until")
+    return [TABLE.c[n].label(f"state_{n}") for n in (*names, "fingerprint")]
+
+
+def stored_row(row: Any) -> Any:
+    """The stored state's part of a row selected with `stored_columns` (None: no row)."""
+    if row.state_computed_on is None:
+        return None
+    return _Stored(
+        row.state_due_on,
+        row.state_overdue_on,
+        row.state_no_record_until,
+        row.state_computed_on,
+        row.state_valid_until,
+        row.state_fingerprint,
+    )
+
+
+class _Stored(NamedTuple):
+    due_on: date | None
+    overdue_on: date | None
+    no_record_until: date | None
+    computed_on: date
+    valid_until: date | None
+    fingerprint: str
 
 
 def _rows(facility_ids: list[int], day: date) -> list[dict[str, Any]]:
