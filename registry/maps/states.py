@@ -246,9 +246,11 @@ def recompute(facility_ids: Iterable[int], day: date | None = None) -> int:
         # Lock the facilities first (PostgreSQL; SQLite has one writer at a time): a
         # transaction writing to one of them concurrently commits before this one reads (each
         # statement then sees its rows), or waits till this one has committed and computes
-        # after it. Without it each could store a state missing the other's write.
-        locked = sa.select(FACILITY.c.id).where(FACILITY.c.id.in_(part))
-        alive = list(conn.scalars(locked.order_by(FACILITY.c.id).with_for_update()))
+        # after it. Without it each could store a state missing the other's write. FOR NO KEY
+        # UPDATE: it does not wait for the key-share locks that inserting a record or an asset
+        # of the facility takes (FOR UPDATE would deadlock two such transactions).
+        locked = sa.select(FACILITY.c.id).where(FACILITY.c.id.in_(part)).order_by(FACILITY.c.id)
+        alive = list(conn.scalars(locked.with_for_update(key_share=True)))
         conn.execute(TABLE.delete().where(TABLE.c.facility_id.in_(part)))
         rows = _rows(alive, day) if alive else []
         if rows:

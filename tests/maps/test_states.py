@@ -234,3 +234,61 @@ def test_a_facility_with_a_stored_state_can_still_be_deleted(make_facility: Any)
     delete_facility(fac)
     db.session.commit()
     assert _rows([fid]) == {}
+
+
+def test_two_transactions_writing_to_one_facility_store_both(app: Any, committed_db: Any) -> None:
+    """Each meets the obligations of one of two late tanks; flushed at once, committed one
+    after the other: the stored state sees both (the second waits for the first's lock)."""
+    import threading
+
+    import pytest
+
+    from registry.assets.services import create_asset
+    from registry.core.creditcode import complete
+    from registry.sites.services import create_facility
+    from registry.sites.services import create_organization
+
+    if committed_db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: no two transactions to interleave")
+    org = create_organization({"name": "并发公司", "credit_code": complete("91110101666666666")})
+    data = {"organization_id": org.id, "name": "并发站", "kind": "gas_station"}
+    fac = create_facility({**data, "registered_on": LONG_AGO}, by=None)
+    tank = {"facility_id": fac.id, "kind": "tank", "substance": "diesel", "wall": "single"}
+    tank |= {"registered_on": LONG_AGO, "installed_on": LONG_AGO, "leak_detection": []}
+    tanks = [create_asset(dict(tank), by=None) for _ in range(2)]
+    _record(fac, "basic_information_report", today(), facility=True)
+    fid, tank_ids = fac.id, [t.id for t in tanks]
+    assert _state(fac) == "overdue"
+    committed_db.session.remove()
+    barrier = threading.Barrier(2, timeout=30)
+    errors: list[BaseException] = []
+
+    def meet(tank_id: int) -> None:
+        try:
+            with app.app_context():
+                for activity in ASSET_ACTIVITIES:
+                    db.session.add(
+                        ActivityRecord(
+                            asset_id=tank_id,
+                            facility_id=fid,
+                            activity=activity,
+                            performed_on=today(),
+                            result="pass",
+                        )
+                    )
+                db.session.flush()
+                barrier.wait()
+                db.session.commit()
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=meet, args=(t,)) for t in tank_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    rows = _rows([fid])
+    assert states._trusted(rows[fid], today(), states.fingerprint())
+    assert states.facility_states([fid]) == {fid: "ok"}
