@@ -113,7 +113,7 @@ def _targets(url: str, schema: str) -> tuple[dict[str, tuple[list[str], dict[str
         "/t/<tag> (anonymous)": (tags, {}),
         "/t/<tag> (inspector)": (tags, as_inspector),
         "inspection form": ([f"/assets/{r.id}/inspect" for r in rows], as_inspector),
-        "operator start page": (["/"], as_operator),
+        "operator start page": (["/facilities"], as_operator),  # where "/" sends an operator
         "GET /api/v1/reminders (20 tanks)": (
             ["/api/v1/reminders"],
             {"Authorization": f"Bearer {token}"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -12,6 +13,7 @@ from marshmallow import Schema
 from marshmallow import fields
 
 from inspection_api.spec_rules import KindSplitPlugin
+from inspection_api.spec_rules import add_rules
 from registry.extensions import csrf
 
 
@@ -51,6 +53,31 @@ api = Api(
     }
 )
 
+# The resource modules, registered in this order (the order of the OpenAPI document's tags).
+# Imported by name when the API is bound to an app, as registry.blueprints binds it.
+MODULES = (
+    "auth",
+    "organizations",
+    "facilities",
+    "assets",
+    "inspections",
+    "certificates",
+    "compliance",
+    "filings",
+    "red_tags",
+    "imports",
+    "monitoring",
+    "releases",
+    "measures",
+    "users",
+    "compliance_inspections",
+    "receptors",
+    "map_features",
+    "field",
+    "designated_operators",
+    "financial_responsibility",
+)
+
 
 def init_api(app: Flask) -> None:
     """Bind the API to the app and register every resource module."""
@@ -63,8 +90,6 @@ def init_api(app: Flask) -> None:
         },
     )
     api.init_app(app)
-    from inspection_api.spec_rules import add_rules
-
     add_rules(api.ma_plugin.converter)
     # The header carries JSON text: documented as an object, it reads as `simple`-style
     # "key,value" pairs to any client (or fuzzer) that follows OpenAPI's header serialization.
@@ -75,50 +100,8 @@ def init_api(app: Flask) -> None:
         ),
         "schema": {"type": "string"},
     }
-    from inspection_api import assets
-    from inspection_api import auth
-    from inspection_api import certificates
-    from inspection_api import compliance
-    from inspection_api import compliance_inspections
-    from inspection_api import designated_operators
-    from inspection_api import facilities
-    from inspection_api import field
-    from inspection_api import filings
-    from inspection_api import financial_responsibility
-    from inspection_api import imports
-    from inspection_api import inspections
-    from inspection_api import map_features
-    from inspection_api import measures
-    from inspection_api import monitoring
-    from inspection_api import organizations
-    from inspection_api import receptors
-    from inspection_api import red_tags
-    from inspection_api import releases
-    from inspection_api import users
-
-    modules = (
-        auth,
-        organizations,
-        facilities,
-        assets,
-        inspections,
-        certificates,
-        compliance,
-        filings,
-        red_tags,
-        imports,
-        monitoring,
-        releases,
-        measures,
-        users,
-        compliance_inspections,
-        receptors,
-        map_features,
-        field,
-        designated_operators,
-        financial_responsibility,
-    )
-    for module in modules:
+    for name in MODULES:
+        module = importlib.import_module(f"inspection_api.{name}")
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")
         # The JSON API checks CSRF itself (registry.core.security): bearer calls need none.
         csrf.exempt(module.blp)

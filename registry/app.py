@@ -23,6 +23,7 @@ from registry.config import LOCALES
 from registry.core import storage
 from registry.core.converters import IdConverter
 from registry.core.errorhandlers import register_error_handlers
+from registry.core.pool import check_connections_cheaply
 from registry.core.postgres import disable_jit
 from registry.core.security import register_security
 from registry.core.sqlite import enable_sqlite_pragmas
@@ -104,6 +105,7 @@ def _init_extensions(app: Flask) -> None:
         enable_sqlite_pragmas(db.engine)
         disable_jit(db.engine)
     end_read_only_requests_with_commit(app)
+    check_connections_cheaply(app)
 
 
 def _register_models() -> None:

@@ -172,7 +172,8 @@ FIXED: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # No pool_pre_ping: registry/core/pool.py checks a connection without a round trip.
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
     "WTF_CSRF_TIME_LIMIT": None,
     # flask-smorest
     "API_TITLE": "UST Registry API",

@@ -16,9 +16,12 @@ from registry.auth.services import find_user_by_email
 from registry.compliance.models import ActivityRecord
 from registry.compliance.services import activities_for_asset
 from registry.core.dates import today
+from registry.core.types import utcnow
 from registry.extensions import db
 from registry.inspections.demo import load_demo_inspections
 from registry.monitoring.demo import load_demo_monitoring
+from registry.releases.services import confirm
+from registry.releases.services import open_release_at
 from registry.sites.models import Facility
 from registry.sites.models import Organization
 from registry.sites.services import create_facility
@@ -86,10 +89,6 @@ def _demo_facility(spec: dict[str, Any], org: Organization) -> list[int]:
 
 def _demo_release() -> None:
     """Confirm the release that the depot's TPH exceedance opened: the public list shows it."""
-    from registry.core.types import utcnow
-    from registry.releases.services import confirm
-    from registry.releases.services import open_release_at
-
     depot = db.session.scalar(select(Facility).where(Facility.name == "永定门油库"))
     release = open_release_at(depot.id) if depot is not None else None
     if release is not None:

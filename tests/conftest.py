@@ -46,7 +46,7 @@ def _database_url(tmp: Path) -> tuple[str, str | None]:
 
 def make_config(tmp: Path, url: str, schema: str | None, **extra: Any) -> dict[str, Any]:
     """Return the test settings for an app on the given database."""
-    engine_options: dict[str, Any] = {"pool_pre_ping": True}
+    engine_options: dict[str, Any] = {}
     if schema:
         engine_options["connect_args"] = {"options": f"-csearch_path={schema}"}
     config = {

@@ -24,9 +24,10 @@ from registry.core.types import UTCDateTime
 from registry.core.types import utcnow
 from registry.extensions import Model
 from registry.sites.models import Facility
+from registry.sites.models import OfFacility
 
 
-class Asset(Model):
+class Asset(OfFacility, Model):
     __tablename__ = "asset"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,10 +76,6 @@ class Asset(Model):
         Index("ix_asset_status_kind", "status", "kind"),
         *trigram_indexes("asset", "operator_ref", "tag"),
     )
-
-    @property
-    def organization_id(self) -> int:
-        return self.facility.organization_id
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id} {self.tag}>"

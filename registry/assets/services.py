@@ -26,7 +26,6 @@ from registry.compliance.onboarding import record_last_done
 from registry.core.errors import N_
 from registry.core.errors import Conflict
 from registry.core.errors import Invalid
-from registry.core.errors import NotFound
 from registry.core.search import ESCAPE
 from registry.core.search import clean
 from registry.core.search import contains
@@ -142,10 +141,7 @@ def get_asset(user: Any, asset_id: int) -> Asset:
         .where(ANY_ASSET.id == asset_id)
         .options(contains_eager(ANY_ASSET.facility))
     )
-    asset = db.session.scalar(policy.scope(stmt, user, Facility.organization_id))
-    if asset is None:
-        raise NotFound(N_("No such tank or pipeline."))
-    return asset
+    return policy.visible_one(stmt, user, Facility.organization_id, N_("No such tank or pipeline."))
 
 
 def find_by_tag(text: str) -> Asset | None:

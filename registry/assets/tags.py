@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Any
+
+from registry.core import choices
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 DATA_LENGTH = 11
@@ -61,3 +64,10 @@ def is_valid(text: str) -> bool:
 def display(tag: str) -> str:
     """Group a canonical tag for people: `7KQ2-M9XD-4WJ8`."""
     return "-".join(tag[i : i + 4] for i in range(0, len(tag), 4))
+
+
+def asset_words(asset: Any) -> str:
+    """Name an asset as a confirmation says it: kind, the operator's number, tag, facility."""
+    ref = asset.operator_ref or f"#{asset.id}"
+    kind = choices.label("asset_kind", asset.kind)
+    return f"{kind} {ref} {display(asset.tag)} · {asset.facility.name}"

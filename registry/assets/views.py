@@ -29,8 +29,8 @@ from registry.compliance.states import list_states
 from registry.compliance.states import state_arg
 from registry.core.converters import id_arg
 from registry.core.dates import today
+from registry.core.forms import edit_versioned
 from registry.core.forms import form_status
-from registry.core.forms import keep_current_version
 from registry.core.forms import submit
 from registry.core.pagination import LIST_COUNT_CAP
 from registry.core.pagination import after_arg
@@ -164,25 +164,17 @@ def _edit(
     extra: dict[str, Any] | None = None,
     schema: type[AssetPatchSchema] = AssetPatchSchema,
 ) -> Any:
-    errors: dict[str, Any] = {}
-    if request.method == "POST":
-        values: dict[str, Any] = request.form.to_dict()
-        if "leak_detection__present" in request.form:
-            values["leak_detection"] = request.form.getlist("leak_detection")
-        done = submit(
-            patch(schema),
-            request.form,
-            lambda data: services.update_asset(
-                asset, data, version=data.pop("version", None), by=current_user
-            ),
-        )
-        if done.ok:
-            flash(_("Saved."), "success")
-            return redirect(url_for("assets.asset_detail", asset_id=asset.id))
-        errors = done.errors
-        keep_current_version(values, Asset, asset.id)
-    else:
-        values = AssetOutSchema().dump(asset) | {"version": asset.version} | (extra or {})
+    edit = edit_versioned(
+        asset,
+        patch(schema),
+        lambda data, version: services.update_asset(asset, data, version=version, by=current_user),
+        lambda: AssetOutSchema().dump(asset) | (extra or {}),
+    )
+    if edit is None:
+        return redirect(url_for("assets.asset_detail", asset_id=asset.id))
+    values, errors = edit
+    if "leak_detection__present" in request.form:
+        values["leak_detection"] = request.form.getlist("leak_detection")
     status = form_status(errors)
     return render_template(
         template,

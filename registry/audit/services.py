@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy import insert
 from sqlalchemy import inspect
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import get_history
 
@@ -228,6 +229,20 @@ def record_updated(entity: str, rows: list[tuple[int, dict[str, list[Any]]]]) ->
             for row_id, changes in rows
         ],
     )
+
+
+def revoke_all(model: Any, entity: str, live: Any, now: datetime) -> int:
+    """Set `revoked_at` on the rows whose ids `live` selects, logged; return how many."""
+    ids = list(db.session.scalars(live))
+    if ids:
+        db.session.execute(
+            update(model)
+            .where(model.id.in_(ids))
+            .values(revoked_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        record_updated(entity, [(i, {"revoked_at": [None, now]}) for i in ids])
+    return len(ids)
 
 
 def _record_bulk(action: str, entity: str, rows: list[tuple[int, dict[str, Any]]]) -> None:

@@ -16,8 +16,10 @@ from sqlalchemy import Select
 from registry.core.errors import N_
 from registry.core.errors import Forbidden
 from registry.core.errors import NotFound
+from registry.extensions import db
 
 S = TypeVar("S", bound=Select[Any])
+R = TypeVar("R")
 
 # action -> roles allowed (operators additionally only on rows of their organization)
 _RULES: dict[str, set[str]] = {
@@ -125,3 +127,11 @@ def scope(stmt: S, user: Any, organization_column: Any) -> S:
     if is_operator(user):
         return stmt.where(organization_column == user.organization_id)
     return stmt
+
+
+def visible_one(stmt: Select[R], user: Any, organization_column: Any, missing: str) -> R:
+    """The row `stmt` selects if the user may see it (scope), else NotFound(`missing`)."""
+    row = db.session.scalar(scope(stmt, user, organization_column))
+    if row is None:
+        raise NotFound(missing)
+    return row

@@ -12,11 +12,12 @@ from sqlalchemy import ColumnElement
 from sqlalchemy import and_
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy import update
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
 from registry.audit.services import record_updated
+from registry.audit.services import revoke_all
 from registry.auth.models import ROLES
 from registry.auth.models import ApiToken
 from registry.auth.models import User
@@ -128,7 +129,13 @@ def issue_token(user: User, *, days: int, name: str | None = None) -> str:
 
 def user_for_token(token: str) -> User | None:
     """Return the user of a live (unexpired, unrevoked) token, else None."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    # The user comes in the same statement: every API request pays this look-up.
+    stmt = (
+        select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(token))
+        .options(joinedload(ApiToken.user))
+    )
+    row = db.session.scalar(stmt)
     now = utcnow()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
@@ -178,16 +185,7 @@ def revoke_tokens(user: User) -> int:
     """Revoke every live API token of the user; return how many were revoked."""
     now = utcnow()
     live = select(ApiToken.id).where(ApiToken.user_id == user.id, _live_tokens(now))
-    ids = list(db.session.scalars(live))
-    if ids:
-        db.session.execute(
-            update(ApiToken)
-            .where(ApiToken.id.in_(ids))
-            .values(revoked_at=now)
-            .execution_options(synchronize_session="fetch")
-        )
-        record_updated("api_token", [(i, {"revoked_at": [None, now]}) for i in ids])
-    return len(ids)
+    return revoke_all(ApiToken, "api_token", live, now)
 
 
 def end_sessions(user: User) -> None:

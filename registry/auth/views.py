@@ -226,14 +226,7 @@ def user_new() -> Any:
             flash(_("User %(email)s created.", email=done.saved.email), "success")
             return redirect(url_for("auth.user_list"))
         errors = done.errors
-    values.pop("password", None)
-    return render_template(
-        "auth/user_form.html",
-        values=values,
-        errors=errors,
-        organizations=_organizations(),
-        user=None,
-    ), (422 if errors else 200)
+    return _user_form(values, errors, None)
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -252,7 +245,6 @@ def user_edit(user_id: int) -> Any:
             flash(_("User %(email)s saved.", email=user.email), "success")
             return redirect(url_for("auth.user_list"))
         errors = done.errors
-        values.pop("password", None)
     else:
         values = {
             "name": user.name or "",
@@ -261,6 +253,12 @@ def user_edit(user_id: int) -> Any:
             "active": user.active,
             "locale": user.locale or "",
         }
+    return _user_form(values, errors, user)
+
+
+def _user_form(values: dict[str, Any], errors: dict[str, Any], user: User | None) -> Any:
+    """The new-user page (`user` None) or a user's edit page; a typed password is not shown."""
+    values.pop("password", None)
     return render_template(
         "auth/user_form.html",
         values=values,

@@ -14,7 +14,6 @@ from sqlalchemy import Integer
 from sqlalchemy import LargeBinary
 from sqlalchemy import String
 from sqlalchemy import Text
-from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -22,6 +21,7 @@ from sqlalchemy.orm import relationship
 from registry.assets.models import Asset
 from registry.auth.models import User
 from registry.core.types import UTCDateTime
+from registry.core.types import unique_where
 from registry.core.types import utcnow
 from registry.extensions import Model
 
@@ -79,12 +79,8 @@ class Certificate(Model):
     __table_args__ = (
         Index("ix_certificate_asset_status", "asset_id", "status"),
         # One certificate in force per inspection: of two concurrent issues, one is refused.
-        Index(
-            "uq_certificate_one_valid_per_inspection",
-            "inspection_id",
-            unique=True,
-            sqlite_where=text("status = 'valid'"),
-            postgresql_where=text("status = 'valid'"),
+        unique_where(
+            "uq_certificate_one_valid_per_inspection", "inspection_id", "status = 'valid'"
         ),
     )
 

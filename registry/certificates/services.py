@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from registry.assets.models import Asset
+from registry.assets.tags import asset_words
 from registry.auth import policy
 from registry.certificates import eligibility
 from registry.certificates import signing
@@ -24,7 +25,6 @@ from registry.certificates.pdf import render_pdf
 from registry.certificates.printing import printed_facts
 from registry.certificates.validity import add_months
 from registry.certificates.validity import validity_months
-from registry.core.confirm import asset_words
 from registry.core.dates import show_date
 from registry.core.dates import today
 from registry.core.errors import Conflict

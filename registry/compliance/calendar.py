@@ -13,9 +13,8 @@ from flask_babel import gettext
 from icalendar import Calendar
 from icalendar import Event
 from sqlalchemy import select
-from sqlalchemy import update
 
-from registry.audit.services import record_updated
+from registry.audit.services import revoke_all
 from registry.compliance.due import DueItem
 from registry.compliance.models import CalendarToken
 from registry.core.errors import NotFound
@@ -130,13 +129,4 @@ def revoke_tokens_created_by(user_id: int) -> int:
     live = select(CalendarToken.id).where(
         CalendarToken.created_by_id == user_id, CalendarToken.revoked_at.is_(None)
     )
-    ids = list(db.session.scalars(live))
-    if ids:
-        db.session.execute(
-            update(CalendarToken)
-            .where(CalendarToken.id.in_(ids))
-            .values(revoked_at=now)
-            .execution_options(synchronize_session="fetch")
-        )
-        record_updated("calendar_token", [(i, {"revoked_at": [None, now]}) for i in ids])
-    return len(ids)
+    return revoke_all(CalendarToken, "calendar_token", live, now)

@@ -56,6 +56,57 @@ class DueItem:
         return self.title_zh if locale == "zh" else self.title_en
 
 
+# A facility as a reminder names it: id, name, subdistrict, organization id.
+Place = tuple[int, str, str | None, int]
+# An asset as a reminder names it: id, tag, the operator's reference, kind.
+AssetRef = tuple[int | None, str | None, str | None, str | None]
+NO_ASSET: AssetRef = (None, None, None, None)
+
+
+def asset_ref(asset: Any) -> AssetRef:
+    """The id, tag, reference and kind of an asset row (None: no asset)."""
+    if asset is None:
+        return NO_ASSET
+    return asset.id, asset.tag, asset.operator_ref, asset.kind
+
+
+def reminder(
+    obligation: str,
+    titles: tuple[str, str],
+    place: Place,
+    due: tuple[date, str, int],
+    source: str,
+    extra: Mapping[str, Any],
+    *,
+    asset: AssetRef = NO_ASSET,
+    last_done_on: date | None = None,
+) -> DueItem:
+    """An item of a reminder source beside the pack's obligations: `titles` (zh, en), `due`
+    (due on, state, days overdue), the facility `place` and the `asset` when there is one."""
+    due_on, state, days = due
+    asset_id, tag, ref, kind = asset
+    facility_id, name, subdistrict, organization_id = place
+    return DueItem(
+        obligation,
+        titles[0],
+        titles[1],
+        asset_id,
+        tag,
+        ref,
+        kind,
+        facility_id,
+        name,
+        subdistrict,
+        organization_id,
+        due_on,
+        last_done_on,
+        state,
+        days,
+        source=source,
+        extra=extra,
+    )
+
+
 def state_of(due_on: date, as_of: date, window_days: int) -> tuple[str, int]:
     """Return (state, days overdue): overdue after the due day, due_soon within the window."""
     if due_on < as_of:

@@ -58,25 +58,33 @@ def event_on(o: EventObligation) -> tuple[Any, list[Any]]:
     ]
 
 
-def _unmet(o: EventObligation, happened: Any, as_of: date) -> Any:
-    """No record of a satisfying activity (any result) from the lookback to as_of."""
+def no_record_between(
+    activities: tuple[str, ...], asset_id: Any, facility_id: Any, start: Any, end: Any
+) -> Any:
+    """No record of one of `activities` (any result) performed from `start` to `end`: neither
+    the asset's own nor its facility's (a notice may cover every tank of a site)."""
 
     def none_of(key: Any) -> Any:
         return sa.not_(
             sa.exists(
                 sa.select(sa.literal(1)).where(
                     key,
-                    RECORD.c.activity.in_(o.satisfied_by),
-                    RECORD.c.performed_on <= as_of,
-                    RECORD.c.performed_on >= shifted(happened, -LOOKBACK_DAYS),
+                    RECORD.c.activity.in_(activities),
+                    RECORD.c.performed_on <= end,
+                    RECORD.c.performed_on >= start,
                 )
             )
         )
 
-    # The asset's own records, or the facility's (a notice may cover every tank of a site).
-    own = none_of(RECORD.c.asset_id == ASSET.c.id)
-    site = none_of(sa.and_(RECORD.c.asset_id.is_(None), RECORD.c.facility_id == FACILITY.c.id))
+    own = none_of(RECORD.c.asset_id == asset_id)
+    site = none_of(sa.and_(RECORD.c.asset_id.is_(None), RECORD.c.facility_id == facility_id))
     return sa.and_(own, site)
+
+
+def _unmet(o: EventObligation, happened: Any, as_of: date) -> Any:
+    """No record of a satisfying activity (any result) from the lookback to as_of."""
+    start = shifted(happened, -LOOKBACK_DAYS)
+    return no_record_between(o.satisfied_by, ASSET.c.id, FACILITY.c.id, start, as_of)
 
 
 def event_branch(

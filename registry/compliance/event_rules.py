@@ -18,6 +18,7 @@ from registry.compliance.obligations import EventObligation
 from registry.compliance.obligations import FinancialRules
 from registry.compliance.obligations import FirstDue
 from registry.compliance.obligations import TrainingRules
+from registry.compliance.release_rules import pack_table
 from registry.compliance.release_rules import pack_text
 from registry.core import choices
 
@@ -102,11 +103,8 @@ def _due(fail: Fail, raw: Any, on: str) -> Interval:
 
 
 def _event(fail: Fail, raw: Any, activities: set[str], conditions: Conditions) -> EventObligation:
-    if not isinstance(raw, dict):
-        raise fail("event_obligations", "each event obligation must be a table")
-    for key in raw:
-        if key not in EVENT_KEYS:
-            raise fail(key, "unknown key")
+    problem = "each event obligation must be a table"
+    pack_table(fail, raw, "event_obligations", EVENT_KEYS, problem=problem, prefix="")
     kinds = raw.get("asset_kinds", ["tank", "pipeline"])
     if not isinstance(kinds, list) or not kinds or set(kinds) - set(choices.ASSET_KINDS):
         raise fail("asset_kinds", f"unknown asset kind in {kinds!r}")
@@ -171,11 +169,7 @@ def parse_training(fail: Fail, raw: Any) -> TrainingRules | None:
     """Read `[training]`: required classes, days to train, years to a refresher."""
     if raw is None:
         return None
-    if not isinstance(raw, dict):
-        raise fail("training", "must be a table")
-    for key in raw:
-        if key not in TRAINING_KEYS:
-            raise fail(f"training.{key}", "unknown key")
+    pack_table(fail, raw, "training", TRAINING_KEYS)
     classes = raw.get("classes")
     if not isinstance(classes, list) or not classes or set(classes) - set(OPERATOR_CLASSES):
         raise fail("training.classes", f"must list classes of {', '.join(OPERATOR_CLASSES)}")
@@ -206,11 +200,7 @@ def parse_financial(fail: Fail, raw: Any) -> FinancialRules | None:
     """Read `[financial_responsibility]`: the amounts required of an owner."""
     if raw is None:
         return None
-    if not isinstance(raw, dict):
-        raise fail("financial_responsibility", "must be a table")
-    for key in raw:
-        if key not in FINANCIAL_KEYS:
-            raise fail(f"financial_responsibility.{key}", "unknown key")
+    pack_table(fail, raw, "financial_responsibility", FINANCIAL_KEYS)
     sub: Fail = lambda k, p: fail(f"financial_responsibility.{k}", p)  # noqa: E731
     return FinancialRules(
         per_occurrence=_whole(sub, raw, "per_occurrence", 1),

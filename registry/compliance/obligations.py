@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from typing import Any
 
 from registry.compliance.intervals import Interval
+from registry.compliance.receptor_rules import ReceptorDistance
+from registry.compliance.release_rules import ReleaseRules
+from registry.compliance.violation_library import ViolationCode
 
 LIST_ATTRIBUTES = {"leak_detection", "near_receptor"}
 
@@ -189,3 +193,39 @@ class FinancialRules:
         occurrence = self.per_occurrence if big else self.per_occurrence_small
         aggregate = self.aggregate_large if tanks > self.large_tank_count else self.aggregate
         return occurrence, aggregate
+
+
+@dataclass(frozen=True)
+class RulePack:
+    code: str
+    title_zh: str
+    title_en: str
+    certificate_validity_months: int
+    corrective_action_days: dict[str, int]
+    activities: dict[str, Activity]
+    obligations: tuple[Obligation, ...]
+    path: str = ""
+    release: ReleaseRules | None = None
+    receptor_distances: dict[str, ReceptorDistance] = field(default_factory=dict)
+    by_code: dict[str, Obligation] = field(default_factory=dict, compare=False)
+    violations: dict[str, ViolationCode] = field(default_factory=dict, compare=False)
+    # A facility is due for a compliance inspection this many years after its last one.
+    facility_inspection_years: int = 3
+    # The activity a self-investigation visit records for its facility (None: none).
+    self_investigation_activity: str | None = None
+    # What a closure records: its site assessment, and vent lines open with the rest capped.
+    site_assessment_activity: str | None = None
+    lines_secured_activity: str | None = None
+    # Obligations counted from an asset's events, and the people a facility needs.
+    event_obligations: tuple[EventObligation, ...] = ()
+    training: TrainingRules | None = None
+    financial: FinancialRules | None = None
+
+    def __post_init__(self) -> None:
+        self.by_code.update({o.code: o for o in (*self.obligations, *self.event_obligations)})
+
+    def title(self, locale: str) -> str:
+        return self.title_zh if locale == "zh" else self.title_en
+
+    def obligation(self, code: str) -> Obligation:
+        return self.by_code[code]

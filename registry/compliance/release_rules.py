@@ -89,12 +89,27 @@ def pack_text(fail: Any, raw: dict[str, Any], key: str, required: bool = True) -
     return value
 
 
-def _step(fail: Any, raw: Any) -> StepRule:
+def pack_table(
+    fail: Any,
+    raw: Any,
+    key: str,
+    known: Any,
+    *,
+    problem: str = "must be a table",
+    prefix: str | None = None,
+) -> None:
+    """Refuse a rule pack's value at `key` that is not a table, or one with a key not in
+    `known` (named `prefix` + key; `key.` unless told)."""
     if not isinstance(raw, dict):
-        raise fail("release.steps", "each step must be a table")
-    for key in raw:
-        if key not in STEP_KEYS:
-            raise fail(f"release.steps.{key}", "unknown key")
+        raise fail(key, problem)
+    where = f"{key}." if prefix is None else prefix
+    for name in raw:
+        if name not in known:
+            raise fail(where + name, "unknown key")
+
+
+def _step(fail: Any, raw: Any) -> StepRule:
+    pack_table(fail, raw, "release.steps", STEP_KEYS, problem="each step must be a table")
     origin = raw.get("from")
     if origin not in ORIGINS:
         raise fail("release.steps.from", f"must be one of {', '.join(ORIGINS)}")
@@ -128,11 +143,7 @@ def parse_release(fail: Any, raw: Any, activities: set[str]) -> ReleaseRules | N
     """Read and validate a pack's `[release]` table; `fail(key, problem)` makes the error."""
     if raw is None:
         return None
-    if not isinstance(raw, dict):
-        raise fail("release", "must be a table")
-    for key in raw:
-        if key not in ("detection_activities", "steps"):
-            raise fail(f"release.{key}", "unknown key")
+    pack_table(fail, raw, "release", ("detection_activities", "steps"))
     detection = raw.get("detection_activities", [])
     if not isinstance(detection, list):
         raise fail("release.detection_activities", "must be a list of activity codes")

@@ -28,6 +28,7 @@ from registry.core.dates import today
 from registry.core.errors import N_
 from registry.core.errors import Invalid
 from registry.core.errors import NotFound
+from registry.core.signals import announce
 from registry.extensions import db
 from registry.receptors.services import near_kinds
 from registry.sites.models import Facility
@@ -136,11 +137,7 @@ def record_activity(
         record.attachment_path, record.attachment_type, record.attachment_name = stored
     db.session.add(record)
     db.session.flush()
-    signals.record_filed.send(
-        current_app._get_current_object(),  # type: ignore[attr-defined]
-        record=record,
-        recorded_by=recorded_by,
-    )
+    announce(signals.record_filed, record=record, recorded_by=recorded_by)
     return record
 
 
@@ -151,10 +148,7 @@ def get_record(user: Any, record_id: int) -> ActivityRecord:
         .join(Facility, Facility.id == ActivityRecord.facility_id)
         .where(ActivityRecord.id == record_id)
     )
-    record = db.session.scalar(policy.scope(stmt, user, Facility.organization_id))
-    if record is None:
-        raise NotFound(N_("No such record."))
-    return record
+    return policy.visible_one(stmt, user, Facility.organization_id, N_("No such record."))
 
 
 def update_record(record: ActivityRecord, data: dict[str, Any], *, version: int | None) -> None:
@@ -213,6 +207,17 @@ def window_days() -> int:
     return int(current_app.config["REMINDER_WINDOW_DAYS"])
 
 
+def reminder_items(*, as_of: date, organization_id: int | None) -> list[DueItem]:
+    """The reminders of the other domains (corrective actions, releases, alerts, violations,
+    people, …), not the rule pack's obligations: what `due_items` adds to the engine's items."""
+    window = window_days()
+    return [
+        item
+        for source in _SOURCES
+        for item in source(as_of=as_of, organization_id=organization_id, window_days=window)
+    ]
+
+
 def due_items(
     user: Any = None,
     *,
@@ -235,8 +240,7 @@ def due_items(
     )
     extra = [
         item
-        for source in _SOURCES
-        for item in source(as_of=as_of, organization_id=organization_id, window_days=window)
+        for item in reminder_items(as_of=as_of, organization_id=organization_id)
         if facility_id is None or item.facility_id == facility_id
     ]
     if not include_ok:

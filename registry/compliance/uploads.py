@@ -140,9 +140,12 @@ def download_of(stored_type: str | None, name: str | None) -> tuple[str, str]:
     return ctype, _safe_name(name, "attachment", STORED_TYPES.get(ctype, "bin"))
 
 
-def send_attachment(path: str, stored_type: str | None, name: str | None) -> Any:
+def send_attachment(path: str | None, stored_type: str | None, name: str | None) -> Any:
     """Serve a stored attachment: images inline, other files as downloads (with the RFC 5987
-    `filename*` for non-ASCII names), never sniffed; 404 when the stored copy is gone."""
+    `filename*` for non-ASCII names), never sniffed; 404 when there is none or the stored copy
+    is gone."""
+    if not path:
+        abort(404)
     ctype, download_name = download_of(stored_type, name)
     try:
         response = send_stored(

@@ -29,8 +29,8 @@ from registry.compliance.schemas import RecordInSchema
 from registry.compliance.schemas import RecordOutSchema
 from registry.compliance.uploads import send_attachment
 from registry.core.dates import today
+from registry.core.forms import edit_versioned
 from registry.core.forms import form_status
-from registry.core.forms import keep_current_version
 from registry.core.forms import submit
 from registry.core.http import safe_next
 from registry.core.panels import add_panel
@@ -167,20 +167,15 @@ def record_edit(record_id: int) -> Any:
     policy.require(current_user, "edit", facility.organization_id)
     asset = get_asset(current_user, record.asset_id) if record.asset_id else None
     back = safe_next(request.values.get("next"))
-    errors: dict[str, Any] = {}
-    values: dict[str, Any] = RecordOutSchema().dump(record)
-    if request.method == "POST":
-        values = request.form.to_dict()
-        done = submit(
-            RecordEditSchema(),
-            request.form,
-            lambda data: services.update_record(record, data, version=data.pop("version", None)),
-        )
-        if done.ok:
-            flash(_("Saved."), "success")
-            return redirect(back or _home_of(facility, asset))
-        errors = done.errors
-        keep_current_version(values, ActivityRecord, record_id)
+    edit = edit_versioned(
+        record,
+        RecordEditSchema(),
+        lambda data, version: services.update_record(record, data, version=version),
+        lambda: RecordOutSchema().dump(record),
+    )
+    if edit is None:
+        return redirect(back or _home_of(facility, asset))
+    values, errors = edit
     activities = (
         services.activities_for_asset(asset)
         if asset
@@ -228,4 +223,3 @@ def record_attachment(record_id: int) -> Any:
     if facility is None or not policy.can_see(current_user, facility.organization_id):
         abort(404)
     return send_attachment(record.attachment_path, record.attachment_type, record.attachment_name)
-

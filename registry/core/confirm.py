@@ -8,23 +8,11 @@ acting, renders what will happen with a form that posts the same fields again wi
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import render_template
 from werkzeug.datastructures import MultiDict
 
-from registry.assets.tags import display as tag_display
-from registry.core import choices
-
 CONFIRM_FIELD = "confirm"
 _NOT_REPOSTED = {"csrf_token", CONFIRM_FIELD}
-
-
-def asset_words(asset: Any) -> str:
-    """Name an asset as a confirmation says it: kind, the operator's number, tag, facility."""
-    ref = asset.operator_ref or f"#{asset.id}"
-    kind = choices.label("asset_kind", asset.kind)
-    return f"{kind} {ref} {tag_display(asset.tag)} · {asset.facility.name}"
 
 
 def asks_confirmation(form: MultiDict[str, str]) -> bool:

@@ -9,6 +9,8 @@ from typing import Any
 from typing import Generic
 from typing import TypeVar
 
+from flask import flash
+from flask import request
 from flask_babel import gettext as _
 from marshmallow import Schema
 from marshmallow import ValidationError
@@ -167,3 +169,33 @@ def keep_current_version(values: dict[str, Any], model: Any, row_id: int) -> Non
     row = db.session.get(model, row_id)
     if row is not None:
         values["version"] = row.version
+
+
+def edit_versioned(
+    row: Any,
+    schema: Schema,
+    change: Callable[[dict[str, Any], int | None], Any],
+    shown: Callable[[], dict[str, Any]],
+    *,
+    form: MultiDict[str, str] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The edit page of a versioned row: None once saved (and "Saved." flashed), else the
+    values and errors to show.
+
+    GET shows `shown()` with the row's version. A POST runs `form` (the request's) through
+    `schema` into `change(data, version)`; refused, the page shows the input as posted against
+    the row's current version (keep_current_version).
+    """
+    if request.method != "POST":
+        return shown() | {"version": row.version}, {}
+    values: dict[str, Any] = request.form.to_dict()
+    done = submit(
+        schema,
+        request.form if form is None else form,
+        lambda data: change(data, data.pop("version", None)),
+    )
+    if done.ok:
+        flash(_("Saved."), "success")
+        return None
+    keep_current_version(values, type(row), row.id)
+    return values, done.errors

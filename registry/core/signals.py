@@ -12,7 +12,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from blinker import Namespace
+from blinker import Signal
+from flask import current_app
 
 _signals = Namespace()
 
@@ -21,3 +25,8 @@ filing_accepted = _signals.signal("filing-accepted")
 red_tag_changed = _signals.signal("red-tag-changed")
 record_filed = _signals.signal("record-filed")
 reading_added = _signals.signal("reading-added")
+
+
+def announce(signal: Signal, **facts: Any) -> None:
+    """Send `signal` from the running app (the sender receivers are connected for)."""
+    signal.send(current_app._get_current_object(), **facts)  # type: ignore[attr-defined]

@@ -8,10 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask
+from flask import current_app
+from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from registry.auth import policy
 from registry.core import choices
@@ -57,7 +60,9 @@ _NAV: dict[str, tuple[Any, Callable[[Any], bool]]] = {}
 
 
 def add_nav_item(endpoint: str, label: Any, visible: Callable[[Any], bool]) -> None:
-    """Add a link to the main navigation for users for whom `visible(user)` holds."""
+    """Add a link to the main navigation for users for whom `visible(user)` holds.
+
+    `visible` may read the user's role only: the navigation is rendered once per role."""
     _NAV[endpoint] = (label, visible)
 
 
@@ -69,6 +74,20 @@ def _extra_nav_items() -> list[dict[str, str]]:
         for endpoint, (label, visible) in _NAV.items()
         if visible(current_user)
     ]
+
+
+def _main_nav() -> Markup:
+    """The main navigation of the current user, rendered once per process for each role,
+    locale and script root: a logged-in page drew it twice (the wide bar and the phone menu),
+    asking every link's visibility, a fifth of a small page's time (issue 24)."""
+    if not current_user.is_authenticated:
+        return Markup("")
+    cache = current_app.extensions.setdefault("main_nav", {})
+    key = (current_user.role, str(get_locale()), request.script_root)
+    html = cache.get(key)
+    if html is None:
+        html = cache[key] = Markup(render_template("_nav.html"))
+    return html
 
 
 def _can(action: str, organization_id: int | None = None) -> bool:
@@ -89,5 +108,6 @@ def register_template_helpers(app: Flask) -> None:
         url_with=_url_with,
         current_locale=lambda: str(get_locale()),
         extra_nav_items=_extra_nav_items,
+        main_nav=_main_nav,
         panels=panels,
     )

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import DateTime
+from sqlalchemy import Index
+from sqlalchemy import text
 from sqlalchemy.types import TypeDecorator
 
 
@@ -37,3 +39,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def unique_where(name: str, column: str, where: str) -> Index:
+    """A unique index over the rows where `where` holds (partial, on SQLite and PostgreSQL)."""
+    return Index(name, column, unique=True, sqlite_where=text(where), postgresql_where=text(where))

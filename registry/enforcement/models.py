@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey
-from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Text
-from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -16,6 +14,7 @@ from sqlalchemy.orm import relationship
 from registry.assets.models import Asset
 from registry.auth.models import User
 from registry.core.types import UTCDateTime
+from registry.core.types import unique_where
 from registry.core.types import utcnow
 from registry.extensions import Model
 
@@ -39,13 +38,7 @@ class RedTag(Model):
 
     __table_args__ = (
         # At most one active red tag per asset.
-        Index(
-            "uq_red_tag_one_active",
-            "asset_id",
-            unique=True,
-            sqlite_where=text("lifted_at IS NULL"),
-            postgresql_where=text("lifted_at IS NULL"),
-        ),
+        unique_where("uq_red_tag_one_active", "asset_id", "lifted_at IS NULL"),
     )
 
     @property

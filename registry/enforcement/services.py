@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select
 from sqlalchemy import func
@@ -15,11 +14,12 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from registry.assets.models import Asset
+from registry.assets.tags import asset_words
 from registry.auth import policy
 from registry.core import signals
-from registry.core.confirm import asset_words
 from registry.core.dates import show_datetime
 from registry.core.errors import Conflict
+from registry.core.signals import announce
 from registry.core.types import utcnow
 from registry.enforcement.models import RedTag
 from registry.extensions import db
@@ -45,12 +45,7 @@ def _lock(asset: Asset) -> None:
 
 
 def _announce(asset: Asset, red_tag: RedTag, *, placed: bool) -> None:
-    signals.red_tag_changed.send(
-        current_app._get_current_object(),  # type: ignore[attr-defined]
-        asset=asset,
-        red_tag=red_tag,
-        placed=placed,
-    )
+    announce(signals.red_tag_changed, asset=asset, red_tag=red_tag, placed=placed)
 
 
 def place_red_tag(

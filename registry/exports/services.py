@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +16,13 @@ from registry.assets.models import Pipeline
 from registry.assets.models import Tank
 from registry.assets.services import assets_query
 from registry.auth import policy
-from registry.compliance.services import due_items
+from registry.compliance import engine
+from registry.compliance.due import DueItem
+from registry.compliance.engine import Scope
+from registry.compliance.rules import active_pack
+from registry.compliance.services import reminder_items
+from registry.compliance.services import window_days
+from registry.core.dates import today
 from registry.exports import rows
 from registry.exports.bulk import collector_paused
 from registry.extensions import db
@@ -63,13 +70,10 @@ def _batches(stmt: Select[Any], id_column: Any) -> Iterator[list[Any]]:
             return
 
 
-def compliance_counts(user: Any) -> tuple[rows.Counts, rows.Counts]:
-    """Overdue and due-soon counts per asset and per facility (one engine run)."""
-    org = user.organization_id if policy.is_operator(user) else None
+def _tally(items: Iterable[DueItem]) -> tuple[rows.Counts, rows.Counts]:
+    """Overdue and due-soon counts per asset and per facility."""
     by_asset: dict[int, list[int]] = {}
     by_facility: dict[int, list[int]] = {}
-    with collector_paused():
-        items = due_items(user, organization_id=org)
     for item in items:
         if item.state not in ("overdue", "due_soon"):
             continue  # no_record: newly registered, its last date not given yet
@@ -81,6 +85,54 @@ def compliance_counts(user: Any) -> tuple[rows.Counts, rows.Counts]:
         {k: (v[0], v[1]) for k, v in by_asset.items()},
         {k: (v[0], v[1]) for k, v in by_facility.items()},
     )
+
+
+def _plus(a: rows.Counts, b: rows.Counts) -> rows.Counts:
+    if not b:
+        return a
+    out = dict(a)
+    for key, (overdue, due_soon) in b.items():
+        have = out.get(key, (0, 0))
+        out[key] = (have[0] + overdue, have[1] + due_soon)
+    return out
+
+
+class _BatchCounts:
+    """The counts of one keyset batch at a time: the engine runs for the batch's rows only, so
+    memory stays flat however large the registry (one run over a national registry held a due
+    item for each of millions of obligations). The other domains' reminders (corrective
+    actions, violations, …: few) are read once."""
+
+    def __init__(self, user: Any) -> None:
+        self.org = user.organization_id if policy.is_operator(user) else None
+        self.as_of, self.window, self.pack = today(), window_days(), active_pack()
+        with collector_paused():
+            found = reminder_items(as_of=self.as_of, organization_id=self.org)
+        self.extra_assets, self.extra_facilities = _tally(i for i in found if i.state != "ok")
+
+    def _run(self, scope: Scope) -> tuple[rows.Counts, rows.Counts]:
+        with collector_paused():
+            found = engine.compute(
+                self.pack, as_of=self.as_of, window_days=self.window, scope=scope
+            )
+        return _tally(found)
+
+    def of_assets(self, ids: list[int]) -> rows.Counts:
+        """Counts of the assets with these ids (in order)."""
+        # A range of ids when the batch is dense (an unfiltered export): a list of a thousand
+        # ids is a thousand parameters in each branch of the engine's UNION.
+        dense = ids[-1] - ids[0] < 2 * len(ids)
+        scope = (
+            Scope(organization_id=self.org, asset_range=(ids[0], ids[-1]))
+            if dense
+            else Scope(organization_id=self.org, asset_ids=tuple(ids))
+        )
+        return _plus(self._run(scope)[0], self.extra_assets)
+
+    def of_facilities(self, ids: list[int]) -> rows.Counts:
+        """Counts of the facilities with these ids (their assets' and their own obligations)."""
+        scope = Scope(organization_id=self.org, facility_ids=tuple(ids))
+        return _plus(self._run(scope)[1], self.extra_facilities)
 
 
 def _asset_select(user: Any, filters: dict[str, Any]) -> Select[Any]:
@@ -104,8 +156,9 @@ def _asset_select(user: Any, filters: dict[str, Any]) -> Select[Any]:
 
 def asset_points(user: Any, filters: dict[str, Any]) -> Iterator[tuple[list[Any], Any]]:
     """Yield (export row, (longitude, latitude) or None) of each asset: its facility's point."""
-    counts, _by_facility = compliance_counts(user)
+    counting = _BatchCounts(user)
     for batch in _batches(_asset_select(user, filters), ASSET.c.id):
+        counts = counting.of_assets([a["id"] for a in batch])
         for asset in batch:
             yield rows.asset_row(asset, counts), _point(asset)
 
@@ -141,9 +194,10 @@ def _facility_select(user: Any, filters: dict[str, Any]) -> Select[Any]:
 
 def facility_points(user: Any, filters: dict[str, Any]) -> Iterator[tuple[list[Any], Any]]:
     """Yield (export row, (longitude, latitude) or None) of the facilities the user may see."""
-    _by_asset, counts = compliance_counts(user)
+    counting = _BatchCounts(user)
     for batch in _batches(_facility_select(user, filters), Facility.id):
-        sizes = _sizes([f["id"] for f in batch])
+        ids = [f["id"] for f in batch]
+        sizes, counts = _sizes(ids), counting.of_facilities(ids)
         for facility in batch:
             yield rows.facility_row(facility, counts, sizes), _point(facility)
 

@@ -13,21 +13,22 @@ from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
-from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from registry.auth.models import User
 from registry.core.types import UTCDateTime
+from registry.core.types import unique_where
 from registry.core.types import utcnow
 from registry.extensions import Model
 from registry.sites.models import Facility
+from registry.sites.models import OfFacility
 
 FILING_STATUSES = ("submitted", "accepted", "returned")
 
 
-class Filing(Model):
+class Filing(OfFacility, Model):
     __tablename__ = "filing"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,19 +54,9 @@ class Filing(Model):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         # At most one filing waits for review per facility.
-        Index(
-            "uq_filing_one_submitted",
-            "facility_id",
-            unique=True,
-            sqlite_where=text("status = 'submitted'"),
-            postgresql_where=text("status = 'submitted'"),
-        ),
+        unique_where("uq_filing_one_submitted", "facility_id", "status = 'submitted'"),
         Index("ix_filing_status", "status"),
     )
-
-    @property
-    def organization_id(self) -> int:
-        return self.facility.organization_id
 
     def __repr__(self) -> str:
         return f"<Filing {self.id} {self.facility_id} {self.status}>"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from registry.core.dates import show_datetime
 from registry.core.dates import today
 from registry.core.errors import Conflict
 from registry.core.errors import Invalid
-from registry.core.errors import NotFound
+from registry.core.signals import announce
 from registry.core.types import utcnow
 from registry.extensions import db
 from registry.filings import quality
@@ -85,8 +84,8 @@ def _review(filing: Filing, status: str, *, reviewed_by: Any, comment: str | Non
 def accept_filing(filing: Filing, *, reviewed_by: Any, comment: str | None = None) -> Filing:
     """Accept a waiting filing; it then counts as the facility's basic information report."""
     _review(filing, "accepted", reviewed_by=reviewed_by, comment=comment)
-    signals.filing_accepted.send(
-        current_app._get_current_object(),  # type: ignore[attr-defined]
+    announce(
+        signals.filing_accepted,
         filing=filing,
         facility_id=filing.facility_id,
         accepted_on=filing.accepted_on,
@@ -149,10 +148,7 @@ def get_filing(user: Any, filing_id: int) -> Filing:
         .where(Filing.id == filing_id)
         .options(joinedload(Filing.facility), joinedload(Filing.snapshot))
     )
-    filing = db.session.scalar(policy.scope(stmt, user, Facility.organization_id))
-    if filing is None:
-        raise NotFound("filing not found")
-    return filing
+    return policy.visible_one(stmt, user, Facility.organization_id, "filing not found")
 
 
 def filings_query(user: Any, filters: dict[str, Any]) -> Select[Any]:

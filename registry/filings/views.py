@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash
@@ -101,6 +102,28 @@ def _confirm(filing: Filing, title: str, lines: list[str], act: str) -> Any:
     )
 
 
+def _review(
+    filing_id: int,
+    schema: Any,
+    ask: Callable[[Filing, dict[str, Any]], Any],
+    decide: Callable[[Filing, dict[str, Any]], Any],
+    decided: str,
+) -> Any:
+    """A regulator's decision on a waiting filing: validated, asked first when the button
+    asks (`ask` makes the page), then `decide`, committed, `decided` flashed."""
+    filing = services.get_filing(current_user, filing_id)
+    policy.require(current_user, "review_filing", filing.organization_id)
+    data, errors = load_form(schema, request.form)
+    if data is None:
+        return _detail(filing, errors, request.form)
+    if asks_confirmation(request.form):
+        return ask(filing, data)
+    decide(filing, data)
+    db.session.commit()
+    flash(decided, "success")
+    return redirect(url_for("filings.filing_list", status="submitted"))
+
+
 @bp.get("/filings/<int:filing_id>")
 @login_required
 def filing_detail(filing_id: int) -> Any:
@@ -112,37 +135,37 @@ def filing_detail(filing_id: int) -> Any:
 @login_required
 def filing_accept(filing_id: int) -> Any:
     """Accept a waiting filing (regulators)."""
-    filing = services.get_filing(current_user, filing_id)
-    policy.require(current_user, "review_filing", filing.organization_id)
-    data, errors = load_form(AcceptSchema(), request.form)
-    if data is None:
-        return _detail(filing, errors, request.form)
-    if asks_confirmation(request.form):
-        return _confirm(
+    return _review(
+        filing_id,
+        AcceptSchema(),
+        lambda filing, data: _confirm(
             filing, _("Accept this filing?"), services.accept_consequences(filing), "accept"
-        )
-    services.accept_filing(filing, reviewed_by=current_user, comment=data.get("comment"))
-    db.session.commit()
-    flash(_("Filing accepted."), "success")
-    return redirect(url_for("filings.filing_list", status="submitted"))
+        ),
+        lambda filing, data: services.accept_filing(
+            filing, reviewed_by=current_user, comment=data.get("comment")
+        ),
+        _("Filing accepted."),
+    )
 
 
 @bp.post("/filings/<int:filing_id>/return")
 @login_required
 def filing_return(filing_id: int) -> Any:
     """Return a waiting filing to the operator with a comment (regulators)."""
-    filing = services.get_filing(current_user, filing_id)
-    policy.require(current_user, "review_filing", filing.organization_id)
-    data, errors = load_form(ReturnSchema(), request.form)
-    if data is None:
-        return _detail(filing, errors, request.form)
-    if asks_confirmation(request.form):
-        lines = services.return_consequences(filing, data["comment"])
-        return _confirm(filing, _("Return this filing to the operator?"), lines, "return")
-    services.return_filing(filing, reviewed_by=current_user, comment=data["comment"])
-    db.session.commit()
-    flash(_("Filing returned to the operator."), "success")
-    return redirect(url_for("filings.filing_list", status="submitted"))
+    return _review(
+        filing_id,
+        ReturnSchema(),
+        lambda filing, data: _confirm(
+            filing,
+            _("Return this filing to the operator?"),
+            services.return_consequences(filing, data["comment"]),
+            "return",
+        ),
+        lambda filing, data: services.return_filing(
+            filing, reviewed_by=current_user, comment=data["comment"]
+        ),
+        _("Filing returned to the operator."),
+    )
 
 
 @bp.route("/facilities/<int:facility_id>/filings/new", methods=["GET", "POST"])

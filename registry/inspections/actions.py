@@ -13,7 +13,6 @@ from registry.auth import policy
 from registry.core.errors import N_
 from registry.core.errors import Conflict
 from registry.core.errors import Invalid
-from registry.core.errors import NotFound
 from registry.core.schemas import has_control
 from registry.core.text import strip_invisible
 from registry.core.types import utcnow
@@ -34,10 +33,7 @@ def get_action(user: Any, action_id: int) -> CorrectiveAction:
         .where(CorrectiveAction.id == action_id)
         .options(selectinload(CorrectiveAction.finding).selectinload(Finding.asset))
     )
-    action = db.session.scalar(policy.scope(stmt, user, Facility.organization_id))
-    if action is None:
-        raise NotFound(_("No such corrective action."))
-    return action
+    return policy.visible_one(stmt, user, Facility.organization_id, _("No such corrective action."))
 
 
 def organization_of(action: CorrectiveAction) -> int:
@@ -53,26 +49,27 @@ def _note(action: CorrectiveAction, notes: str | None) -> None:
         action.notes = f"{action.notes}\n{notes}" if action.notes else notes
 
 
-def mark_fixed(action: CorrectiveAction, *, user: Any, notes: str | None = None) -> None:
-    """Record that the operator fixed what the finding describes."""
-    if action.status != "open":
-        raise Conflict(_("Only an open corrective action can be marked fixed."))
-    action.status = "fixed"
-    action.fixed_at = utcnow()
-    action.fixed_by_id = user.id
+def _advance(
+    action: CorrectiveAction, step: str, user: Any, notes: str | None, refused: str
+) -> None:
+    """Move an action to `step` ("fixed" from open, "verified" from fixed), stamped by `user`."""
+    if action.status != {"fixed": "open", "verified": "fixed"}[step]:
+        raise Conflict(refused)
+    action.status = step
+    setattr(action, f"{step}_at", utcnow())
+    setattr(action, f"{step}_by_id", user.id)
     _note(action, notes)
     db.session.flush()
+
+
+def mark_fixed(action: CorrectiveAction, *, user: Any, notes: str | None = None) -> None:
+    """Record that the operator fixed what the finding describes."""
+    _advance(action, "fixed", user, notes, _("Only an open corrective action can be marked fixed."))
 
 
 def verify(action: CorrectiveAction, *, user: Any, notes: str | None = None) -> None:
     """Confirm on site that a fix holds."""
-    if action.status != "fixed":
-        raise Conflict(_("Only a fixed corrective action can be verified."))
-    action.status = "verified"
-    action.verified_at = utcnow()
-    action.verified_by_id = user.id
-    _note(action, notes)
-    db.session.flush()
+    _advance(action, "verified", user, notes, _("Only a fixed corrective action can be verified."))
 
 
 def reopen(action: CorrectiveAction, *, user: Any, notes: str | None = None) -> None:

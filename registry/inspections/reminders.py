@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from registry.assets.models import Asset
 from registry.compliance.due import DueItem
+from registry.compliance.due import asset_ref
+from registry.compliance.due import reminder
 from registry.compliance.due import state_of
 from registry.extensions import db
 from registry.inspections.models import CorrectiveAction
@@ -49,23 +51,13 @@ def corrective_action_reminders(
     if organization_id is not None:
         stmt = stmt.where(Facility.organization_id == organization_id)
     for action, finding, asset, facility in db.session.execute(stmt):
-        state, days = state_of(action.due_on, as_of, window_days)
-        yield DueItem(
-            obligation=OBLIGATION,
-            title_zh=_title("zh", finding.severity, finding.description),
-            title_en=_title("en", finding.severity, finding.description),
-            asset_id=asset.id,
-            asset_tag=asset.tag,
-            asset_ref=asset.operator_ref,
-            asset_kind=asset.kind,
-            facility_id=facility.id,
-            facility_name=facility.name,
-            subdistrict=facility.subdistrict,
-            organization_id=facility.organization_id,
-            due_on=action.due_on,
-            last_done_on=None,
-            state=state,
-            days_overdue=days,
-            source="corrective_action",
-            extra={"url": f"/inspections/{finding.inspection_id}", "finding_id": finding.id},
+        place = (facility.id, facility.name, facility.subdistrict, facility.organization_id)
+        titles = (
+            _title("zh", finding.severity, finding.description),
+            _title("en", finding.severity, finding.description),
+        )
+        extra = {"url": f"/inspections/{finding.inspection_id}", "finding_id": finding.id}
+        due = (action.due_on, *state_of(action.due_on, as_of, window_days))
+        yield reminder(
+            OBLIGATION, titles, place, due, "corrective_action", extra, asset=asset_ref(asset)
         )

@@ -26,6 +26,7 @@ from registry.auth import policy
 from registry.core.dates import local_zone
 from registry.core.errors import Conflict
 from registry.core.errors import NotFound
+from registry.core.signals import announce
 from registry.core.signals import inspection_passed
 from registry.core.types import utcnow
 from registry.extensions import db
@@ -89,17 +90,27 @@ def fingerprint(data: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _by_uuid(client_uuid: str) -> Inspection | None:
-    return db.session.scalar(select(Inspection).where(Inspection.client_uuid == client_uuid))
+def stored_submission(model: Any, client_uuid: str, digest: str, refused: str, id_key: str) -> Any:
+    """The row stored before under this client_uuid (a replay), None when there is none.
 
-
-def _replay(existing: Inspection, digest: str) -> Inspection:
-    if existing.fingerprint != digest:
-        raise Conflict(
-            _("An inspection with this client_uuid was already stored with different content."),
-            inspection_id=existing.id,
-        )
+    `model` is a model with a unique `client_uuid` and the `fingerprint` of what it stored.
+    The same client_uuid with other content (another fingerprint) raises Conflict(refused),
+    naming the stored row's id under `id_key`.
+    """
+    existing = db.session.scalar(select(model).where(model.client_uuid == client_uuid))
+    if existing is not None and existing.fingerprint != digest:
+        raise Conflict(refused, **{id_key: existing.id})
     return existing
+
+
+def _replay(client_uuid: str, digest: str) -> Inspection | None:
+    return stored_submission(
+        Inspection,
+        client_uuid,
+        digest,
+        _("An inspection with this client_uuid was already stored with different content."),
+        "inspection_id",
+    )
 
 
 def submit_inspection(
@@ -112,9 +123,9 @@ def submit_inspection(
     """
     client_uuid = str(data["client_uuid"])
     digest = fingerprint(data)
-    existing = _by_uuid(client_uuid)
+    existing = _replay(client_uuid, digest)
     if existing is not None:
-        return _replay(existing, digest), False
+        return existing, False
     checklist = load_checklist()
     answers, failing = check_answers(checklist, asset, data)
     inspection = Inspection(
@@ -136,10 +147,10 @@ def submit_inspection(
     except IntegrityError:
         # Two copies of one submission raced; the unique client_uuid let one through.
         db.session.rollback()
-        existing = _by_uuid(client_uuid)
+        existing = _replay(client_uuid, digest)
         if existing is None:
             raise
-        return _replay(existing, digest), False
+        return existing, False
     _add_findings(inspection, checklist, data.get("findings") or [], failing, answers)
     db.session.flush()
     if inspection.result == "pass":
@@ -231,8 +242,8 @@ def _announce_pass(
         if item is None or answer.get("value") in (None, "na"):
             continue
         activities.extend(code for code in item.satisfies if code not in activities)
-    inspection_passed.send(
-        current_app._get_current_object(),  # type: ignore[attr-defined]
+    announce(
+        inspection_passed,
         inspection=inspection,
         activities=activities,
         performed_on=_local_date(inspection.performed_at),

@@ -53,7 +53,7 @@ def landing(tag: str) -> Any:
         return redirect(url_for("landing.landing", tag=found.canonical), code=301)
     asset = found.asset
     view = services.view_of(current_user, asset)
-    context = services.public_card(asset)
+    context = services.public_card(found)
     if view == "summary":
         context |= services.summary(current_user, asset)
     response = make_response(render_template("landing/card.html", view=view, **context))

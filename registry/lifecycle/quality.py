@@ -15,12 +15,10 @@ import sqlalchemy as sa
 from registry.assets.models import Asset
 from registry.compliance.event_engine import LOOKBACK_DAYS
 from registry.compliance.event_engine import event_on
+from registry.compliance.event_engine import no_record_between
 from registry.compliance.event_engine import shifted
-from registry.compliance.models import ActivityRecord
 from registry.compliance.obligations import EventObligation
 from registry.compliance.rules import active_pack
-
-RECORD = ActivityRecord.__table__
 
 
 def _notices(event: str) -> list[EventObligation]:
@@ -36,25 +34,15 @@ def _without_notice(o: EventObligation) -> Any:
     """The assets whose event of `o` happened with no notice dated early enough before it."""
     happened, conditions = event_on(o)
     offset = o.due.days
-
-    def none_of(key: Any) -> Any:
-        return sa.not_(
-            sa.exists(
-                sa.select(sa.literal(1)).where(
-                    key,
-                    RECORD.c.activity.in_(o.satisfied_by),
-                    RECORD.c.performed_on <= shifted(happened, offset),
-                    RECORD.c.performed_on >= shifted(happened, offset - LOOKBACK_DAYS),
-                )
-            )
-        )
-
     table = Asset.__table__
-    own = none_of(RECORD.c.asset_id == table.c.id)
-    site = none_of(
-        sa.and_(RECORD.c.asset_id.is_(None), RECORD.c.facility_id == table.c.facility_id)
+    unmet = no_record_between(
+        o.satisfied_by,
+        table.c.id,
+        table.c.facility_id,
+        shifted(happened, offset - LOOKBACK_DAYS),
+        shifted(happened, offset),
     )
-    return sa.and_(table.c.kind.in_(o.asset_kinds), *conditions, own, site)
+    return sa.and_(table.c.kind.in_(o.asset_kinds), *conditions, unmet)
 
 
 def rows_without_notice(code: str, event: str) -> Any:

@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from registry.auth import policy
 from registry.compliance.due import DueItem
+from registry.compliance.due import reminder
 from registry.extensions import db
 from registry.monitoring.models import MonitoringPoint
 from registry.monitoring.models import MonitoringReading
@@ -248,28 +249,12 @@ def monitoring_alert_reminders(
         if a.latest and as_of - timedelta(days=365) <= a.raised_on <= as_of:
             latest.setdefault((a.kind, a.point_id, a.parameter), a)
     for a in latest.values():
-        zh, en = _titles(a)
         days = (as_of - a.raised_on).days
-        yield DueItem(
-            obligation=f"monitoring_{a.kind}",
-            title_zh=zh,
-            title_en=en,
-            asset_id=None,
-            asset_tag=None,
-            asset_ref=None,
-            asset_kind=None,
-            facility_id=a.facility_id,
-            facility_name=a.facility_name,
-            subdistrict=a.subdistrict,
-            organization_id=a.organization_id,
-            due_on=a.raised_on,
-            last_done_on=None,
-            state="overdue" if days > 0 else "due_soon",
-            days_overdue=days,
-            source="monitoring_alert",
-            extra={
-                "url": f"/monitoring-points/{a.point_id}",
-                "point_id": a.point_id,
-                "uid_key": f"point-{a.point_id}.{a.parameter}",
-            },
-        )
+        due = (a.raised_on, "overdue" if days > 0 else "due_soon", days)
+        place = (a.facility_id, a.facility_name, a.subdistrict, a.organization_id)
+        extra = {
+            "url": f"/monitoring-points/{a.point_id}",
+            "point_id": a.point_id,
+            "uid_key": f"point-{a.point_id}.{a.parameter}",
+        }
+        yield reminder(f"monitoring_{a.kind}", _titles(a), place, due, "monitoring_alert", extra)

@@ -25,6 +25,7 @@ from registry.monitoring.units import UNITS_OF_KIND
 from registry.monitoring.units import base_unit
 from registry.monitoring.units import to_point_unit
 from registry.sites.models import Facility
+from registry.sites.models import OfFacility
 
 POINT_KINDS = ("groundwater_well", "soil_gas_probe", "soil")
 PARAMETERS = ("tph", "benzene", "toluene", "ethylbenzene", "xylenes", "mtbe")
@@ -32,7 +33,7 @@ PARAMETERS = ("tph", "benzene", "toluene", "ethylbenzene", "xylenes", "mtbe")
 UNITS = {kind: next(iter(units)) for kind, units in UNITS_OF_KIND.items()}
 
 
-class MonitoringPoint(Model):
+class MonitoringPoint(OfFacility, Model):
     __tablename__ = "monitoring_point"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,10 +48,6 @@ class MonitoringPoint(Model):
     facility: Mapped[Facility] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
-
-    @property
-    def organization_id(self) -> int:
-        return self.facility.organization_id
 
     @property
     def unit(self) -> str:

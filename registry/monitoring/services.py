@@ -14,6 +14,7 @@ from registry.core import signals
 from registry.core.errors import N_
 from registry.core.errors import Invalid
 from registry.core.errors import NotFound
+from registry.core.signals import announce
 from registry.extensions import db
 from registry.monitoring.models import MonitoringPoint
 from registry.monitoring.models import MonitoringReading
@@ -92,11 +93,7 @@ def add_reading(point: MonitoringPoint, *, entered_by: Any, **data: Any) -> Moni
     )
     db.session.add(reading)
     db.session.flush()
-    signals.reading_added.send(
-        current_app._get_current_object(),  # type: ignore[attr-defined]
-        reading=reading,
-        entered_by=entered_by,
-    )
+    announce(signals.reading_added, reading=reading, entered_by=entered_by)
     return reading
 
 

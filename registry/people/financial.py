@@ -19,13 +19,13 @@ from sqlalchemy import select
 from registry.assets.models import Asset
 from registry.auth import policy
 from registry.compliance.due import DueItem
+from registry.compliance.due import reminder
 from registry.compliance.due import state_of
 from registry.compliance.obligations import FinancialRules
 from registry.compliance.rules import active_pack
 from registry.core.dates import today
 from registry.core.errors import N_
 from registry.core.errors import Invalid
-from registry.core.errors import NotFound
 from registry.extensions import db
 from registry.people.models import FinancialAssurance
 from registry.sites.models import Facility
@@ -52,10 +52,9 @@ def mechanisms_of(organization_id: int) -> list[FinancialAssurance]:
 def get_mechanism(user: Any, mechanism_id: int) -> FinancialAssurance:
     """Return a mechanism the user may see, or raise NotFound."""
     stmt = select(FA).where(FA.id == mechanism_id)
-    found = db.session.scalar(policy.scope(stmt, user, FA.organization_id))
-    if found is None:
-        raise NotFound(N_("No such financial responsibility mechanism."))
-    return found
+    return policy.visible_one(
+        stmt, user, FA.organization_id, N_("No such financial responsibility mechanism.")
+    )
 
 
 def add_mechanism(org: Organization, data: dict[str, Any]) -> FinancialAssurance:
@@ -222,25 +221,10 @@ def expiry_reminders(
         state, days = state_of(expires_on, as_of, window_days)
         if state == "ok":
             continue
-        yield DueItem(
-            obligation=CODE,
-            title_zh="财务责任保证到期",
-            title_en="Financial responsibility expires",
-            asset_id=None,
-            asset_tag=None,
-            asset_ref=None,
-            asset_kind=None,
-            facility_id=fid,
-            facility_name=names.get(fid, ""),
-            subdistrict=None,
-            organization_id=org,
-            due_on=expires_on,
-            last_done_on=None,
-            state=state,
-            days_overdue=days,
-            source=SOURCE,
-            extra={
-                "url": f"/organizations/{org}/financial-responsibility",
-                "uid_key": f"financial-{org}",
-            },
-        )
+        titles = ("财务责任保证到期", "Financial responsibility expires")
+        place = (fid, names.get(fid, ""), None, org)
+        extra = {
+            "url": f"/organizations/{org}/financial-responsibility",
+            "uid_key": f"financial-{org}",
+        }
+        yield reminder(CODE, titles, place, (expires_on, state, days), SOURCE, extra)

@@ -21,10 +21,11 @@ from registry.core.types import UTCDateTime
 from registry.core.types import utcnow
 from registry.extensions import Model
 from registry.sites.models import Facility
+from registry.sites.models import OfFacility
 from registry.sites.models import Organization
 
 
-class DesignatedOperator(Model):
+class DesignatedOperator(OfFacility, Model):
     """A person designated at a facility as its Class A, B or C operator, and their training."""
 
     __tablename__ = "designated_operator"
@@ -47,10 +48,6 @@ class DesignatedOperator(Model):
     facility: Mapped[Facility] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
-
-    @property
-    def organization_id(self) -> int:
-        return self.facility.organization_id
 
     def __repr__(self) -> str:
         return f"<DesignatedOperator {self.id} {self.operator_class} {self.name}>"

@@ -11,7 +11,6 @@ from registry.auth import policy
 from registry.compliance.uploads import store_attachment
 from registry.core.dates import today
 from registry.core.errors import N_
-from registry.core.errors import NotFound
 from registry.extensions import db
 from registry.people.models import DesignatedOperator
 from registry.sites.models import Facility
@@ -39,10 +38,9 @@ def get_operator(user: Any, operator_id: int) -> DesignatedOperator:
         .join(Facility, Facility.id == DesignatedOperator.facility_id)
         .where(DesignatedOperator.id == operator_id)
     )
-    found = db.session.scalar(policy.scope(stmt, user, Facility.organization_id))
-    if found is None:
-        raise NotFound(N_("No such designated operator."))
-    return found
+    return policy.visible_one(
+        stmt, user, Facility.organization_id, N_("No such designated operator.")
+    )
 
 
 def _keep_certificate(person: DesignatedOperator, upload: FileStorage | None) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from registry.assets.models import Asset
 from registry.compliance.due import DueItem
+from registry.compliance.due import reminder
 from registry.compliance.due import state_of
 from registry.compliance.intervals import add_months
 from registry.compliance.obligations import TrainingRules
@@ -120,31 +121,16 @@ def training_items(
             )
             if due_on is None:
                 continue
-            state, days = state_of(due_on, as_of, window_days)
             zh, en = TITLES[why]
-            yield DueItem(
-                obligation=CODE,
-                title_zh=f"操作人员培训：{zh % cls}",
-                title_en=f"Operator training: {en % cls}",
-                asset_id=None,
-                asset_tag=None,
-                asset_ref=None,
-                asset_kind=None,
-                facility_id=fid,
-                facility_name=name,
-                subdistrict=sub,
-                organization_id=org,
-                due_on=due_on,
-                last_done_on=last,
-                state=state,
-                days_overdue=days,
-                source=SOURCE,
-                extra={
-                    "url": f"/facilities/{fid}/operators",
-                    "operator_class": cls,
-                    "uid_key": f"training-{fid}.{cls}",
-                },
-            )
+            titles = (f"操作人员培训：{zh % cls}", f"Operator training: {en % cls}")
+            extra = {
+                "url": f"/facilities/{fid}/operators",
+                "operator_class": cls,
+                "uid_key": f"training-{fid}.{cls}",
+            }
+            due = (due_on, *state_of(due_on, as_of, window_days))
+            place = (fid, name, sub, org)
+            yield reminder(CODE, titles, place, due, SOURCE, extra, last_done_on=last)
 
 
 def training_reminders(

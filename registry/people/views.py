@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
-from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -22,16 +21,14 @@ from registry.compliance.services import register_reminder_source
 from registry.compliance.services import window_days
 from registry.compliance.uploads import send_attachment
 from registry.core.dates import today
+from registry.core.forms import edit_versioned
 from registry.core.forms import form_status
-from registry.core.forms import keep_current_version
 from registry.core.forms import submit
 from registry.core.panels import add_panel
 from registry.core.schemas import patch
 from registry.extensions import db
 from registry.people import financial
 from registry.people import operators
-from registry.people.models import DesignatedOperator
-from registry.people.models import FinancialAssurance
 from registry.people.schemas import DesignatedOperatorPatchSchema
 from registry.people.schemas import DesignatedOperatorSchema
 from registry.people.schemas import FinancialAssurancePatchSchema
@@ -104,26 +101,17 @@ def operator_edit(operator_id: int) -> Any:
     """Change a designated operator's details, training or certificate."""
     person = operators.get_operator(current_user, operator_id)
     policy.require(current_user, "edit", person.organization_id)
-    errors: dict[str, Any] = {}
-    if request.method == "POST":
-        values: dict[str, Any] = request.form.to_dict()
-        done = submit(
-            patch(DesignatedOperatorPatchSchema),
-            request.form,
-            lambda data: operators.change_operator(
-                person,
-                data,
-                version=data.pop("version", None),
-                certificate=request.files.get("certificate"),
-            ),
-        )
-        if done.ok:
-            flash(_("Saved."), "success")
-            return redirect(url_for("people.facility_operators", facility_id=person.facility_id))
-        errors = done.errors
-        keep_current_version(values, DesignatedOperator, person.id)
-    else:
-        values = DesignatedOperatorSchema().dump(person) | {"version": person.version}
+    edit = edit_versioned(
+        person,
+        patch(DesignatedOperatorPatchSchema),
+        lambda data, version: operators.change_operator(
+            person, data, version=version, certificate=request.files.get("certificate")
+        ),
+        lambda: DesignatedOperatorSchema().dump(person),
+    )
+    if edit is None:
+        return redirect(url_for("people.facility_operators", facility_id=person.facility_id))
+    values, errors = edit
     return render_template(
         "people/operator_form.html", person=person, values=values, errors=errors
     ), form_status(errors)
@@ -147,8 +135,6 @@ def operator_delete(operator_id: int) -> Any:
 def operator_certificate(operator_id: int) -> Any:
     """Download a designated operator's training certificate."""
     person = operators.get_operator(current_user, operator_id)
-    if not person.certificate_path:
-        abort(404)
     return send_attachment(
         person.certificate_path, person.certificate_type, person.certificate_name
     )
@@ -189,21 +175,15 @@ def financial_edit(mechanism_id: int) -> Any:
     """Change a financial responsibility mechanism."""
     row = financial.get_mechanism(current_user, mechanism_id)
     policy.require(current_user, "edit", row.organization_id)
-    errors: dict[str, Any] = {}
-    if request.method == "POST":
-        values: dict[str, Any] = request.form.to_dict()
-        done = submit(
-            patch(FinancialAssurancePatchSchema),
-            request.form,
-            lambda data: financial.change_mechanism(row, data, version=data.pop("version", None)),
-        )
-        if done.ok:
-            flash(_("Saved."), "success")
-            return redirect(url_for("people.organization_financial", org_id=row.organization_id))
-        errors = done.errors
-        keep_current_version(values, FinancialAssurance, row.id)
-    else:
-        values = FinancialAssuranceSchema().dump(row) | {"version": row.version}
+    edit = edit_versioned(
+        row,
+        patch(FinancialAssurancePatchSchema),
+        lambda data, version: financial.change_mechanism(row, data, version=version),
+        lambda: FinancialAssuranceSchema().dump(row),
+    )
+    if edit is None:
+        return redirect(url_for("people.organization_financial", org_id=row.organization_id))
+    values, errors = edit
     return render_template(
         "people/financial_form.html", row=row, values=values, errors=errors
     ), form_status(errors)

@@ -24,6 +24,7 @@ from registry.core.types import UTCDateTime
 from registry.core.types import utcnow
 from registry.extensions import Model
 from registry.sites.models import Facility
+from registry.sites.models import OfFacility
 
 STATES = ("suspected", "not_confirmed", "confirmed", "closed")
 OPEN_STATES = ("suspected", "confirmed")
@@ -42,7 +43,7 @@ class ReleaseCounter(Model):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Release(Model):
+class Release(OfFacility, Model):
     __tablename__ = "release"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,10 +82,6 @@ class Release(Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (Index("ix_release_facility_state", "facility_id", "state"),)
-
-    @property
-    def organization_id(self) -> int:
-        return self.facility.organization_id
 
     @property
     def is_open(self) -> bool:

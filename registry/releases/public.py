@@ -60,12 +60,3 @@ def geojson_chunks(releases: list[Release]) -> Iterator[str]:
     yield "]}"
 
 
-def confirmed_open_at(facility_id: int) -> Release | None:
-    """Return the facility's confirmed release not yet closed, if any (the public card says so)."""
-    stmt = (
-        select(Release)
-        .where(Release.facility_id == facility_id, Release.state == "confirmed")
-        .order_by(Release.confirmed_at)
-        .limit(1)
-    )
-    return db.session.scalar(stmt)

@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from registry.assets.models import Asset
 from registry.compliance.due import DueItem
+from registry.compliance.due import asset_ref
+from registry.compliance.due import reminder
 from registry.core.dates import local_zone
 from registry.core.dates import today
 from registry.core.types import utcnow
@@ -63,28 +65,16 @@ def release_reminders(
     for step, release, facility, asset in db.session.execute(stmt):
         assert step.due_at is not None
         rule = clocks.step_rule(step.code)
-        state, days = state_at(step.due_at, as_of, window_days)
-        yield DueItem(
-            obligation=step.code,
-            title_zh=f"{release.number} {rule.title_zh if rule else step.code}",
-            title_en=f"{release.number} {rule.title_en if rule else step.code}",
-            asset_id=asset.id if asset else None,
-            asset_tag=asset.tag if asset else None,
-            asset_ref=asset.operator_ref if asset else None,
-            asset_kind=asset.kind if asset else None,
-            facility_id=facility.id,
-            facility_name=facility.name,
-            subdistrict=facility.subdistrict,
-            organization_id=facility.organization_id,
-            due_on=clocks.local_day(step.due_at),
-            last_done_on=None,
-            state=state,
-            days_overdue=days,
-            source="release",
-            extra={
-                "url": f"/releases/{release.id}",
-                "release_id": release.id,
-                "due_at": step.due_at,
-                "uid_key": f"release-{release.id}.{step.code}",
-            },
+        place = (facility.id, facility.name, facility.subdistrict, facility.organization_id)
+        titles = (
+            f"{release.number} {rule.title_zh if rule else step.code}",
+            f"{release.number} {rule.title_en if rule else step.code}",
         )
+        extra = {
+            "url": f"/releases/{release.id}",
+            "release_id": release.id,
+            "due_at": step.due_at,
+            "uid_key": f"release-{release.id}.{step.code}",
+        }
+        due = (clocks.local_day(step.due_at), *state_at(step.due_at, as_of, window_days))
+        yield reminder(step.code, titles, place, due, "release", extra, asset=asset_ref(asset))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from registry.assets.models import Asset
 from registry.auth import policy
+from registry.compliance.uploads import store_attachment
 from registry.core.dates import today
 from registry.core.errors import N_
 from registry.core.errors import Conflict
@@ -103,13 +104,8 @@ def base_query() -> Select[Any]:
 
 def get_release(user: Any, release_id: int) -> Release:
     """Return a release the user may see (operators: their organization's), or raise NotFound."""
-    stmt = policy.scope(
-        base_query().where(Release.id == release_id), user, Facility.organization_id
-    )
-    release = db.session.scalar(stmt)
-    if release is None:
-        raise NotFound(N_("No such release."))
-    return release
+    stmt = base_query().where(Release.id == release_id)
+    return policy.visible_one(stmt, user, Facility.organization_id, N_("No such release."))
 
 
 def releases_query(user: Any, filters: dict[str, Any]) -> Select[Any]:
@@ -252,8 +248,6 @@ def add_evidence(release: Release, *, kind: str, by: Any = None, **links: Any) -
 
 def attach_file(release: Release, upload: Any, *, note: str | None, by: Any) -> ReleaseEvidence:
     """Keep a file or photo as evidence of a release (a report sent, a test result, a photo)."""
-    from registry.compliance.uploads import store_attachment
-
     if upload is None or not upload.filename:
         raise Invalid(N_("Invalid input."), errors={"file": [N_("Choose a file to upload.")]})
     path, ctype, name = store_attachment(upload)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint
 from flask import Response
 from flask import abort
 from flask import flash
-from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -23,6 +23,7 @@ from registry.auth import policy
 from registry.compliance.services import register_reminder_source
 from registry.compliance.uploads import send_attachment
 from registry.core.converters import id_arg
+from registry.core.dates import today
 from registry.core.errors import DomainError
 from registry.core.forms import errors_of
 from registry.core.pagination import page_args
@@ -62,21 +63,8 @@ def _listen(state: Any) -> None:
 
 
 @bp.app_template_global()
-def confirmed_release_at(facility_id: int) -> Any:
-    """Return the facility's confirmed release not yet closed, if any (once per request)."""
-    known = g.setdefault("confirmed_releases", {})
-    if facility_id not in known:
-        known[facility_id] = public.confirmed_open_at(facility_id)
-    return known[facility_id]
-
-
-@bp.app_template_global()
 def release_measures() -> dict[str, Any]:
     """The measures of the last twelve months, for the regulator's dashboard."""
-    from datetime import timedelta
-
-    from registry.core.dates import today
-
     end = today()
     return measures(end - timedelta(days=365), end)
 

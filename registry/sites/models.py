@@ -89,3 +89,14 @@ class Facility(Model):
 
     def __repr__(self) -> str:
         return f"<Facility {self.id} {self.name}>"
+
+
+class OfFacility:
+    """A row of one facility (its `facility` relationship): the facility's owner owns it."""
+
+    if TYPE_CHECKING:
+        facility: Mapped[Facility]
+
+    @property
+    def organization_id(self) -> int:
+        return self.facility.organization_id

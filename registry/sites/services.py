@@ -20,7 +20,6 @@ from registry.core import creditcode
 from registry.core.errors import N_
 from registry.core.errors import Conflict
 from registry.core.errors import Invalid
-from registry.core.errors import NotFound
 from registry.core.search import ESCAPE
 from registry.core.search import clean
 from registry.core.search import contains
@@ -116,13 +115,8 @@ def update_organization(
 
 def get_organization(user: Any, org_id: int) -> Organization:
     """Return an organization the user may see, or raise NotFound."""
-    stmt = policy.scope(
-        select(Organization).where(Organization.id == org_id), user, Organization.id
-    )
-    org = db.session.scalar(stmt)
-    if org is None:
-        raise NotFound(N_("No such organization."))
-    return org
+    stmt = select(Organization).where(Organization.id == org_id)
+    return policy.visible_one(stmt, user, Organization.id, N_("No such organization."))
 
 
 def find_organization_by_code(code: str) -> Organization | None:
@@ -180,13 +174,8 @@ def update_facility(
 
 def get_facility(user: Any, facility_id: int) -> Facility:
     """Return a facility the user may see, or raise NotFound."""
-    stmt = policy.scope(
-        select(Facility).where(Facility.id == facility_id), user, Facility.organization_id
-    )
-    facility = db.session.scalar(stmt)
-    if facility is None:
-        raise NotFound(N_("No such facility."))
-    return facility
+    stmt = select(Facility).where(Facility.id == facility_id)
+    return policy.visible_one(stmt, user, Facility.organization_id, N_("No such facility."))
 
 
 def facilities_query(user: Any, filters: dict[str, Any]) -> Select[Any]:

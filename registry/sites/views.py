@@ -23,8 +23,8 @@ from registry.compliance.states import list_states
 from registry.compliance.states import state_arg
 from registry.core.confirm import confirmation_page
 from registry.core.converters import id_arg
+from registry.core.forms import edit_versioned
 from registry.core.forms import form_status
-from registry.core.forms import keep_current_version
 from registry.core.forms import submit
 from registry.core.pagination import LIST_COUNT_CAP
 from registry.core.pagination import page_args
@@ -102,21 +102,15 @@ def organization_edit(org_id: int) -> Any:
     """Change an organization's details (regulators)."""
     org = services.get_organization(current_user, org_id)
     policy.require(current_user, "manage_organizations")
-    errors: dict[str, Any] = {}
-    if request.method == "POST":
-        values: dict[str, Any] = request.form.to_dict()
-        done = submit(
-            patch(OrganizationPatchSchema),
-            request.form,
-            lambda data: services.update_organization(org, data, version=data.pop("version", None)),
-        )
-        if done.ok:
-            flash(_("Saved."), "success")
-            return redirect(url_for("sites.organization_detail", org_id=org.id))
-        errors = done.errors
-        keep_current_version(values, Organization, org_id)
-    else:
-        values = OrganizationSchema().dump(org) | {"version": org.version}
+    edit = edit_versioned(
+        org,
+        patch(OrganizationPatchSchema),
+        lambda data, version: services.update_organization(org, data, version=version),
+        lambda: OrganizationSchema().dump(org),
+    )
+    if edit is None:
+        return redirect(url_for("sites.organization_detail", org_id=org.id))
+    values, errors = edit
     return render_template(
         "sites/organization_form.html", org=org, values=values, errors=errors
     ), form_status(errors)
@@ -273,30 +267,22 @@ def facility_edit(facility_id: int) -> Any:
     """Change a facility's details."""
     facility = services.get_facility(current_user, facility_id)
     policy.require(current_user, "edit", facility.organization_id)
-    errors: dict[str, Any] = {}
-    if request.method == "POST":
-        values: dict[str, Any] = request.form.to_dict()
-        form = request.form.copy()
-        if current_user.role == "operator":
-            form["organization_id"] = str(current_user.organization_id)
-        done = submit(
-            patch(FacilityPatchSchema),
-            form,
-            lambda data: services.update_facility(
-                facility, data, version=data.pop("version", None), by=current_user
-            ),
-        )
-        if done.ok:
-            flash(_("Saved."), "success")
-            return redirect(url_for("sites.facility_detail", facility_id=facility.id))
-        errors = done.errors
-        keep_current_version(values, Facility, facility_id)
-    else:
+    form = request.form.copy()
+    if current_user.role == "operator":
+        form["organization_id"] = str(current_user.organization_id)
+    edit = edit_versioned(
+        facility,
+        patch(FacilityPatchSchema),
+        lambda data, version: services.update_facility(
+            facility, data, version=version, by=current_user
+        ),
         # Stored coordinates are WGS-84: the picker starts there.
-        values = FacilitySchema().dump(facility) | {
-            "version": facility.version,
-            "coordinate_system": "wgs84",
-        }
+        lambda: FacilitySchema().dump(facility) | {"coordinate_system": "wgs84"},
+        form=form,
+    )
+    if edit is None:
+        return redirect(url_for("sites.facility_detail", facility_id=facility.id))
+    values, errors = edit
     return render_template(
         "sites/facility_form.html",
         facility=facility,

@@ -27,6 +27,7 @@ from registry.core.types import utcnow
 from registry.extensions import Model
 from registry.inspections.models import Inspection
 from registry.sites.models import Facility
+from registry.sites.models import OfFacility
 
 KINDS = ("routine", "follow_up", "complaint", "closure", "self_investigation")
 RESULTS = ("in_compliance", "violations")
@@ -44,7 +45,7 @@ visit_asset_inspection = Table(
 )
 
 
-class ComplianceInspection(Model):
+class ComplianceInspection(OfFacility, Model):
     __tablename__ = "compliance_inspection"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,10 +75,6 @@ class ComplianceInspection(Model):
     )
 
     __table_args__ = (Index("ix_compliance_inspection_facility_on", "facility_id", "performed_on"),)
-
-    @property
-    def organization_id(self) -> int:
-        return self.facility.organization_id
 
     @property
     def inspection_ids(self) -> list[int]:

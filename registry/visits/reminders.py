@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from registry.assets.models import Asset
 from registry.compliance.due import DueItem
+from registry.compliance.due import reminder
 from registry.compliance.due import state_of
 from registry.compliance.rules import active_pack
 from registry.extensions import db
@@ -50,28 +51,17 @@ def violation_reminders(
         stmt = stmt.where(Facility.organization_id == organization_id)
     library = active_pack().violations
     for row in db.session.execute(stmt):
-        state, days = state_of(row.due_on, as_of, window_days)
         known = library.get(row.code)
-        yield DueItem(
-            obligation=row.code,
-            title_zh=f"{row.code} 整改：{known.title_zh if known else row.code}",
-            title_en=f"{row.code} return to compliance: {known.title_en if known else row.code}",
-            asset_id=row.asset_id,
-            asset_tag=row.tag,
-            asset_ref=row.operator_ref,
-            asset_kind=row.kind,
-            facility_id=row.facility_id,
-            facility_name=row.facility_name,
-            subdistrict=row.subdistrict,
-            organization_id=row.organization_id,
-            due_on=row.due_on,
-            last_done_on=None,
-            state=state,
-            days_overdue=days,
-            source=SOURCE,
-            extra={
-                "url": f"/compliance-inspections/{row.visit_id}",
-                "violation_id": row.id,
-                "uid_key": f"violation-{row.id}",
-            },
+        titles = (
+            f"{row.code} 整改：{known.title_zh if known else row.code}",
+            f"{row.code} return to compliance: {known.title_en if known else row.code}",
         )
+        place = (row.facility_id, row.facility_name, row.subdistrict, row.organization_id)
+        extra = {
+            "url": f"/compliance-inspections/{row.visit_id}",
+            "violation_id": row.id,
+            "uid_key": f"violation-{row.id}",
+        }
+        due = (row.due_on, *state_of(row.due_on, as_of, window_days))
+        asset = (row.asset_id, row.tag, row.operator_ref, row.kind)
+        yield reminder(row.code, titles, place, due, SOURCE, extra, asset=asset)

@@ -22,7 +22,6 @@ from registry.compliance.rules import active_pack
 from registry.compliance.violation_library import ViolationCode
 from registry.core.dates import local_zone
 from registry.core.errors import N_
-from registry.core.errors import Conflict
 from registry.core.errors import Forbidden
 from registry.core.errors import Invalid
 from registry.core.errors import NotFound
@@ -31,6 +30,7 @@ from registry.extensions import db
 from registry.inspections.checklists import load_checklist
 from registry.inspections.models import Inspection
 from registry.inspections.services import fingerprint
+from registry.inspections.services import stored_submission
 from registry.sites.models import Facility
 from registry.visits import self_investigation
 from registry.visits.models import ComplianceInspection
@@ -46,18 +46,14 @@ def check_kind(user: Any, facility: Facility, kind: str) -> None:
         raise Forbidden(N_("An operator may only record a self-investigation of its own site."))
 
 
-def _by_uuid(client_uuid: str) -> ComplianceInspection | None:
-    stmt = select(ComplianceInspection).where(ComplianceInspection.client_uuid == client_uuid)
-    return db.session.scalar(stmt)
-
-
-def _replay(existing: ComplianceInspection, digest: str) -> ComplianceInspection:
-    if existing.fingerprint != digest:
-        raise Conflict(
-            N_("A compliance inspection with this client_uuid was stored with other content."),
-            compliance_inspection_id=existing.id,
-        )
-    return existing
+def _replay(client_uuid: str, digest: str) -> ComplianceInspection | None:
+    return stored_submission(
+        ComplianceInspection,
+        client_uuid,
+        digest,
+        N_("A compliance inspection with this client_uuid was stored with other content."),
+        "compliance_inspection_id",
+    )
 
 
 def submit_visit(
@@ -65,9 +61,9 @@ def submit_visit(
 ) -> tuple[ComplianceInspection, bool]:
     """Store a visit once per client_uuid; return (visit, created). Other content: Conflict."""
     digest = fingerprint({**data, "facility_id": facility.id})
-    existing = _by_uuid(str(data["client_uuid"]))
+    existing = _replay(str(data["client_uuid"]), digest)
     if existing is not None:
-        return _replay(existing, digest), False
+        return existing, False
     pack = active_pack()
     performed_at = data.get("performed_at") or utcnow()
     performed_on = performed_at.astimezone(local_zone()).date()
@@ -93,10 +89,10 @@ def submit_visit(
         # Two copies of one submission raced; the unique client_uuid let one through. The whole
         # transaction goes back, the number taken with it: numbers stay without gaps.
         db.session.rollback()
-        found = _by_uuid(str(data["client_uuid"]))
+        found = _replay(str(data["client_uuid"]), digest)
         if found is None:
             raise
-        return _replay(found, digest), False
+        return found, False
     _add_violations(visit, specs, inspector)
     if visit.kind == "self_investigation":
         self_investigation.record(visit, pack=pack, user=inspector)

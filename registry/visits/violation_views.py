@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -144,8 +143,6 @@ def violation_reopen(violation_id: int) -> Any:
 def violation_evidence(violation_id: int) -> Any:
     """Download the evidence file of a correction."""
     v = violations.get_violation(current_user, violation_id)
-    if not v.evidence_path:
-        abort(404)
     return send_attachment(v.evidence_path, v.evidence_type, v.evidence_name)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy import select
 
 from registry import create_app
@@ -14,6 +15,7 @@ from registry.audit.models import AuditEvent
 from registry.auth.models import ApiToken
 from registry.auth.services import create_user
 from registry.auth.services import issue_token
+from registry.auth.services import user_for_token
 from registry.extensions import db as _db
 from tests.conftest import make_config
 
@@ -156,3 +158,24 @@ def test_only_regulators_revoke(
 def test_anonymous_revoke_is_401(client: Any, make_user: Any) -> None:
     target = make_user("inspector")
     assert client.post(f"/api/v1/users/{target.id}/tokens/revoke").status_code == 401
+
+
+def test_a_bearer_token_and_its_user_are_read_in_one_statement(make_user: Any, db: Any) -> None:
+    """Every API request pays this look-up: the token with its user, one round trip."""
+    user = make_user("inspector")
+    token = issue_token(user, days=1)
+    _db.session.commit()
+    _db.session.expire_all()
+    seen: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")):
+            seen.append(statement)
+
+    event.listen(_db.engine, "before_cursor_execute", count)
+    try:
+        found = user_for_token(token)
+        assert found is not None and found.email == user.email and found.active
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", count)
+    assert len(seen) == 1 and "JOIN user_account" in seen[0], seen

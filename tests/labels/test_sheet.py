@@ -29,10 +29,6 @@ def fifteen(world: dict[str, Any], make_asset: Any) -> list[Any]:
     return [world["tank_a"], world["pipe_a"], *extra]
 
 
-def _login(client: Any, world: dict[str, Any], role: str = "operator_a") -> None:
-    log_in(client, world["users"][role])
-
-
 def _pdf(client: Any, url: str, tmp_path: Path) -> Path:
     resp = client.get(url)
     assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
@@ -52,7 +48,7 @@ def _decode_pages(pdf: Path, tmp_path: Path) -> list[list[str]]:
 def test_every_code_on_every_page_decodes_to_its_landing_url(
     client: Any, world: dict[str, Any], fifteen: list[Any], tmp_path: Path
 ) -> None:
-    _login(client, world)
+    log_in(client, world["users"]["operator_a"])
     pdf = _pdf(client, f"/facilities/{world['fac_a'].id}/labels.pdf", tmp_path)
     info = run([need_tool("pdfinfo"), str(pdf)]).stdout
     assert re.search(r"^Pages:\s+2$", info, re.M) and "(A4)" in info, info
@@ -65,7 +61,7 @@ def test_every_code_on_every_page_decodes_to_its_landing_url(
 def test_text_has_every_tag_and_the_label_facts(
     client: Any, world: dict[str, Any], fifteen: list[Any], tmp_path: Path
 ) -> None:
-    _login(client, world, "inspector")
+    log_in(client, world["users"]["inspector"])
     pdf = _pdf(client, f"/facilities/{world['fac_a'].id}/labels.pdf", tmp_path)
     text = run([need_tool("pdftotext"), str(pdf), "-"]).stdout
     for asset in fifteen:
@@ -78,7 +74,7 @@ def test_text_has_every_tag_and_the_label_facts(
 def test_fonts_are_embedded_chinese_included(
     client: Any, world: dict[str, Any], tmp_path: Path
 ) -> None:
-    _login(client, world)
+    log_in(client, world["users"]["operator_a"])
     pdf = _pdf(client, f"/facilities/{world['fac_a'].id}/labels.pdf", tmp_path)
     lines = run([need_tool("pdffonts"), str(pdf)]).stdout.splitlines()[2:]
     assert lines
@@ -104,7 +100,7 @@ def _word_boxes(pdf: Path) -> dict[str, tuple[int, float, float]]:
 def test_small_stock_starting_mid_sheet_puts_each_label_in_its_cell(
     client: Any, world: dict[str, Any], fifteen: list[Any], tmp_path: Path
 ) -> None:
-    _login(client, world)
+    log_in(client, world["users"]["operator_a"])
     chosen = fifteen[:5]
     query = "&".join(f"asset={a.id}" for a in chosen)
     url = f"/facilities/{world['fac_a'].id}/labels.pdf?stock=63x38&start=19&{query}"
@@ -145,7 +141,7 @@ def test_geometry_of_the_standard_stocks() -> None:
 
 
 def test_bad_choices_re_show_the_form(client: Any, world: dict[str, Any]) -> None:
-    _login(client, world)
+    log_in(client, world["users"]["operator_a"])
     fac = world["fac_a"]
     resp = client.get(f"/facilities/{fac.id}/labels.pdf?stock=99x38&start=15")
     assert resp.status_code == 422 and 'name="start"' in resp.get_data(as_text=True)
@@ -157,7 +153,7 @@ def test_bad_choices_re_show_the_form(client: Any, world: dict[str, Any]) -> Non
 
 
 def test_form_lists_the_assets_and_stocks(client: Any, world: dict[str, Any]) -> None:
-    _login(client, world)
+    log_in(client, world["users"]["operator_a"])
     html = client.get(f"/facilities/{world['fac_a'].id}/labels").get_data(as_text=True)
     assert f'value="{world["tank_a"].id}"' in html and f'value="{world["pipe_a"].id}"' in html
     assert 'value="99x38"' in html and 'value="63x38"' in html
@@ -168,11 +164,11 @@ def test_form_lists_the_assets_and_stocks(client: Any, world: dict[str, Any]) ->
 
 def test_asset_page_links_to_its_code_and_label(client: Any, world: dict[str, Any]) -> None:
     tank = world["tank_a"]
-    _login(client, world)
+    log_in(client, world["users"]["operator_a"])
     html = client.get(f"/assets/{tank.id}").get_data(as_text=True)
     assert f"/assets/{tank.id}/qr.svg" in html
     assert f"/facilities/{world['fac_a'].id}/labels.pdf?asset={tank.id}" in html
-    _login(client, world, "viewer")
+    log_in(client, world["users"]["viewer"])
     html = client.get(f"/assets/{tank.id}").get_data(as_text=True)
     assert f"/assets/{tank.id}/qr.svg" in html and "labels.pdf" not in html
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy import text
 
 from registry.assets.tags import display
 from registry.enforcement.services import place_red_tag
@@ -221,3 +222,46 @@ def test_summary_statements_do_not_grow_with_history(client: Any, world: dict[st
     # due items, open findings with their corrective actions, the facility's confirmed release
     # (and a savepoint of the test's)
     assert first <= 10
+
+
+def test_a_scan_reads_the_card_in_one_statement(client: Any, world: dict[str, Any]) -> None:
+    """Asset, facility, certificate, red tag and open release: one round trip, not four; a
+    certificate adds the read of its stored PDF, whose hash the card checks."""
+    tank, pipe, cert = world["tank_a"], world["pipe_a"], world["cert_a"]
+    assert cert.status == "valid"  # (issues it)
+    place_red_tag(tank, reason="渗漏", placed_by=world["users"]["regulator"])
+    _db.session.commit()
+    seen: list[str] = []
+    html = _get_counting(client, f"/t/{tank.tag}", seen)
+    assert 'data-red-tagged="true"' in _main(html)
+    assert [s.split()[0] for s in seen] == ["SELECT"], seen
+    seen.clear()
+    html = _get_counting(client, f"/t/{pipe.tag}", seen)
+    assert cert.number in html
+    assert len(seen) == 2 and "FROM certificate_pdf" in seen[1], seen
+
+
+def test_an_altered_certificate_is_not_shown_as_current(
+    client: Any, world: dict[str, Any]
+) -> None:
+    cert = world["cert_a"]
+    _db.session.execute(
+        text("UPDATE certificate SET facility_name = '别的加油站' WHERE id = :id"), {"id": cert.id}
+    )
+    _db.session.commit()
+    html = client.get(f"/t/{world['pipe_a'].tag}").get_data(as_text=True)
+    assert 'data-certificate="none"' in html and cert.number not in html
+
+
+def _get_counting(client: Any, url: str, seen: list[str]) -> str:
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")):
+            seen.append(statement)
+
+    event.listen(_db.engine, "before_cursor_execute", count)
+    try:
+        resp = client.get(url)
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", count)
+    assert resp.status_code == 200
+    return resp.get_data(as_text=True)
