@@ -69,9 +69,13 @@ def parse_layers(text: str | None) -> tuple[str, ...]:
 
 def _near_receptor(kinds: dict[str, float], default_m: float) -> Any:
     """The facility lies within its kind's distance of some receptor (stored distances)."""
-    within = [sa.and_(DISTANCE.c.kind == k, DISTANCE.c.metres <= m) for k, m in kinds.items()]
-    other = sa.and_(DISTANCE.c.kind.not_in(list(kinds)), DISTANCE.c.metres <= default_m)
-    return sa.exists().where(DISTANCE.c.facility_id == Facility.id, sa.or_(*within, other))
+    # One CASE on the kind rather than an OR of a test per kind: half the cost a facility.
+    limit = (
+        sa.case(*[(DISTANCE.c.kind == k, m) for k, m in kinds.items()], else_=default_m)
+        if kinds
+        else sa.literal(default_m)
+    )
+    return sa.exists().where(DISTANCE.c.facility_id == Facility.id, DISTANCE.c.metres <= limit)
 
 
 def _facilities(user: Any, box: Box, *, properties: bool) -> list[Any]:
