@@ -21,6 +21,7 @@ from registry.core.errors import DomainError
 from registry.demo import DEMO_PASSWORDS
 from registry.demo import load_demo
 from registry.extensions import db
+from registry.maps.cli import map_group
 from registry.ops.cli import backup_command
 from registry.ops.cli import restore_command
 from registry.ops.cli import storage_group
@@ -104,6 +105,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(storage_group)
     app.cli.add_command(receptors_group)
+    app.cli.add_command(map_group)
 
 
 def base_url_for(host: str, port: int, *, https: bool = False) -> str:

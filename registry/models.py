@@ -21,6 +21,8 @@ from registry.inspections.models import CorrectiveAction  # noqa: F401
 from registry.inspections.models import Finding  # noqa: F401
 from registry.inspections.models import Inspection  # noqa: F401
 from registry.inspections.models import Photo  # noqa: F401
+from registry.maps import states as _map_states  # noqa: F401
+from registry.maps.models import FacilityState  # noqa: F401
 from registry.monitoring.models import AlertAcknowledgement  # noqa: F401
 from registry.monitoring.models import MonitoringPoint  # noqa: F401
 from registry.monitoring.models import MonitoringReading  # noqa: F401

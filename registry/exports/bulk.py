@@ -23,6 +23,7 @@ from registry.audit.services import record_created
 from registry.core.dates import today
 from registry.core.types import utcnow
 from registry.extensions import db
+from registry.maps.states import mark
 from registry.sites.services import apply_changes
 
 _CHUNK = 500
@@ -129,6 +130,8 @@ def insert_new(rows: list[Row]) -> None:
     for value in values:
         value["registered_on"] = value["registered_on"] or day
     ids = _insert_base(values)
+    # No ORM flush: the facilities' stored compliance states are recomputed on commit.
+    mark(db.session, {v["facility_id"] for v in values})
     logged = {i: dict(v) for i, v in zip(ids, values, strict=True)}
     for kind, cls in ASSET_CLASSES.items():
         table: Any = cls.__table__

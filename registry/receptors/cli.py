@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from registry.extensions import db
+from registry.maps import states as map_states
 from registry.receptors.distances import refresh_all
 
 
@@ -23,5 +24,8 @@ def refresh_command() -> None:
         click.echo(f"  {done} facilities measured", err=True)
 
     count = refresh_all(db.session, progress)
-    db.session.commit()
     click.echo(f"{count} facilities measured against the receptors")
+    # Nearness is read by the compliance rules: the stored states are computed again.
+    states = map_states.refresh_all(lambda done: click.echo(f"  {done} states computed", err=True))
+    db.session.commit()
+    click.echo(f"{states} facilities' compliance states computed")

@@ -111,6 +111,13 @@ def add_receptor(session: Any, receptor: Receptor) -> int:
             updates.append({"fid": fid, "k": receptor.kind, "m": metres})
     if inserts:
         conn.execute(TABLE.insert(), inserts)
+    # Facilities it is near: their compliance state may change (near_receptor conditions).
+    from registry.maps.states import mark
+    from registry.receptors.services import near_distance_m
+
+    within = near_distance_m(receptor.kind)
+    mark(session, [r["facility_id"] for r in inserts if r["metres"] <= within])
+    mark(session, [r["fid"] for r in updates if r["m"] <= within])
     if updates:
         stmt = (
             TABLE.update()

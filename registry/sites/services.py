@@ -235,6 +235,8 @@ def facility_has_history(facility: Facility) -> bool:
     # Every table with a foreign key to the facility counts, so a table added later keeps a
     # facility with rows in it from being deleted without this list being kept up to date.
     for table in db.metadata.sorted_tables:
+        if table.info.get("derived"):
+            continue  # computed from the others (stored states, distances): no history
         for fk in table.foreign_keys:
             if fk.column.table is Facility.__table__ and table is not Facility.__table__:
                 if db.session.scalar(select(fk.parent).where(fk.parent == facility.id).limit(1)):

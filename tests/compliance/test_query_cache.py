@@ -17,10 +17,12 @@ def _patrol(asset_id: int, as_of: date) -> Any:
 def test_each_asset_gets_its_own_items_from_one_statement(
     app: Any, make_asset: Any, record: Any
 ) -> None:
-    app.extensions["compliance_queries"] = {}  # the app is shared with earlier tests
     old = make_asset(installed_on=date(2024, 1, 31))
     new = make_asset(installed_on=date(2026, 11, 10))
     record(new, "patrol", "2026-11-15")
+    # The app is shared with earlier tests, and each commit above stored its facility's state
+    # (registry.maps.states) with a statement of its own.
+    app.extensions["compliance_queries"] = {}
     as_of = date(2026, 11, 20)
     first, second = _patrol(old.id, as_of), _patrol(new.id, as_of)
     assert (first.due_on, first.last_done_on, first.state) == (date(2024, 3, 1), None, "overdue")
