@@ -4,6 +4,7 @@ inspect one with a photo, reload offline, come back online: one inspection and o
 from __future__ import annotations
 
 import io
+import time
 from datetime import date
 from typing import Any
 
@@ -105,6 +106,14 @@ def counts(asset_id: int) -> tuple[int, int]:
         .where(Inspection.asset_id == asset_id)
     )
     return inspections, photos
+
+
+def arrived(asset_id: int, expected: tuple[int, int], seconds: float = 30) -> None:
+    """Wait until the server holds the expected inspections and photos of the asset."""
+    deadline = time.monotonic() + seconds
+    while counts(asset_id) != expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert counts(asset_id) == expected
 
 
 def waiting(page: Any, n: int, timeout: float = 30000) -> None:
@@ -264,7 +273,10 @@ def test_logout_clears_what_is_carried_and_keeps_unsent_inspections(
     page.unroute("**/api/v1/inspections")
     log_in(page, url, "field@example.cn")
     page.goto(url + "/scan")
+    # The page says 0 waiting until it has read the queue: wait for the server to have it.
+    arrived(asset_id, (1, 0))
     waiting(page, 0, timeout=30000)
+    time.sleep(1)  # a second send would land now
     assert counts(asset_id) == (1, 0)
     assert page.locator("#field-state").get_attribute("data-offline-ready") == "false"
     context.close()
