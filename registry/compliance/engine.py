@@ -38,8 +38,7 @@ from registry.compliance.rules import Condition
 from registry.compliance.rules import Obligation
 from registry.compliance.rules import RulePack
 from registry.extensions import db
-from registry.receptors.models import ReceptorDistance
-from registry.receptors.services import near_distance_m
+from registry.receptors.services import near_clause
 from registry.sites.models import Facility
 
 ASSET = Asset.__table__
@@ -48,7 +47,6 @@ PIPE = Pipeline.__table__
 FACILITY = Facility.__table__
 RECORD = ActivityRecord.__table__
 ALIVE_FACILITY = "active"
-NEAR = ReceptorDistance.__table__
 Bbox = tuple[float, float, float, float]
 
 
@@ -98,10 +96,7 @@ def _test(side: str, name: str, values: tuple[Any, ...]) -> ColumnElement[bool]:
 
 def _near(kinds: tuple[Any, ...]) -> ColumnElement[bool]:
     """The facility lies within its kind's distance of a receptor of one of these kinds."""
-    within = [sa.and_(NEAR.c.kind == k, NEAR.c.metres <= near_distance_m(k)) for k in kinds]
-    return sa.exists(
-        sa.select(sa.literal(1)).where(NEAR.c.facility_id == FACILITY.c.id, sa.or_(*within))
-    )
+    return near_clause(FACILITY.c.id, kinds)
 
 
 def _asset_filter(o: Obligation) -> list[ColumnElement[bool]]:

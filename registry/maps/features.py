@@ -7,12 +7,10 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy import select
 
 from registry.assets.models import Asset
 from registry.auth import policy
-from registry.compliance.rules import active_pack
 from registry.core.errors import N_
 from registry.core.errors import Invalid
 from registry.enforcement.models import RedTag
@@ -25,7 +23,7 @@ from registry.monitoring import alerts as alert_service
 from registry.monitoring.models import MonitoringPoint
 from registry.receptors.distances import TABLE as DISTANCE
 from registry.receptors.schemas import feature as receptor_feature
-from registry.receptors.services import near_distance_m
+from registry.receptors.services import near_clause
 from registry.receptors.services import receptors_query
 from registry.releases.models import OPEN_STATES
 from registry.releases.models import Release
@@ -67,17 +65,6 @@ def parse_layers(text: str | None) -> tuple[str, ...]:
     return wanted
 
 
-def _near_receptor(kinds: dict[str, float], default_m: float) -> Any:
-    """The facility lies within its kind's distance of some receptor (stored distances)."""
-    # One CASE on the kind rather than an OR of a test per kind: half the cost a facility.
-    limit = (
-        sa.case(*[(DISTANCE.c.kind == k, m) for k, m in kinds.items()], else_=default_m)
-        if kinds
-        else sa.literal(default_m)
-    )
-    return sa.exists().where(DISTANCE.c.facility_id == Facility.id, DISTANCE.c.metres <= limit)
-
-
 def _facilities(user: Any, box: Box, *, properties: bool) -> list[Any]:
     """The facilities in the box (in the user's scope) as rows: id and point, and with
     `properties` what the facilities layer shows, stored state included, in one statement."""
@@ -97,8 +84,6 @@ def _facilities(user: Any, box: Box, *, properties: bool) -> list[Any]:
             .where(DISTANCE.c.facility_id == Facility.id)
             .scalar_subquery()
         )
-        kinds = {k: near_distance_m(k) for k in active_pack().receptor_distances}
-        default_m = float(current_app.config.get("RECEPTOR_DISTANCE_M", 500))
         cols += [
             Facility.name,
             Facility.kind,
@@ -106,7 +91,7 @@ def _facilities(user: Any, box: Box, *, properties: bool) -> list[Any]:
             red.label("red_tagged"),
             releasing.label("open_release"),
             nearest.label("nearest_m"),
-            _near_receptor(kinds, default_m).label("near"),
+            near_clause(Facility.id).label("near"),
             *stored_columns(),
         ]
         frm = frm.outerjoin(STATE, STATE.c.facility_id == Facility.id)

@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy import ColumnElement
 from sqlalchemy import bindparam
 from sqlalchemy import select
 
@@ -59,6 +61,23 @@ def near_distance_m(kind: str) -> float:
     if rule is not None:
         return rule.metres
     return float(current_app.config.get("RECEPTOR_DISTANCE_M", 500))
+
+
+def near_clause(facility_id: Any, kinds: Iterable[str] | None = None) -> ColumnElement[bool]:
+    """SQL twin of `Proximity.near`: the facility lies within its kind's distance of a receptor
+    (of one of `kinds`, or of any), read from the stored distances. One CASE on the kind rather
+    than an OR of a test per kind: half the cost a facility on the map's box."""
+    default = float(current_app.config.get("RECEPTOR_DISTANCE_M", 500))
+    metres = {kind: rule.metres for kind, rule in active_pack().receptor_distances.items()}
+    limit = (
+        sa.case(*[(DISTANCE.c.kind == k, m) for k, m in metres.items()], else_=default)
+        if metres
+        else sa.literal(default)
+    )
+    where = [DISTANCE.c.facility_id == facility_id, DISTANCE.c.metres <= limit]
+    if kinds is not None:
+        where.append(DISTANCE.c.kind.in_(list(kinds)))
+    return sa.exists().where(*where)
 
 
 @dataclass(frozen=True)
