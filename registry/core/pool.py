@@ -27,8 +27,11 @@ _RETURNED = "registry_returned_at"
 
 def _has_input(dbapi_conn: Any) -> bool:
     """True when the server wrote to an idle connection: an error, a notice or end of file."""
-    readable, _, _ = select.select([dbapi_conn.fileno()], [], [], 0)
-    return bool(readable)
+    # poll, not select: a busy server's descriptors pass 1024, which select cannot watch
+    # (every connection would then look dead and be opened again on each request).
+    poller = select.poll()
+    poller.register(dbapi_conn.fileno(), select.POLLIN | select.POLLPRI)
+    return bool(poller.poll(0))
 
 
 def _ping(dbapi_conn: Any) -> None:

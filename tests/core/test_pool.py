@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from typing import Any
 
@@ -65,3 +67,24 @@ def test_a_connection_idle_for_long_is_pinged_and_a_fresh_one_is_not(
         monkeypatch.setattr(pool, "IDLE_PING_SECONDS", -1.0)
         _pid(engine)
         assert len(pings) == 1
+
+
+def test_a_descriptor_past_1024_is_checked_too(app: Any) -> None:
+    """Busy servers hold many descriptors: the socket check must not fail past select's 1024."""
+    left, right = socket.socketpair()
+    high = os.dup2(left.fileno(), 1500)
+    try:
+
+        class Conn:
+            closed = False
+
+            def fileno(self) -> int:
+                return high
+
+        assert pool.is_alive(Conn(), 0.0)  # nothing written: alive
+        right.send(b"E")  # the server wrote (an error, a notice): dead
+        assert not pool.is_alive(Conn(), 0.0)
+    finally:
+        os.close(high)
+        left.close()
+        right.close()
